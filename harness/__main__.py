@@ -1,0 +1,59 @@
+"""``python -m harness``: the harness as a command line.
+
+Subcommands live in their own modules; this file only routes to them, importing each
+lazily so ``python -m harness emulator`` does not pay for pandas or jsii.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+# subcommand -> (module with add_arguments(parser) and run(args) -> int, help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "emulator": ("harness.cli.emulator", "start the embedded AWS emulator and serve until Ctrl-C"),
+    "app-update": ("harness.cli.app_update", "the shared app-update script (both tools)"),
+    "tf": ("harness.cli.tf", "run Terraform against a target, with the offline provider if needed"),
+    "cdk": ("harness.cli.cdk", "run the pinned CDK CLI against a target"),
+    "compare": ("harness.cli.compare", "run the comparison matrix and write the report"),
+    "report": ("harness.cli.report", "build the report from records of one or more runs"),
+}
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
+    parser = argparse.ArgumentParser(prog="python -m harness", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    modules: dict[str, object] = {}
+    for name, (module_name, help_text) in COMMANDS.items():
+        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            sub_parser.set_defaults(missing=True)
+            continue
+        module.add_arguments(sub_parser)
+        modules[name] = module
+    return parser, modules
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser, modules = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if getattr(args, "missing", False):
+        print(f"python -m harness {args.command}: not implemented yet in this version", file=sys.stderr)
+        return 2
+    result: int = modules[args.command].run(args)  # type: ignore[attr-defined]
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""The naming and tagging contract shared by the Terraform stack, the CDK app and the app-update script.
+
+One app-update script serves both tools only because both deployments follow these rules,
+and the script finds everything through them, never through a tool's state:
+
+Base layer (name ``BASE``, e.g. ``dev``), shared by several app environments:
+  - every resource tagged ``base=BASE`` (and ``managed-by=terraform|cdk``)
+  - VPC named ``BASE-vpc``; subnets tagged ``tier=private`` or ``tier=public`` (2 AZs each)
+  - the app security group (what ECS tasks run in) tagged ``role=app``, named ``BASE-app-sg``;
+    the ALB's security group tagged ``role=alb``, named ``BASE-alb-sg``
+  - ALB ``BASE-alb`` with an HTTP listener on port 80; RDS Postgres instance ``BASE-db``;
+    S3 assets bucket ``BASE-assets-<account>`` (account id keeps it globally unique)
+  - ECR repository ``BASE-backend`` holds the application image
+
+App layer (environment name ``ENV``, e.g. ``alpha``), on top of one base:
+  - every resource tagged ``env=ENV`` and ``base=BASE`` (and ``managed-by``)
+  - ECS cluster ``ENV-cluster``
+  - services ``ENV-web`` (behind the ALB), ``ENV-worker``, ``ENV-beat``; task definition
+    families of the same names, plus ``ENV-backend-update`` (collectstatic + migrate, run once
+    per deploy, no service)
+  - in each task definition the application container is named after the component
+    (``web``, ``worker``, ``beat``, ``backend-update``) and its image is ``REPO:TAG``
+  - log groups ``/ecs/ENV/<component>``; target group ``ENV-web-tg``
+  - services and tasks run on Fargate in the private subnets with the app security group
+
+The running version of an environment is the image tag of the ``web`` container in the task
+definition the ``ENV-web`` service currently runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SERVICES: tuple[str, ...] = ("web", "worker", "beat")
+"""Components that run as ECS services, in the order the app update rolls them."""
+BACKEND_UPDATE = "backend-update"
+"""The one-off task run after each deploy (collectstatic + migrate)."""
+COMPONENTS: tuple[str, ...] = (*SERVICES, BACKEND_UPDATE)
+WEB = "web"
+
+TAG_ENV = "env"
+TAG_BASE = "base"
+TAG_MANAGED_BY = "managed-by"
+TAG_TIER = "tier"
+TAG_ROLE = "role"
+TIER_PRIVATE = "private"
+TIER_PUBLIC = "public"
+ROLE_APP = "app"
+ROLE_ALB = "alb"
+
+
+@dataclass(frozen=True, slots=True)
+class BaseNames:
+    """Names the base layer ``base`` must use."""
+
+    base: str
+
+    @property
+    def vpc(self) -> str:
+        return f"{self.base}-vpc"
+
+    @property
+    def app_security_group(self) -> str:
+        return f"{self.base}-app-sg"
+
+    @property
+    def alb_security_group(self) -> str:
+        return f"{self.base}-alb-sg"
+
+    @property
+    def alb(self) -> str:
+        return f"{self.base}-alb"
+
+    @property
+    def db_instance(self) -> str:
+        return f"{self.base}-db"
+
+    @property
+    def ecr_repository(self) -> str:
+        return f"{self.base}-backend"
+
+    def assets_bucket(self, account_id: str) -> str:
+        return f"{self.base}-assets-{account_id}"
+
+    def tags(self, managed_by: str) -> dict[str, str]:
+        return {TAG_BASE: self.base, TAG_MANAGED_BY: managed_by}
+
+
+@dataclass(frozen=True, slots=True)
+class EnvNames:
+    """Names the app environment ``env`` (on base ``base``) must use."""
+
+    env: str
+    base: str
+
+    @property
+    def cluster(self) -> str:
+        return f"{self.env}-cluster"
+
+    def service(self, component: str) -> str:
+        return f"{self.env}-{component}"
+
+    def family(self, component: str) -> str:
+        return f"{self.env}-{component}"
+
+    def log_group(self, component: str) -> str:
+        return f"/ecs/{self.env}/{component}"
+
+    @property
+    def target_group(self) -> str:
+        return f"{self.env}-web-tg"
+
+    def tags(self, managed_by: str) -> dict[str, str]:
+        return {TAG_ENV: self.env, TAG_BASE: self.base, TAG_MANAGED_BY: managed_by}
+
+
+def image_tag(image: str) -> str:
+    """The tag of ``REPO:TAG`` (``latest`` when untagged, as Docker reads it)."""
+    last = image.rsplit("/", 1)[-1]
+    if "@" in last:
+        return last.split("@", 1)[1]
+    return last.split(":", 1)[1] if ":" in last else "latest"
+
+
+def with_tag(image: str, tag: str) -> str:
+    """``image`` with its tag replaced by ``tag``."""
+    head, _, last = image.rpartition("/")
+    repo = last.split("@", 1)[0].split(":", 1)[0]
+    return f"{head}/{repo}:{tag}" if head else f"{repo}:{tag}"

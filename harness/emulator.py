@@ -1,0 +1,180 @@
+"""The embedded AWS emulator: moto's server plus the harness's fidelity layer, as a subprocess.
+
+    with Emulator() as emu:
+        emu.endpoint.url          # http://localhost:PORT
+        before = emu.calls()
+        ...                       # drive a tool
+        emu.calls_since(before)   # {"ecs:RunTask": 1, ...}
+
+It binds a free loopback port chosen by the OS, is reachable as ``localhost`` (moto reads
+S3 template URLs path-style only for that host name), and is always stopped: by ``stop()``,
+the context manager, or at interpreter exit.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from importlib.metadata import version
+from pathlib import Path
+from subprocess import Popen
+from types import TracebackType
+from typing import Any
+
+from harness import process
+from harness.endpoint import Endpoint, Target
+from harness.errors import EmulatorError
+
+log = logging.getLogger(__name__)
+
+START_TIMEOUT_S = 30.0
+
+
+class Emulator:
+    """Start, query and stop one private emulator process."""
+
+    def __init__(self, region: str = "us-east-1", log_dir: Path | None = None) -> None:
+        self.region = region
+        self._tmp = tempfile.TemporaryDirectory(prefix="harness-emulator-")
+        self.log_path = (log_dir or Path(self._tmp.name)) / "emulator.log"
+        self._proc: Popen[bytes] | None = None
+        self.port: int | None = None
+        self.layers: list[str] = []
+        self.start_time_s: float | None = None
+
+    # lifecycle -------------------------------------------------------------------------
+    def start(self) -> Emulator:
+        """Start the server and return once it answers HTTP."""
+        if self._proc is not None:
+            return self
+        ready = Path(self._tmp.name) / "ready.json"
+        began = time.perf_counter()
+        self._proc = process.spawn(
+            [sys.executable, "-m", "harness.fidelity.server", "--ready-file", str(ready)],
+            env=process.child_env({"PYTHONUNBUFFERED": "1"}),
+            log_path=self.log_path,
+        )
+        atexit.register(self.stop)
+        try:
+            info = self._wait_ready(ready, began)
+        except BaseException:
+            self.stop()
+            raise
+        self.port, self.layers = int(info["port"]), list(info["layers"])
+        self.start_time_s = time.perf_counter() - began
+        log.info("emulator up on %s in %.2fs", self.url, self.start_time_s)
+        return self
+
+    def stop(self) -> None:
+        """Stop the server; safe to call twice."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            process.stop(proc)
+        atexit.unregister(self.stop)
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+        self._tmp.cleanup()
+
+    # what it serves --------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        if self.port is None:
+            raise EmulatorError("the emulator is not running: call start() first")
+        return f"http://localhost:{self.port}"
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
+
+    @property
+    def engine(self) -> str:
+        layers = ", ".join(self.layers) or "none"
+        return f"moto {version('moto')} + harness fidelity [{layers}]"
+
+    @property
+    def endpoint(self) -> Endpoint:
+        return Endpoint(Target.EMBEDDED, self.url, region=self.region, engine=self.engine)
+
+    def env(self) -> dict[str, str]:
+        return self.endpoint.env()
+
+    def control(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        """Call the emulator's control API (``/_harness/<path>``); GET without a body."""
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(
+            f"{self.url}/_harness/{path}",
+            data=data,
+            method="POST" if data is not None else "GET",
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return json.loads(resp.read())
+        except urllib.error.HTTPError as exc:
+            raise EmulatorError(f"control call {path} failed: {exc.read().decode()}") from exc
+
+    def calls(self) -> dict[str, int]:
+        """Every AWS call served so far, ``service:Action`` -> count."""
+        return dict(self.control("calls"))
+
+    def calls_since(self, before: dict[str, int]) -> dict[str, int]:
+        """Calls served since the snapshot ``before`` (from :meth:`calls`)."""
+        now = self.calls()
+        return {k: n - before.get(k, 0) for k, n in sorted(now.items()) if n - before.get(k, 0)}
+
+    def rss_bytes(self) -> int | None:
+        """Resident memory of the server process (Linux), for the report."""
+        if self._proc is None:
+            return None
+        try:
+            for line in Path(f"/proc/{self._proc.pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        except OSError:
+            return None
+        return None
+
+    # internals -------------------------------------------------------------------------
+    def _wait_ready(self, ready: Path, began: float) -> dict[str, Any]:
+        assert self._proc is not None
+        while time.perf_counter() - began < START_TIMEOUT_S:
+            if self._proc.poll() is not None:
+                raise EmulatorError(
+                    f"the emulator exited with {self._proc.returncode} while starting;"
+                    f" its log:\n{process.tail(self._read_log())}"
+                )
+            if ready.exists():
+                info: dict[str, Any] = json.loads(ready.read_text())
+                if _answers(f"http://localhost:{info['port']}"):
+                    return info
+            time.sleep(0.02)
+        raise EmulatorError(
+            f"the emulator did not answer within {START_TIMEOUT_S:g}s; its log:\n"
+            f"{process.tail(self._read_log())}"
+        )
+
+    def _read_log(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=2):
+            return True
+    except (urllib.error.URLError, OSError):
+        return False

@@ -1,0 +1,41 @@
+"""The emulator's fidelity layer: where moto falls short of AWS, we make it behave as AWS does.
+
+Each submodule fixes one service and has an ``install()`` that patches moto in the
+emulator's own process (never in the test process). Every behaviour it reproduces is
+stated, with its source, by a conformance test under ``tests/fidelity/``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+log = logging.getLogger(__name__)
+
+# Submodules that patch moto, in install order. A module listed here that does not exist
+# yet is reported by ``installed_layers()`` as absent, so records say exactly what ran.
+LAYERS: tuple[str, ...] = ("ecs", "cloudformation")
+
+_installed: list[str] = []
+
+
+def install() -> list[str]:
+    """Install every available layer into the running moto; return the names installed."""
+    for name in LAYERS:
+        if name in _installed:
+            continue
+        try:
+            module = importlib.import_module(f"harness.fidelity.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"harness.fidelity.{name}":
+                raise
+            log.warning("fidelity layer %s is not available", name)
+            continue
+        module.install()
+        _installed.append(name)
+    return list(_installed)
+
+
+def installed_layers() -> list[str]:
+    """Names of the layers installed in this process."""
+    return list(_installed)

@@ -1,0 +1,63 @@
+"""The emulator's control API under ``/_harness/``: call counts, info, and test hooks.
+
+Layers register routes with :func:`route`; the server answers them before moto sees the
+request. These endpoints exist only on the embedded emulator, bound to loopback.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+PREFIX = "/_harness/"
+
+Handler = Callable[[str, dict[str, Any]], tuple[int, Any]]
+"""(HTTP method, JSON body or query dict) -> (status, JSON-able answer)."""
+
+_routes: dict[str, Handler] = {}
+
+
+def route(path: str) -> Callable[[Handler], Handler]:
+    """Register ``handler`` for ``/_harness/<path>``."""
+
+    def register(handler: Handler) -> Handler:
+        _routes[path.strip("/")] = handler
+        return handler
+
+    return register
+
+
+def dispatch(path: str, method: str, body: dict[str, Any]) -> tuple[int, bytes]:
+    handler = _routes.get(path[len(PREFIX) :].strip("/"))
+    if handler is None:
+        known = ", ".join(sorted(_routes))
+        return 404, json.dumps({"error": f"no control route {path}; known: {known}"}).encode()
+    status, answer = handler(method, body)
+    return status, json.dumps(answer, default=str).encode()
+
+
+class CallCounter:
+    """Thread-safe count of the AWS API calls the emulator served, keyed ``service:Action``."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[str] = Counter()
+
+    def add(self, key: str) -> None:
+        with self._lock:
+            self._counts[key] += 1
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._counts)
+
+
+calls = CallCounter()
+
+
+@route("calls")
+def _calls(method: str, body: dict[str, Any]) -> tuple[int, Any]:
+    return 200, calls.snapshot()

@@ -1,0 +1,108 @@
+"""The embedded emulator's process: moto's server, the fidelity layer, call counting.
+
+Run as ``python -m harness.fidelity.server --ready-file F``. It binds a free loopback port
+itself (no race between picking a port and binding it) and writes ``{"port": N}`` to the
+ready file once it serves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import logging
+import re
+import signal
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from harness.fidelity import control
+
+log = logging.getLogger(__name__)
+
+_CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def identify_call(environ: dict[str, Any], body: bytes) -> str:
+    """``service:Action`` of one request, from its SigV4 scope and target or Action."""
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    match = _CREDENTIAL_SCOPE.search(auth)
+    service = match.group(1) if match else "unsigned"
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return f"{service}:{target.rsplit('.', 1)[-1]}"
+    action = parse_qs(environ.get("QUERY_STRING", "")).get("Action")
+    if not action and "x-www-form-urlencoded" in environ.get("CONTENT_TYPE", ""):
+        action = parse_qs(body.decode("utf-8", "replace")).get("Action")
+    if action:
+        return f"{service}:{action[0]}"
+    # REST services (S3, Lambda, ...): method and the shape of the path.
+    depth = len([p for p in environ.get("PATH_INFO", "/").split("/") if p])
+    return f"{service}:{environ.get('REQUEST_METHOD', 'GET')} /{'*/' * min(depth, 2)}".rstrip("/")
+
+
+def counting_app(app: WSGIApp) -> WSGIApp:
+    """Wrap moto's WSGI app: answer control routes, count every AWS call."""
+
+    def wrapped(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        if path.startswith(control.PREFIX):
+            payload: dict[str, Any] = json.loads(body) if body else {}
+            payload.update({k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()})
+            status, answer = control.dispatch(path, environ["REQUEST_METHOD"], payload)
+            start_response(f"{status} X", [("Content-Type", "application/json")])
+            return [answer]
+        if not path.startswith("/moto-api"):
+            control.calls.add(identify_call(environ, body))
+        return app(environ, start_response)
+
+    return wrapped
+
+
+def serve(host: str, ready_file: Path) -> None:
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
+
+    from harness import fidelity
+
+    layers = fidelity.install()
+    app = counting_app(DomainDispatcherApplication(create_backend_app))
+    server = make_server(host, 0, app, threaded=True, request_handler=MotoRequestHandler)
+    port = server.server_port
+    import os
+
+    os.environ["MOTO_PORT"] = str(port)  # moto builds some URLs (S3, SQS) from it
+    tmp = ready_file.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"port": port, "layers": layers}))
+    tmp.replace(ready_file)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    log.info("emulator serving on %s:%s with layers %s", host, port, layers)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m harness.fidelity.server")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--ready-file", type=Path, required=True)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    serve(args.host, args.ready_file)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""The one place the harness starts subprocesses.
+
+Every tool (terraform, cdk, npm, the emulator) is run through :func:`run` (a command
+that finishes) or :func:`spawn` (a server the caller stops). Arguments are a list, never
+a shell string; the environment is explicit; stdout and stderr are read together so a
+chatty tool cannot deadlock us; a timeout or Ctrl-C escalates terminate -> kill.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.errors import CommandError, CommandNotFound, CommandTimeout
+
+log = logging.getLogger(__name__)
+
+TAIL_LINES = 40
+KILL_GRACE_S = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Completed:
+    """A finished command: what ran, how it ended, what it printed, how long it took."""
+
+    argv: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+    duration_s: float
+
+
+def tail(text: str, lines: int = TAIL_LINES) -> str:
+    """The last ``lines`` lines of ``text``."""
+    return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: str | Path | None = None,
+    timeout: float = 600.0,
+    ok_codes: Collection[int] = (0,),
+    input_text: str | None = None,
+) -> Completed:
+    """Run ``argv`` to completion and return its output.
+
+    ``env`` replaces the environment entirely when given (pass ``child_env(...)`` to extend
+    ours). Raises ``CommandNotFound``, ``CommandTimeout`` or ``CommandError`` (exit code not
+    in ``ok_codes``), each carrying the command and the tail of its stderr.
+    """
+    args = [str(a) for a in argv]
+    log.debug("run %s (cwd=%s)", args, cwd)
+    start = time.perf_counter()
+    try:
+        proc = subprocess.Popen(
+            args,
+            stdin=subprocess.PIPE if input_text is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=dict(env) if env is not None else None,
+            cwd=cwd,
+            text=True,
+            start_new_session=True,  # our own process group, so a timeout kills its children too
+        )
+    except FileNotFoundError as exc:
+        raise CommandNotFound(args, None, message=f"executable not found ({exc.filename})") from exc
+    try:
+        stdout, stderr = proc.communicate(input=input_text, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        stdout, stderr = _stop(proc)
+        raise CommandTimeout(
+            args, proc.returncode, tail(stderr or stdout), message=f"timed out after {timeout:g}s"
+        ) from None
+    except BaseException:  # Ctrl-C or anything else: never leave the child behind
+        _stop(proc)
+        raise
+    result = Completed(tuple(args), proc.returncode, stdout, stderr, time.perf_counter() - start)
+    if proc.returncode not in ok_codes:
+        raise CommandError(args, proc.returncode, tail(stderr) or tail(stdout))
+    return result
+
+
+def spawn(
+    argv: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: str | Path | None = None,
+    log_path: Path | None = None,
+) -> subprocess.Popen[bytes]:
+    """Start a long-running server process; stop it with :func:`stop`.
+
+    Its output goes to ``log_path`` (or is discarded), never to a pipe nobody reads.
+    """
+    args = [str(a) for a in argv]
+    out = log_path.open("ab") if log_path else subprocess.DEVNULL
+    try:
+        return subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=dict(env) if env is not None else None,
+            cwd=cwd,
+            start_new_session=True,
+        )
+    except FileNotFoundError as exc:
+        raise CommandNotFound(args, None, message=f"executable not found ({exc.filename})") from exc
+    finally:
+        if log_path and not isinstance(out, int):
+            out.close()
+
+
+def stop(proc: subprocess.Popen[bytes], grace_s: float = KILL_GRACE_S) -> int | None:
+    """Terminate a spawned process group, then kill it if it does not exit within ``grace_s``."""
+    if proc.poll() is not None:
+        return proc.returncode
+    _signal_group(proc.pid, signal.SIGTERM)
+    try:
+        return proc.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        _signal_group(proc.pid, signal.SIGKILL)
+        return proc.wait(timeout=grace_s)
+
+
+def child_env(extra: Mapping[str, str] | None = None, *, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Our environment (or ``base``) updated with ``extra``: the env mapping for a child."""
+    env = dict(os.environ if base is None else base)
+    env.update(extra or {})
+    return env
+
+
+def _stop(proc: subprocess.Popen[str]) -> tuple[str, str]:
+    _signal_group(proc.pid, signal.SIGTERM)
+    try:
+        return proc.communicate(timeout=KILL_GRACE_S)
+    except subprocess.TimeoutExpired:
+        _signal_group(proc.pid, signal.SIGKILL)
+        return proc.communicate()
+
+
+def _signal_group(pid: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass

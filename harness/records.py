@@ -1,0 +1,182 @@
+"""What a result is: one self-describing record per phase, stored as JSON lines.
+
+The report is built from these files alone, so runs from several machines merge. A record
+never changes once written; the writer flushes each line so a crash loses nothing finished.
+Loaders upgrade old schemas (see ``_UPGRADES``) instead of refusing them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TextIO
+
+from harness.errors import RecordError
+
+SCHEMA_VERSION = 1
+
+
+class Tool(StrEnum):
+    TERRAFORM = "terraform"
+    CDK = "cdk"
+
+
+class Phase(StrEnum):
+    BASE = "base"
+    APP = "app"
+    POST_DEPLOY = "post-deploy"
+    APP_UPDATE = "app-update"
+    INFRA_UPDATE = "infra-update"
+    DRIFT = "drift"
+    DESTROY = "destroy"
+
+
+class Strategy(StrEnum):
+    PLAIN = "plain"
+    IGNORE_CHANGES = "ignore-changes"
+    UNPINNED = "unpinned"
+    PINNED = "pinned"
+
+
+class ChangeKind(StrEnum):
+    NONE = "none"
+    UNRELATED = "unrelated-resource"
+    SERVICE = "service-property"
+    TASK_DEFINITION = "task-definition-property"
+
+
+class Status(StrEnum):
+    OK = "ok"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One phase of one cell (tool x strategy x change kind x repetition) of a run."""
+
+    run_id: str
+    tool: Tool
+    tool_version: str
+    engine: str
+    """Which pieces served the tool: provider (real or stand-in), emulator and its layers."""
+    target: str
+    strategy: Strategy
+    change_kind: ChangeKind
+    phase: Phase
+    status: Status
+    duration_s: float
+    env_name: str = ""
+    repetition: int = 0
+    step: str = ""
+    """Sub-step within the phase when a phase is recorded in parts (e.g. ``synth``, ``drift-after``)."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Split of ``duration_s`` where measured: ``startup``, ``synth``, ``aws``, ``tool``."""
+    api_calls: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+    version_before: str | None = None
+    version_after: str | None = None
+    version_expected: str | None = None
+    infra_change_applied: bool | None = None
+    drift_detected: bool | None = None
+    drift: tuple[str, ...] = ()
+    """What the tool's own check reported as differing (resource addresses / logical ids)."""
+    git_commit: str = ""
+    machine: str = ""
+    timestamp: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="milliseconds"))
+    schema_version: int = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["drift"] = list(self.drift)
+        return data
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Record:
+        data = upgrade(dict(raw))
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise RecordError(f"record has unknown fields {sorted(unknown)}: {raw}")
+        try:
+            data["tool"] = Tool(data["tool"])
+            data["strategy"] = Strategy(data["strategy"])
+            data["change_kind"] = ChangeKind(data["change_kind"])
+            data["phase"] = Phase(data["phase"])
+            data["status"] = Status(data["status"])
+            data["drift"] = tuple(data.get("drift") or ())
+            return cls(**data)
+        except (KeyError, ValueError, TypeError) as exc:
+            raise RecordError(f"malformed record ({exc}): {raw}") from exc
+
+
+# schema version -> function turning a record of that version into the next one
+_UPGRADES: dict[int, Any] = {}
+
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring a stored record up to ``SCHEMA_VERSION``."""
+    version = int(data.get("schema_version", 1))
+    if version > SCHEMA_VERSION:
+        raise RecordError(
+            f"record schema {version} is newer than this harness ({SCHEMA_VERSION}): upgrade the harness"
+        )
+    while version < SCHEMA_VERSION:
+        data = _UPGRADES[version](data)
+        version += 1
+        data["schema_version"] = version
+    return data
+
+
+class RecordWriter:
+    """Append-only JSON-lines writer; each record is flushed and fsynced as it is written."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._file: TextIO = path.open("a", encoding="utf-8")
+
+    def write(self, record: Record) -> None:
+        self._file.write(json.dumps(record.to_dict(), sort_keys=True) + "\n")
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> RecordWriter:
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def load(paths: Iterable[Path]) -> Iterator[Record]:
+    """Every record in ``paths`` (files, or folders holding ``records.jsonl``), in order.
+
+    A truncated last line (a run killed mid-write) is skipped; any other bad line raises.
+    """
+    for path in paths:
+        file = path / "records.jsonl" if path.is_dir() else path
+        if not file.exists():
+            raise RecordError(f"no records at {path}: expected a records.jsonl file or a folder holding one")
+        lines = file.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                raw = json.loads(line)
+            except json.JSONDecodeError as exc:
+                if number == len(lines):
+                    continue  # interrupted while writing the last line
+                raise RecordError(f"{file}:{number}: not JSON ({exc})") from exc
+            yield Record.from_dict(raw)

@@ -1,0 +1,79 @@
+"""Resolve a target name into a usable :class:`Endpoint` (or a clear refusal).
+
+- ``embedded``: the caller starts an :class:`~harness.emulator.Emulator`.
+- ``localstack``: an external LocalStack at ``AWS_ENDPOINT_URL`` or ``LOCALSTACK_HOST``, probed
+  with ``/_localstack/health``; the services it does not serve are listed so tests can skip.
+- ``aws``: a real sandbox account, only when ``account_id`` is given and equals the caller identity.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from harness.endpoint import Endpoint, Target
+from harness.errors import TargetError
+
+# What the lifecycle needs from an endpoint.
+REQUIRED_SERVICES = ("ecs", "ecr", "elbv2", "rds", "ec2", "s3", "iam", "logs", "sts", "cloudformation")
+
+
+@dataclass(frozen=True, slots=True)
+class LocalStack:
+    endpoint: Endpoint
+    services: dict[str, str]
+    """Service name -> state, as /_localstack/health reports it."""
+
+    def missing(self, wanted: tuple[str, ...] = REQUIRED_SERVICES) -> list[str]:
+        ok = {"available", "running"}
+        aliases = {"elbv2": "elbv2", "logs": "logs"}
+        return [s for s in wanted if self.services.get(aliases.get(s, s)) not in ok]
+
+
+def localstack_url(environ: Mapping[str, str] = os.environ) -> str:
+    if environ.get("AWS_ENDPOINT_URL"):
+        return environ["AWS_ENDPOINT_URL"].rstrip("/")
+    host = environ.get("LOCALSTACK_HOST", "localhost:4566")
+    return host if host.startswith("http") else f"http://{host}"
+
+
+def probe_localstack(environ: Mapping[str, str] = os.environ) -> LocalStack:
+    """Find LocalStack and what it serves, or raise ``TargetError`` saying how to point at it."""
+    url = localstack_url(environ)
+    try:
+        with urllib.request.urlopen(f"{url}/_localstack/health", timeout=5) as resp:
+            health = json.loads(resp.read())
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise TargetError(
+            f"no LocalStack answers at {url}/_localstack/health ({exc}); start it, or set "
+            "AWS_ENDPOINT_URL or LOCALSTACK_HOST to where it runs"
+        ) from exc
+    services = {str(k): str(v) for k, v in dict(health.get("services", {})).items()}
+    return LocalStack(Endpoint(Target.LOCALSTACK, url, engine=f"localstack {health.get('version', '?')}"), services)
+
+
+def aws_sandbox(account_id: str | None, region: str | None = None) -> Endpoint:
+    """The real AWS account ``account_id``, after checking it is the one the credentials reach."""
+    if not account_id:
+        raise TargetError(
+            "--target aws deploys real resources and costs money: it needs --aws-account-id "
+            "naming the sandbox account your credentials belong to"
+        )
+    import boto3
+
+    try:
+        identity = boto3.client("sts", region_name=region or "us-east-1").get_caller_identity()
+    except Exception as exc:
+        raise TargetError(f"cannot check the AWS caller identity ({exc}); configure credentials") from exc
+    if identity["Account"] != account_id:
+        raise TargetError(
+            f"--aws-account-id {account_id} does not match the credentials' account "
+            f"{identity['Account']}; refusing to deploy"
+        )
+    creds = {k: v for k, v in os.environ.items() if k.startswith("AWS_") and "ENDPOINT" not in k}
+    return Endpoint(Target.AWS, None, region=region or os.environ.get("AWS_REGION", "us-east-1"),
+                    credentials=creds, engine=f"aws account {account_id}")
