@@ -125,13 +125,14 @@ class Emulator:
         except urllib.error.HTTPError as exc:
             raise EmulatorError(f"control call {path} failed: {exc.read().decode()}") from exc
 
-    def calls(self) -> dict[str, int]:
-        """Every AWS call served so far, ``service:Action`` -> count."""
-        return dict(self.control("calls"))
+    def calls(self, access_key: str | None = None) -> dict[str, int]:
+        """AWS calls served so far, ``service:Action`` -> count (only ``access_key``'s if given)."""
+        query = f"?key={access_key}" if access_key is not None else ""
+        return dict(self.control(f"calls{query}"))
 
-    def calls_since(self, before: dict[str, int]) -> dict[str, int]:
-        """Calls served since the snapshot ``before`` (from :meth:`calls`)."""
-        now = self.calls()
+    def calls_since(self, before: dict[str, int], access_key: str | None = None) -> dict[str, int]:
+        """Calls served since the snapshot ``before`` (from :meth:`calls`, same ``access_key``)."""
+        now = self.calls(access_key)
         return {k: n - before.get(k, 0) for k, n in sorted(now.items()) if n - before.get(k, 0)}
 
     def rss_bytes(self) -> int | None:

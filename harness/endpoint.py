@@ -50,4 +50,9 @@ class Endpoint:
             aws_session_token=self.credentials.get("AWS_SESSION_TOKEN"),
             region_name=self.region,
         )
+        if service == "s3" and self.url and "config" not in kwargs:
+            # Emulators serve buckets path-style; virtual hosts (b.localhost) do not resolve to them.
+            from botocore.config import Config
+
+            kwargs["config"] = Config(s3={"addressing_style": "path"})
         return session.client(service, endpoint_url=self.url, **kwargs)

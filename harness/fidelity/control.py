@@ -40,19 +40,28 @@ def dispatch(path: str, method: str, body: dict[str, Any]) -> tuple[int, bytes]:
 
 
 class CallCounter:
-    """Thread-safe count of the AWS API calls the emulator served, keyed ``service:Action``."""
+    """Thread-safe count of the AWS API calls the emulator served, keyed ``service:Action``.
+
+    Counts are also kept per access key id, so cells that share one emulator but use their
+    own (dummy) access key each can read their own calls.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._counts: Counter[str] = Counter()
+        self._counts: dict[str, Counter[str]] = {}
 
-    def add(self, key: str) -> None:
+    def add(self, call: str, access_key: str = "") -> None:
         with self._lock:
-            self._counts[key] += 1
+            self._counts.setdefault(access_key, Counter())[call] += 1
 
-    def snapshot(self) -> dict[str, int]:
+    def snapshot(self, access_key: str | None = None) -> dict[str, int]:
         with self._lock:
-            return dict(self._counts)
+            if access_key is not None:
+                return dict(self._counts.get(access_key, {}))
+            total: Counter[str] = Counter()
+            for counts in self._counts.values():
+                total.update(counts)
+            return dict(total)
 
 
 calls = CallCounter()
@@ -60,4 +69,4 @@ calls = CallCounter()
 
 @route("calls")
 def _calls(method: str, body: dict[str, Any]) -> tuple[int, Any]:
-    return 200, calls.snapshot()
+    return 200, calls.snapshot(body.get("key"))

@@ -11,6 +11,7 @@ import argparse
 import io
 import json
 import logging
+import os
 import re
 import signal
 import sys
@@ -23,16 +24,21 @@ from harness.fidelity import control
 
 log = logging.getLogger(__name__)
 
-_CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+_CREDENTIAL_SCOPE = re.compile(r"Credential=([^/]+)/\d{8}/[^/]+/([^/]+)/aws4_request")
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
+def access_key_of(environ: dict[str, Any]) -> str:
+    """The access key id that signed the request ("" when unsigned)."""
+    match = _CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    return match.group(1) if match else ""
+
+
 def identify_call(environ: dict[str, Any], body: bytes) -> str:
     """``service:Action`` of one request, from its SigV4 scope and target or Action."""
-    auth = environ.get("HTTP_AUTHORIZATION", "")
-    match = _CREDENTIAL_SCOPE.search(auth)
-    service = match.group(1) if match else "unsigned"
+    match = _CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    service = match.group(2) if match else "unsigned"
     target = environ.get("HTTP_X_AMZ_TARGET")
     if target:
         return f"{service}:{target.rsplit('.', 1)[-1]}"
@@ -61,7 +67,7 @@ def counting_app(app: WSGIApp) -> WSGIApp:
             start_response(f"{status} X", [("Content-Type", "application/json")])
             return [answer]
         if not path.startswith("/moto-api"):
-            control.calls.add(identify_call(environ, body))
+            control.calls.add(identify_call(environ, body), access_key_of(environ))
         return app(environ, start_response)
 
     return wrapped
@@ -81,8 +87,6 @@ def serve(host: str, ready_file: Path) -> None:
     app = counting_app(DomainDispatcherApplication(create_backend_app))
     server = make_server(host, 0, app, threaded=True, request_handler=MotoRequestHandler)
     port = server.server_port
-    import os
-
     os.environ["MOTO_PORT"] = str(port)  # moto builds some URLs (S3, SQS) from it
     tmp = ready_file.with_suffix(".tmp")
     tmp.write_text(json.dumps({"port": port, "layers": layers}))
