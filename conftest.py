@@ -30,11 +30,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get("HARNESS_TARGET", Target.EMBEDDED.value),
         help="AWS endpoint for scenario tests: embedded emulator (default), localstack, aws",
     )
-    group.addoption("--aws-account-id", default=None, help="with --target aws: the sandbox account id")
+    group.addoption(
+        "--aws-account-id", default=None, help="with --target aws: the sandbox account id"
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "services(*names): AWS services the test needs from its target")
+    config.addinivalue_line(
+        "markers", "services(*names): AWS services the test needs from its target"
+    )
     config.addinivalue_line("markers", "embedded_only: needs the embedded emulator's control API")
 
 
@@ -62,7 +66,9 @@ def _embedded(target: Target) -> Iterator[Emulator | None]:
 
 
 @pytest.fixture(scope="session")
-def _external_endpoint(request: pytest.FixtureRequest, target: Target) -> tuple[Endpoint, list[str]] | None:
+def _external_endpoint(
+    request: pytest.FixtureRequest, target: Target
+) -> tuple[Endpoint, list[str]] | None:
     try:
         if target is Target.LOCALSTACK:
             ls = probe_localstack()
@@ -76,7 +82,9 @@ def _external_endpoint(request: pytest.FixtureRequest, target: Target) -> tuple[
 
 @pytest.fixture
 def aws_endpoint(
-    request: pytest.FixtureRequest, _embedded: Emulator | None, _external_endpoint: tuple[Endpoint, list[str]] | None
+    request: pytest.FixtureRequest,
+    _embedded: Emulator | None,
+    _external_endpoint: tuple[Endpoint, list[str]] | None,
 ) -> Endpoint:
     """The session's AWS endpoint; yields only once it answers. Skips what the target lacks."""
     if _embedded is not None:

@@ -49,7 +49,10 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     if getattr(args, "missing", False):
-        print(f"python -m harness {args.command}: not implemented yet in this version", file=sys.stderr)
+        print(
+            f"python -m harness {args.command}: not implemented yet in this version",
+            file=sys.stderr,
+        )
         return 2
     result: int = modules[args.command].run(args)  # type: ignore[attr-defined]
     return result

@@ -1,14 +1,14 @@
 """The harness's exceptions. Catch ``HarnessError`` to catch them all.
 
-    HarnessError
-    ├── CommandError            a subprocess failed
-    │   ├── CommandNotFound     its executable is not installed or not on PATH
-    │   └── CommandTimeout      it ran past its timeout and was stopped
-    ├── EmulatorError           the embedded AWS emulator failed to start or answer
-    ├── TargetError             the chosen target (localstack, aws) is unusable or refused
-    ├── ContractError           a deployment breaks the naming and tagging contract
-    ├── AppUpdateError          the shared app-update script could not finish
-    └── RecordError             a results file cannot be read or written
+HarnessError
+├── CommandError            a subprocess failed
+│   ├── CommandNotFound     its executable is not installed or not on PATH
+│   └── CommandTimeout      it ran past its timeout and was stopped
+├── EmulatorError           the embedded AWS emulator failed to start or answer
+├── TargetError             the chosen target (localstack, aws) is unusable or refused
+├── ContractError           a deployment breaks the naming and tagging contract
+├── AppUpdateError          the shared app-update script could not finish
+└── RecordError             a results file cannot be read or written
 """
 
 from __future__ import annotations

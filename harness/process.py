@@ -8,6 +8,7 @@ chatty tool cannot deadlock us; a timeout or Ctrl-C escalates terminate -> kill.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -130,7 +131,9 @@ def stop(proc: subprocess.Popen[bytes], grace_s: float = KILL_GRACE_S) -> int | 
         return proc.wait(timeout=grace_s)
 
 
-def child_env(extra: Mapping[str, str] | None = None, *, base: Mapping[str, str] | None = None) -> dict[str, str]:
+def child_env(
+    extra: Mapping[str, str] | None = None, *, base: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Our environment (or ``base``) updated with ``extra``: the env mapping for a child."""
     env = dict(os.environ if base is None else base)
     env.update(extra or {})
@@ -147,7 +150,5 @@ def _stop(proc: subprocess.Popen[str]) -> tuple[str, str]:
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass

@@ -90,7 +90,9 @@ class Record:
     """What the tool's own check reported as differing (resource addresses / logical ids)."""
     git_commit: str = ""
     machine: str = ""
-    timestamp: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="milliseconds"))
+    timestamp: str = field(
+        default_factory=lambda: datetime.now(UTC).isoformat(timespec="milliseconds")
+    )
     schema_version: int = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -168,7 +170,9 @@ def load(paths: Iterable[Path]) -> Iterator[Record]:
     for path in paths:
         file = path / "records.jsonl" if path.is_dir() else path
         if not file.exists():
-            raise RecordError(f"no records at {path}: expected a records.jsonl file or a folder holding one")
+            raise RecordError(
+                f"no records at {path}: expected a records.jsonl file or a folder holding one"
+            )
         lines = file.read_text(encoding="utf-8").splitlines()
         for number, line in enumerate(lines, 1):
             if not line.strip():

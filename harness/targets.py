@@ -19,7 +19,18 @@ from harness.endpoint import Endpoint, Target
 from harness.errors import TargetError
 
 # What the lifecycle needs from an endpoint.
-REQUIRED_SERVICES = ("ecs", "ecr", "elbv2", "rds", "ec2", "s3", "iam", "logs", "sts", "cloudformation")
+REQUIRED_SERVICES = (
+    "ecs",
+    "ecr",
+    "elbv2",
+    "rds",
+    "ec2",
+    "s3",
+    "iam",
+    "logs",
+    "sts",
+    "cloudformation",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +64,10 @@ def probe_localstack(environ: Mapping[str, str] = os.environ) -> LocalStack:
             "AWS_ENDPOINT_URL or LOCALSTACK_HOST to where it runs"
         ) from exc
     services = {str(k): str(v) for k, v in dict(health.get("services", {})).items()}
-    return LocalStack(Endpoint(Target.LOCALSTACK, url, engine=f"localstack {health.get('version', '?')}"), services)
+    return LocalStack(
+        Endpoint(Target.LOCALSTACK, url, engine=f"localstack {health.get('version', '?')}"),
+        services,
+    )
 
 
 def aws_sandbox(account_id: str | None, region: str | None = None) -> Endpoint:
@@ -68,12 +82,19 @@ def aws_sandbox(account_id: str | None, region: str | None = None) -> Endpoint:
     try:
         identity = boto3.client("sts", region_name=region or "us-east-1").get_caller_identity()
     except Exception as exc:
-        raise TargetError(f"cannot check the AWS caller identity ({exc}); configure credentials") from exc
+        raise TargetError(
+            f"cannot check the AWS caller identity ({exc}); configure credentials"
+        ) from exc
     if identity["Account"] != account_id:
         raise TargetError(
             f"--aws-account-id {account_id} does not match the credentials' account "
             f"{identity['Account']}; refusing to deploy"
         )
     creds = {k: v for k, v in os.environ.items() if k.startswith("AWS_") and "ENDPOINT" not in k}
-    return Endpoint(Target.AWS, None, region=region or os.environ.get("AWS_REGION", "us-east-1"),
-                    credentials=creds, engine=f"aws account {account_id}")
+    return Endpoint(
+        Target.AWS,
+        None,
+        region=region or os.environ.get("AWS_REGION", "us-east-1"),
+        credentials=creds,
+        engine=f"aws account {account_id}",
+    )

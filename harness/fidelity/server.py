@@ -49,7 +49,8 @@ def identify_call(environ: dict[str, Any], body: bytes) -> str:
         return f"{service}:{action[0]}"
     # REST services (S3, Lambda, ...): method and the shape of the path.
     depth = len([p for p in environ.get("PATH_INFO", "/").split("/") if p])
-    return f"{service}:{environ.get('REQUEST_METHOD', 'GET')} /{'*/' * min(depth, 2)}".rstrip("/")
+    shape = "/".join(["*"] * min(depth, 2))
+    return f"{service}:{environ.get('REQUEST_METHOD', 'GET')} /{shape}"
 
 
 def counting_app(app: WSGIApp) -> WSGIApp:

@@ -1,0 +1,149 @@
+"""Turns each phase of a cell into a :class:`~harness.records.Record`, also when it fails.
+
+    with recorder.phase(Phase.APP) as note:
+        result = driver.deploy_app(settings)
+        note.timings = result.timings
+        note.version_after = running_version(...)
+
+The record is written when the block ends: ``ok``, ``failed`` (the exception's message is
+kept, the exception re-raised) or ``interrupted`` (Ctrl-C). API calls are those the emulator
+served for this cell's access key during the block.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from harness.records import ChangeKind, Phase, Record, RecordWriter, Status, Strategy, Tool
+
+log = logging.getLogger(__name__)
+
+CallReader = Callable[[], dict[str, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class RunContext:
+    """What every record of one run shares."""
+
+    run_id: str
+    target: str
+    git_commit: str = ""
+    machine: str = field(
+        default_factory=lambda: (
+            f"{platform.node()} {platform.machine()} {platform.python_version()}"
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CellIdentity:
+    """Which cell of the matrix the records belong to."""
+
+    tool: Tool
+    tool_version: str
+    engine: str
+    strategy: Strategy
+    change_kind: ChangeKind
+    env_name: str
+    repetition: int = 0
+
+
+@dataclass(slots=True)
+class PhaseNote:
+    """What the code inside ``phase()`` learns, copied into the record at the end."""
+
+    timings: dict[str, float] = field(default_factory=dict)
+    version_before: str | None = None
+    version_after: str | None = None
+    version_expected: str | None = None
+    infra_change_applied: bool | None = None
+    drift_detected: bool | None = None
+    drift: tuple[str, ...] = ()
+
+
+class CellRecorder:
+    """Writes one record per phase of one cell; keeps them in memory for assertions."""
+
+    def __init__(
+        self,
+        context: RunContext,
+        cell: CellIdentity,
+        writer: RecordWriter | None = None,
+        calls: CallReader | None = None,
+    ) -> None:
+        self.context, self.cell, self.writer, self._calls = context, cell, writer, calls
+        self.records: list[Record] = []
+
+    @contextmanager
+    def phase(self, phase: Phase, step: str = "") -> Iterator[PhaseNote]:
+        note = PhaseNote()
+        before = self._calls() if self._calls else {}
+        began = time.perf_counter()
+        status, error = Status.OK, None
+        try:
+            yield note
+        except KeyboardInterrupt:
+            status, error = Status.INTERRUPTED, "interrupted (Ctrl-C)"
+            raise
+        except Exception as exc:
+            status, error = Status.FAILED, f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            duration = time.perf_counter() - began
+            self._write(phase, step, note, status, error, duration, self._calls_since(before))
+
+    def _calls_since(self, before: dict[str, int]) -> dict[str, int]:
+        if self._calls is None:
+            return {}
+        try:
+            now = self._calls()
+        except Exception:  # the emulator may be gone after a crash; the record matters more
+            log.warning("could not read API call counts", exc_info=True)
+            return {}
+        return {k: n - before.get(k, 0) for k, n in sorted(now.items()) if n - before.get(k, 0)}
+
+    def _write(
+        self,
+        phase: Phase,
+        step: str,
+        note: PhaseNote,
+        status: Status,
+        error: str | None,
+        duration: float,
+        calls: dict[str, int],
+    ) -> None:
+        ctx, cell = self.context, self.cell
+        record = Record(
+            run_id=ctx.run_id,
+            tool=cell.tool,
+            tool_version=cell.tool_version,
+            engine=cell.engine,
+            target=ctx.target,
+            strategy=cell.strategy,
+            change_kind=cell.change_kind,
+            phase=phase,
+            status=status,
+            duration_s=round(duration, 4),
+            env_name=cell.env_name,
+            repetition=cell.repetition,
+            step=step,
+            timings={k: round(v, 4) for k, v in note.timings.items()},
+            api_calls=calls,
+            error=error,
+            version_before=note.version_before,
+            version_after=note.version_after,
+            version_expected=note.version_expected,
+            infra_change_applied=note.infra_change_applied,
+            drift_detected=note.drift_detected,
+            drift=note.drift,
+            git_commit=ctx.git_commit,
+            machine=ctx.machine,
+        )
+        self.records.append(record)
+        if self.writer is not None:
+            self.writer.write(record)
