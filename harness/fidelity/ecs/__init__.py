@@ -1,0 +1,19 @@
+"""The ECS part of the fidelity layer: task definitions, services with deployments, tasks.
+
+Each module patches one area of moto's ECS backend; :mod:`.simulation` holds the simulated
+timing and task outcomes, and the control routes (``/_harness/ecs/...``) that change them.
+Conformance tests: ``tests/fidelity/test_ecs.py``.
+"""
+
+from __future__ import annotations
+
+from harness.fidelity.ecs import services, simulation, task_definitions, tasks
+
+__all__ = ["install", "simulation"]
+
+
+def install() -> None:
+    """Patch moto's ECS in this process (the emulator server's)."""
+    task_definitions.install()
+    services.install()
+    tasks.install()

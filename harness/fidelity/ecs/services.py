@@ -1,0 +1,220 @@
+"""Services whose deployments roll over and settle, keeping every property they were given.
+
+moto 5.2.5 leaves a service's ``runningCount`` at 0 (so the ``services_stable`` waiter never
+succeeds), and its UpdateService swaps the task definition without a new deployment (the
+PRIMARY deployment keeps naming the old revision); CreateService drops several Fargate
+properties. Here, as the ECS API reference describes the Deployment object and UpdateService:
+
+- CreateService starts one PRIMARY deployment, rolloutState IN_PROGRESS, whose tasks are
+  running (``runningCount == desiredCount``, rolloutState COMPLETED) after ``deployment_s``;
+- a new task definition, ``forceNewDeployment`` or a new network configuration starts a new
+  PRIMARY deployment; the previous one turns ACTIVE and drains away when the new one completes;
+- a new ``desiredCount`` changes the PRIMARY deployment's target, reached after ``deployment_s``.
+
+State is settled lazily, from the wall clock, whenever a service is described or updated.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from moto.core.utils import utcnow
+from moto.ecs import models as moto_models
+from moto.ecs import responses as moto_responses
+from moto.ecs.exceptions import EcsClientException
+from moto.moto_api._internal import mock_random
+from moto.utilities.utils import get_partition
+
+from harness.fidelity.ecs.simulation import state
+
+# UpdateService parameters that make ECS start a new deployment (they are part of the
+# Deployment object itself), besides a new task definition and forceNewDeployment.
+_DEPLOYMENT_PROPERTIES = ("network_configuration", "platform_version", "capacity_provider_strategy")
+_DEFAULT_DEPLOYMENT_CONFIGURATION = {
+    "deploymentCircuitBreaker": {"enable": False, "rollback": False},
+    "maximumPercent": 200,
+    "minimumHealthyPercent": 100,
+}
+_READY_AT = "_harness_ready_at"  # private deployment key: not in the API shape, never serialized
+
+_lock = threading.RLock()
+
+# moto's internals, patched at run time: typed as Any on purpose (they are not an API).
+models: Any = moto_models
+responses: Any = moto_responses
+
+
+def install() -> None:
+    backend = models.EC2ContainerServiceBackend
+    backend.update_service = _update_service
+    backend.describe_services = _settling(backend.describe_services)
+    responses.EC2ContainerServiceResponse.create_service = _creating(
+        responses.EC2ContainerServiceResponse.create_service
+    )
+
+
+# CreateService ---------------------------------------------------------------------------
+def _creating(original: Callable[..., Any]) -> Callable[..., Any]:
+    def create_service(self: Any) -> Any:
+        result = original(self)
+        service = self.ecs_backend._get_service(
+            self._get_param("cluster", "default"), self._get_param("serviceName")
+        )
+        with _lock:
+            _keep_properties(service, self._get_param, self.current_account)
+            service.deployments = [_new_deployment(service)] if service.deployments else []
+            _count(service)
+        return result
+
+    return create_service
+
+
+def _keep_properties(service: Any, param: Callable[..., Any], account_id: str) -> None:
+    """Store what CreateService was given that moto drops, with ECS's defaults."""
+    service.health_check_grace_period_seconds = param("healthCheckGracePeriodSeconds")
+    service.enable_execute_command = bool(param("enableExecuteCommand", False))
+    service.enable_ecs_managed_tags = bool(param("enableECSManagedTags", False))
+    service.deployment_configuration = param("deploymentConfiguration") or dict(
+        _DEFAULT_DEPLOYMENT_CONFIGURATION
+    )
+    service.capacity_provider_strategy = param("capacityProviderStrategy")
+    service.placement_constraints = param("placementConstraints") or []
+    service.placement_strategy = param("placementStrategy") or []
+    service.availability_zone_rebalancing = param("availabilityZoneRebalancing")
+    if service.launch_type == "FARGATE":
+        service.platform_version = service.platform_version or "LATEST"
+        service.platform_family = "Linux"
+    service.created_at = utcnow()
+    service.created_by = f"arn:{get_partition(service.region_name)}:iam::{account_id}:root"
+
+
+# UpdateService ---------------------------------------------------------------------------
+def _update_service(self: Any, service_properties: dict[str, Any]) -> Any:
+    """UpdateService (parameters snake_cased, as moto's response layer passes them)."""
+    props = dict(service_properties)
+    cluster = props.pop("cluster", None) or "default"
+    service = self._get_service(cluster, str(props.pop("service")).split("/")[-1])
+    task_definition = props.pop("task_definition", None)
+    force = bool(props.pop("force_new_deployment", False))
+    desired_count = props.pop("desired_count", None)
+    with _lock:
+        _settle(service)
+        redeploy = force
+        if task_definition:
+            definition = self.describe_task_definition(task_definition)
+            if definition.status != "ACTIVE":
+                raise EcsClientException(f"TaskDefinition is inactive: {definition.arn}")
+            redeploy = redeploy or definition.arn != service.task_definition
+            service.task_definition = definition.arn
+        for name, value in props.items():
+            if value is None:
+                continue
+            if name == "network_configuration":
+                value = service._validate_network(value)
+            redeploy = redeploy or (
+                name in _DEPLOYMENT_PROPERTIES and value != getattr(service, name, None)
+            )
+            setattr(service, name, value)
+        if desired_count is not None:
+            _scale(service, int(desired_count))
+        if redeploy and service.deployments:
+            _redeploy(service)
+        _count(service)
+    return service
+
+
+def _scale(service: Any, desired_count: int) -> None:
+    service.desired_count = desired_count
+    primary = service.deployments[0] if service.deployments else None
+    if primary is not None and primary["desiredCount"] != desired_count:
+        primary["desiredCount"] = desired_count
+        primary["pendingCount"] = max(desired_count - primary["runningCount"], 0)
+        primary["updatedAt"] = utcnow()
+        primary[_READY_AT] = time.monotonic() + state.timing().deployment_s
+
+
+def _redeploy(service: Any) -> None:
+    for deployment in service.deployments:
+        if deployment["status"] == "PRIMARY":
+            deployment["status"] = "ACTIVE"
+            deployment["updatedAt"] = utcnow()
+    service.deployments.insert(0, _new_deployment(service))
+    _event(
+        service,
+        f"(service {service.name}) has started a new deployment {service.deployments[0]['id']}.",
+    )
+
+
+def _new_deployment(service: Any) -> dict[str, Any]:
+    now = utcnow()
+    deployment_id = f"ecs-svc/{mock_random.randint(0, 10**19)}"
+    return {
+        "id": deployment_id,
+        "status": "PRIMARY",
+        "taskDefinition": service.task_definition,
+        "desiredCount": service.desired_count,
+        "pendingCount": service.desired_count,
+        "runningCount": 0,
+        "failedTasks": 0,
+        "createdAt": now,
+        "updatedAt": now,
+        "launchType": service.launch_type,
+        "platformVersion": service.platform_version,
+        "platformFamily": getattr(service, "platform_family", None),
+        "networkConfiguration": service.network_configuration or None,
+        "capacityProviderStrategy": getattr(service, "capacity_provider_strategy", None),
+        "rolloutState": "IN_PROGRESS",
+        "rolloutStateReason": "ECS deployment in progress.",
+        _READY_AT: time.monotonic() + state.timing().deployment_s,
+    }
+
+
+# settling --------------------------------------------------------------------------------
+def _settling(original: Callable[..., Any]) -> Callable[..., Any]:
+    def describe_services(self: Any, *args: Any, **kwargs: Any) -> Any:
+        services, failures = original(self, *args, **kwargs)
+        with _lock:
+            for service in services:
+                _settle(service)
+        return services, failures
+
+    return describe_services
+
+
+def _settle(service: Any) -> None:
+    """Bring ``service`` to what the clock says: tasks started, old deployments drained."""
+    if not service.deployments or service.status != "ACTIVE":
+        return
+    primary = service.deployments[0]
+    if primary.get(_READY_AT, 0.0) > time.monotonic():
+        _count(service)
+        return
+    changed = len(service.deployments) > 1
+    service.deployments[1:] = []
+    if primary["runningCount"] != primary["desiredCount"] or primary["pendingCount"]:
+        primary.update(runningCount=primary["desiredCount"], pendingCount=0, updatedAt=utcnow())
+        changed = True
+    if primary["rolloutState"] == "IN_PROGRESS":
+        primary["rolloutState"] = "COMPLETED"
+        primary["rolloutStateReason"] = f"ECS deployment {primary['id']} completed."
+        _event(
+            service, f"(service {service.name}) deployment {primary['id']} deployment completed."
+        )
+        changed = True
+    if changed:
+        _event(service, f"(service {service.name}) has reached a steady state.")
+    _count(service)
+
+
+def _count(service: Any) -> None:
+    service.running_count = sum(d["runningCount"] for d in service.deployments)
+    service.pending_count = sum(d["pendingCount"] for d in service.deployments)
+
+
+def _event(service: Any, message: str) -> None:
+    service.events.insert(
+        0, {"id": str(mock_random.uuid4()), "createdAt": utcnow(), "message": message}
+    )
