@@ -1,0 +1,57 @@
+variable "region" {
+  type    = string
+  default = "us-east-1"
+}
+
+variable "env" {
+  description = "Name of the app environment (e.g. alpha)."
+  type        = string
+}
+
+variable "base" {
+  description = "Name of the base layer this environment runs on."
+  type        = string
+}
+
+variable "base_state_path" {
+  description = "Path of the base layer's local state file."
+  type        = string
+}
+
+variable "strategy" {
+  description = "plain or ignore-changes (see modules/app/variables.tf)."
+  type        = string
+  default     = "ignore-changes"
+}
+
+variable "image_repository" {
+  description = "Application image without tag."
+  type        = string
+}
+
+variable "image_tag" {
+  description = "Application version to deploy."
+  type        = string
+}
+
+variable "log_retention_days" {
+  type    = number
+  default = 7
+}
+
+variable "web_health_check_grace_s" {
+  type    = number
+  default = 60
+}
+
+variable "web_environment" {
+  description = "Extra environment of every app container."
+  type        = map(string)
+  default     = { DJANGO_LOG_LEVEL = "INFO" }
+}
+
+variable "commands" {
+  description = "Container command per component; null keeps the module's defaults."
+  type        = map(list(string))
+  default     = null
+}

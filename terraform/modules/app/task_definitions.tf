@@ -1,0 +1,55 @@
+locals {
+  # What every container needs from the base layer; var.environment comes last so a caller
+  # can override any of it.
+  environment = merge(
+    {
+      POSTGRES_HOST      = var.database.host
+      POSTGRES_PORT      = tostring(var.database.port)
+      POSTGRES_DB        = var.database.name
+      POSTGRES_USER      = var.database.username
+      POSTGRES_PASSWORD  = var.database.password
+      ASSETS_BUCKET_NAME = var.assets_bucket_name
+      ALLOWED_HOSTS      = var.alb_dns_name
+    },
+    var.environment,
+  )
+  # Sorted by name: ECS returns the list sorted, and an unsorted one would show a diff forever.
+  environment_list = [for name in sort(keys(local.environment)) : {
+    name  = name
+    value = local.environment[name]
+  }]
+}
+
+resource "aws_ecs_task_definition" "this" {
+  for_each = local.components
+
+  family                   = "${var.env}-${each.key}"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = var.cpu
+  memory                   = var.memory
+  execution_role_arn       = aws_iam_role.execution.arn
+  task_role_arn            = aws_iam_role.task.arn
+
+  # The contract: the application container is named after its component.
+  container_definitions = jsonencode([{
+    name        = each.key
+    image       = var.image
+    essential   = true
+    command     = var.commands[each.key]
+    environment = local.environment_list
+    portMappings = each.key == "web" ? [{
+      containerPort = var.app_port
+      hostPort      = var.app_port
+      protocol      = "tcp"
+    }] : []
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.this[each.key].name
+        awslogs-region        = data.aws_region.current.region
+        awslogs-stream-prefix = each.key
+      }
+    }
+  }])
+}
