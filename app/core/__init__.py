@@ -1,0 +1,1 @@
+"""The application's one Django app: the API endpoints, the heartbeat task, ``pre_update``."""
