@@ -1,0 +1,78 @@
+"""CloudFormation on the emulator, faithful to AWS: our own stack engine in place of moto's.
+
+moto's stack engine fails or hangs with the real CDK CLI and re-creates unchanged resources
+on update (DESIGN.md, "The embedded emulator must be faithful"). ``install()`` routes
+CloudFormation's stack and change-set actions to this package: templates are parsed and
+resolved here, updates are diffed on resolved properties, create-only changes (from the
+provider schemas cfn-lint ships) replace, and each resource type is created through a
+handler (ours for ECS, moto's model classes elsewhere). Stack sets stay with moto.
+
+Control routes: ``/_harness/cloudformation/timing`` (time spent serving each action) and
+``/_harness/cloudformation/reset``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from harness.fidelity import control
+from harness.fidelity.cloudformation import api, store
+
+log = logging.getLogger(__name__)
+
+_timing_lock = threading.Lock()
+_timing: dict[str, list[float]] = {}
+
+
+def install() -> None:
+    """Route CloudFormation's stack actions to our engine (in the emulator's process)."""
+    from moto.cloudformation.responses import CloudFormationResponse
+
+    for name, action in api.ACTIONS.items():
+        setattr(CloudFormationResponse, name, _served(name, action))
+    # moto's transformers reshape its own model objects; ours are already API-shaped.
+    CloudFormationResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER = {
+        k: v
+        for k, v in CloudFormationResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER.items()
+        if k.startswith("DescribeStackSet")
+    }
+
+
+def _served(name: str, action: api.Action) -> Callable[[Any], Any]:
+    @functools.wraps(action)
+    def method(resp: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            with store.LOCK:
+                return action(resp)
+        finally:
+            elapsed = time.perf_counter() - began
+            with _timing_lock:
+                entry = _timing.setdefault(name, [0, 0.0])
+                entry[0] += 1
+                entry[1] += elapsed
+
+    return method
+
+
+@control.route("cloudformation/timing")
+def _timing_route(method: str, body: dict[str, Any]) -> tuple[int, Any]:
+    """Count and seconds spent per CloudFormation action (resource work included)."""
+    with _timing_lock:
+        per_action = {k: {"count": int(n), "seconds": round(s, 4)} for k, (n, s) in _timing.items()}
+    total = round(sum(v["seconds"] for v in per_action.values()), 4)
+    return 200, {"actions": per_action, "total_seconds": total}
+
+
+@control.route("cloudformation/reset")
+def _reset_route(method: str, body: dict[str, Any]) -> tuple[int, Any]:
+    with store.LOCK:
+        store.reset()
+    with _timing_lock:
+        _timing.clear()
+    return 200, {"reset": True}

@@ -1,0 +1,26 @@
+"""Resource handlers by type: our own where moto is unfaithful, moto's models elsewhere."""
+
+from __future__ import annotations
+
+from harness.fidelity.cloudformation.errors import ResourceFailed
+from harness.fidelity.cloudformation.handlers import ecs, noop
+from harness.fidelity.cloudformation.handlers.base import Handler
+from harness.fidelity.cloudformation.handlers.moto_models import MotoModelHandler, supports
+
+HANDLERS: dict[str, Handler] = {
+    "AWS::ECS::Cluster": ecs.ClusterHandler(),
+    "AWS::ECS::TaskDefinition": ecs.TaskDefinitionHandler(),
+    "AWS::ECS::Service": ecs.ServiceHandler(),
+    "AWS::CDK::Metadata": noop.NoopHandler(),
+    "AWS::CloudFormation::WaitConditionHandle": noop.NoopHandler(),
+}
+_MOTO = MotoModelHandler()
+
+
+def handler_for(resource_type: str) -> Handler:
+    """The handler of ``resource_type``; a type nobody handles fails the operation."""
+    if resource_type in HANDLERS:
+        return HANDLERS[resource_type]
+    if supports(resource_type):
+        return _MOTO
+    raise ResourceFailed(f"Resource type {resource_type} is not supported by the emulator")

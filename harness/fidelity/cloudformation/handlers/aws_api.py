@@ -1,0 +1,47 @@
+"""Handlers call the emulator's own AWS API, as CloudFormation's resource providers call AWS.
+
+Going through HTTP (not moto's models) means every fidelity patch of the service applies,
+and the calls are what CloudFormation would send. They are signed with the access key
+``cloudformation`` so the call counts can tell them from the user's own calls.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import partial
+from typing import Any
+
+ACCESS_KEY = "cloudformation"
+
+_clients: dict[tuple[str, str, str], Any] = {}
+_lock = threading.Lock()
+
+
+def client(service: str, account: str, region: str) -> Any:
+    """A boto3 client for ``service`` in ``account``/``region`` on this emulator."""
+    key = (service, account, region)
+    with _lock:
+        if key not in _clients:
+            _clients[key] = _new_client(service, account, region)
+        return _clients[key]
+
+
+def _new_client(service: str, account: str, region: str) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    session = boto3.session.Session(
+        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=ACCESS_KEY, region_name=region
+    )
+    api = session.client(
+        service,
+        endpoint_url=f"http://localhost:{os.environ.get('MOTO_PORT', '5000')}",
+        config=Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}),
+    )
+    api.meta.events.register("before-sign.*.*", partial(_account_header, account))
+    return api
+
+
+def _account_header(account: str, request: Any, **_: Any) -> None:
+    request.headers["x-moto-account-id"] = account
