@@ -39,10 +39,18 @@ START_TIMEOUT_S = 30.0
 class Emulator:
     """Start, query and stop one private emulator process."""
 
-    def __init__(self, region: str = "us-east-1", log_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        region: str = "us-east-1",
+        log_dir: Path | None = None,
+        layers: tuple[str, ...] | None = None,
+    ) -> None:
+        """``layers``: fidelity layers to install (default all; ``()`` is stock moto)."""
         self.region = region
-        self._tmp = tempfile.TemporaryDirectory(prefix="harness-emulator-")
-        self.log_path = (log_dir or Path(self._tmp.name)) / "emulator.log"
+        self._layers_wanted = layers
+        self._log_dir = log_dir
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self.log_path: Path | None = None
         self._proc: Popen[bytes] | None = None
         self.port: int | None = None
         self.layers: list[str] = []
@@ -53,10 +61,15 @@ class Emulator:
         """Start the server and return once it answers HTTP."""
         if self._proc is not None:
             return self
+        self._tmp = tempfile.TemporaryDirectory(prefix="harness-emulator-")
+        self.log_path = (self._log_dir or Path(self._tmp.name)) / "emulator.log"
         ready = Path(self._tmp.name) / "ready.json"
         began = time.perf_counter()
+        argv = [sys.executable, "-m", "harness.fidelity.server", "--ready-file", str(ready)]
+        if self._layers_wanted is not None:
+            argv.append(f"--layers={','.join(self._layers_wanted)}")
         self._proc = process.spawn(
-            [sys.executable, "-m", "harness.fidelity.server", "--ready-file", str(ready)],
+            argv,
             env=process.child_env({"PYTHONUNBUFFERED": "1"}),
             log_path=self.log_path,
         )
@@ -77,6 +90,10 @@ class Emulator:
         if proc is not None:
             process.stop(proc)
         atexit.unregister(self.stop)
+        self.port = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
 
     def __enter__(self) -> Emulator:
         return self.start()
@@ -85,7 +102,6 @@ class Emulator:
         self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
-        self._tmp.cleanup()
 
     # what it serves --------------------------------------------------------------------
     @property
@@ -167,6 +183,8 @@ class Emulator:
         )
 
     def _read_log(self) -> str:
+        if self.log_path is None:
+            return ""
         try:
             return self.log_path.read_text(errors="replace")
         except OSError:

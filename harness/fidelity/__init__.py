@@ -19,9 +19,15 @@ LAYERS: tuple[str, ...] = ("ecs", "cloudformation")
 _installed: list[str] = []
 
 
-def install() -> list[str]:
-    """Install every available layer into the running moto; return the names installed."""
-    for name in LAYERS:
+def install(only: tuple[str, ...] | None = None) -> list[str]:
+    """Install the layers (all of ``LAYERS``, or ``only`` those) into the running moto.
+
+    Returns the names installed. ``only=()`` runs stock moto, to show what the layer fixes.
+    """
+    unknown = set(only or ()) - set(LAYERS)
+    if unknown:
+        raise ValueError(f"unknown fidelity layers {sorted(unknown)}; known: {', '.join(LAYERS)}")
+    for name in LAYERS if only is None else [n for n in LAYERS if n in only]:
         if name in _installed:
             continue
         try:
@@ -30,6 +36,9 @@ def install() -> list[str]:
             if exc.name != f"harness.fidelity.{name}":
                 raise
             log.warning("fidelity layer %s is not available", name)
+            continue
+        if not hasattr(module, "install"):  # a package still being written (no __init__ yet)
+            log.warning("fidelity layer %s has no install(); not installed", name)
             continue
         module.install()
         _installed.append(name)

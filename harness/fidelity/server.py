@@ -74,7 +74,7 @@ def counting_app(app: WSGIApp) -> WSGIApp:
     return wrapped
 
 
-def serve(host: str, ready_file: Path) -> None:
+def serve(host: str, ready_file: Path, layers: tuple[str, ...] | None = None) -> None:
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         MotoRequestHandler,
@@ -84,16 +84,16 @@ def serve(host: str, ready_file: Path) -> None:
 
     from harness import fidelity
 
-    layers = fidelity.install()
+    installed = fidelity.install(layers)
     app = counting_app(DomainDispatcherApplication(create_backend_app))
     server = make_server(host, 0, app, threaded=True, request_handler=MotoRequestHandler)
     port = server.server_port
     os.environ["MOTO_PORT"] = str(port)  # moto builds some URLs (S3, SQS) from it
     tmp = ready_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"port": port, "layers": layers}))
+    tmp.write_text(json.dumps({"port": port, "layers": installed}))
     tmp.replace(ready_file)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    log.info("emulator serving on %s:%s with layers %s", host, port, layers)
+    log.info("emulator serving on %s:%s with layers %s", host, port, installed)
     try:
         server.serve_forever()
     finally:
@@ -104,9 +104,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m harness.fidelity.server")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--ready-file", type=Path, required=True)
+    parser.add_argument(
+        "--layers", default=None, help="comma-separated fidelity layers to install (default: all)"
+    )
     args = parser.parse_args(argv)
+    layers = None if args.layers is None else tuple(x for x in args.layers.split(",") if x)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    serve(args.host, args.ready_file)
+    serve(args.host, args.ready_file, layers)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,106 @@
+"""Records: round trip, validation, append-only writing, loading and schema upgrades."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness import records
+from harness.errors import RecordError
+from harness.records import ChangeKind, Phase, Record, RecordWriter, Status, Strategy, Tool
+
+
+def make(**overrides: object) -> Record:
+    fields: dict[str, object] = {
+        "run_id": "run-1",
+        "tool": Tool.TERRAFORM,
+        "tool_version": "terraform 1.15.5",
+        "engine": "stand-in provider",
+        "target": "embedded",
+        "strategy": Strategy.PLAIN,
+        "change_kind": ChangeKind.NONE,
+        "phase": Phase.APP,
+        "status": Status.OK,
+        "duration_s": 1.5,
+    }
+    fields.update(overrides)
+    return Record(**fields)  # type: ignore[arg-type]
+
+
+def test_round_trip_through_dict_and_json() -> None:
+    record = make(
+        drift=("aws_ecs_service.web",), api_calls={"ecs:UpdateService": 1}, timings={"plan": 0.5}
+    )
+    again = Record.from_dict(json.loads(json.dumps(record.to_dict())))
+    assert again == record
+    assert again.tool is Tool.TERRAFORM
+
+
+def test_record_is_self_describing() -> None:
+    data = make().to_dict()
+    for key in (
+        "schema_version",
+        "timestamp",
+        "run_id",
+        "tool_version",
+        "engine",
+        "target",
+        "phase",
+        "status",
+    ):
+        assert key in data
+    assert data["schema_version"] == records.SCHEMA_VERSION
+    assert data["timestamp"].endswith("+00:00")
+
+
+def test_unknown_field_and_bad_enum_are_rejected() -> None:
+    data = make().to_dict()
+    with pytest.raises(RecordError, match="unknown fields"):
+        Record.from_dict({**data, "colour": "red"})
+    with pytest.raises(RecordError, match="malformed"):
+        Record.from_dict({**data, "phase": "lunch"})
+
+
+def test_newer_schema_is_refused_with_advice() -> None:
+    with pytest.raises(RecordError, match="upgrade the harness"):
+        Record.from_dict({**make().to_dict(), "schema_version": records.SCHEMA_VERSION + 1})
+
+
+def test_old_schema_is_upgraded(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pretend the current schema is 2 and version 1 lacked nothing but the number.
+    monkeypatch.setattr(records, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(records._UPGRADES, 1, lambda d: {**d, "step": d.get("step") or "upgraded"})
+    data = {**make().to_dict(), "schema_version": 1, "step": ""}
+    assert records.upgrade(data)["step"] == "upgraded"
+    assert records.upgrade(data)["schema_version"] == 2
+
+
+def test_writer_appends_and_flushes_each_record(tmp_path: Path) -> None:
+    path = tmp_path / "run" / "records.jsonl"
+    writer = RecordWriter(path)
+    writer.write(make(phase=Phase.BASE))
+    # readable before close: a crash after this line loses nothing
+    assert len(path.read_text().splitlines()) == 1
+    writer.write(make(phase=Phase.APP))
+    writer.close()
+    with RecordWriter(path) as again:
+        again.write(make(phase=Phase.DESTROY))
+    loaded = list(records.load([path.parent]))
+    assert [r.phase for r in loaded] == [Phase.BASE, Phase.APP, Phase.DESTROY]
+
+
+def test_loader_skips_a_truncated_last_line_only(tmp_path: Path) -> None:
+    path = tmp_path / "records.jsonl"
+    good = json.dumps(make().to_dict())
+    path.write_text(good + "\n" + good[:40])
+    assert len(list(records.load([path]))) == 1
+    path.write_text(good[:40] + "\n" + good + "\n")
+    with pytest.raises(RecordError, match="not JSON"):
+        list(records.load([path]))
+
+
+def test_loader_names_a_missing_path(tmp_path: Path) -> None:
+    with pytest.raises(RecordError, match="no records at"):
+        list(records.load([tmp_path / "nowhere"]))
