@@ -1,0 +1,307 @@
+"""The report's tables, computed from records alone: pure functions, no I/O, no plotting.
+
+A :class:`Table` holds raw values (numbers stay numbers); the renderers format them. Records
+of several runs (CI jobs, machines) are grouped by cell, so repetitions and merged runs count
+alike. This module covers what a cell did (outcomes, versions, drift); ``stats.py`` covers
+time and API calls.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from harness.expectations import STRATEGIES, ChangeOutcome, Expectation, VersionOutcome, expected
+from harness.records import ChangeKind, Phase, Record, Status, Strategy, Tool
+
+Value = str | int | float | None
+
+NEXT_APP_UPDATE = "next"
+"""Step of the second app update, run only when the infra change did not take effect at once."""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A titled table with a one- or two-sentence explanation for readers who never saw the code."""
+
+    title: str
+    explanation: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Value, ...], ...]
+
+    def column(self, name: str) -> list[Value]:
+        index = self.columns.index(name)
+        return [row[index] for row in self.rows]
+
+
+@dataclass(frozen=True, slots=True)
+class CellKey:
+    """One execution of one cell: a tool and strategy with one change kind, in one run."""
+
+    run_id: str
+    tool: Tool
+    strategy: Strategy
+    change_kind: ChangeKind
+    repetition: int
+    env_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """What one cell execution showed, derived from its records."""
+
+    version: VersionOutcome | None = None
+    version_after: str | None = None
+    change: ChangeOutcome | None = None
+    drift_after_app_update: bool | None = None
+    failed: str | None = None
+    """``"<phase>: <error>"`` of the first phase that did not finish, if any."""
+
+    def text(self) -> str:
+        if self.failed:
+            return f"failed in {self.failed}"
+        if self.version is None:
+            return "incomplete"
+        version = (
+            f"{self.version_after} kept"
+            if self.version is VersionOutcome.KEPT
+            else f"rolled back to {self.version_after}"
+        )
+        return f"{version} / {CHANGE_TEXT.get(self.change, 'change unknown')}"
+
+
+CHANGE_TEXT: dict[ChangeOutcome | None, str] = {
+    ChangeOutcome.NOW: "change now",
+    ChangeOutcome.DEFERRED: "change deferred to the next app update",
+    ChangeOutcome.NOT_APPLIED: "change not applied",
+    ChangeOutcome.NOT_APPLICABLE: "no change",
+}
+
+PHASE_ORDER: tuple[tuple[Phase, str], ...] = (
+    (Phase.BASE, ""),
+    (Phase.APP, ""),
+    (Phase.POST_DEPLOY, ""),
+    (Phase.DRIFT, "after-deploy"),
+    (Phase.APP_UPDATE, ""),
+    (Phase.DRIFT, "after-app-update"),
+    (Phase.INFRA_UPDATE, ""),
+    (Phase.DRIFT, "after-infra-update"),
+    (Phase.APP_UPDATE, NEXT_APP_UPDATE),
+    (Phase.DESTROY, "app"),
+    (Phase.DESTROY, "base"),
+)
+
+
+def phase_label(phase: Phase, step: str) -> str:
+    return f"{phase} ({step})" if step else str(phase)
+
+
+def phase_sort_key(phase: Phase, step: str) -> tuple[int, str]:
+    try:
+        return PHASE_ORDER.index((phase, step)), ""
+    except ValueError:
+        return len(PHASE_ORDER), phase_label(phase, step)
+
+
+def cell_key(record: Record) -> CellKey:
+    return CellKey(
+        record.run_id,
+        record.tool,
+        record.strategy,
+        record.change_kind,
+        record.repetition,
+        record.env_name,
+    )
+
+
+def cells(records: Iterable[Record]) -> dict[CellKey, list[Record]]:
+    """Records grouped by cell execution, base-layer records left out (they belong to no cell)."""
+    grouped: dict[CellKey, list[Record]] = {}
+    for record in records:
+        if record.phase is Phase.BASE or (record.phase, record.step) == (Phase.DESTROY, "base"):
+            continue
+        grouped.setdefault(cell_key(record), []).append(record)
+    return grouped
+
+
+def find(records: Sequence[Record], phase: Phase, step: str = "") -> Record | None:
+    return next((r for r in records if r.phase is phase and r.step == step), None)
+
+
+def observe(records: Sequence[Record]) -> Observed:
+    """The outcome of one cell execution, read from its records."""
+    broken = next((r for r in records if r.status is not Status.OK), None)
+    if broken is not None:
+        where = phase_label(broken.phase, broken.step)
+        return Observed(failed=f"{where}: {broken.error or broken.status}")
+    infra = find(records, Phase.INFRA_UPDATE)
+    if infra is None:
+        return Observed()
+    version = (
+        VersionOutcome.KEPT
+        if infra.version_after == infra.version_before
+        else VersionOutcome.ROLLED_BACK
+    )
+    drift = find(records, Phase.DRIFT, "after-app-update")
+    return Observed(
+        version=version,
+        version_after=infra.version_after,
+        change=_change(records, infra),
+        drift_after_app_update=drift.drift_detected if drift else None,
+    )
+
+
+def _change(records: Sequence[Record], infra: Record) -> ChangeOutcome | None:
+    if infra.change_kind is ChangeKind.NONE:
+        return ChangeOutcome.NOT_APPLICABLE
+    if infra.infra_change_applied:
+        return ChangeOutcome.NOW
+    after = find(records, Phase.APP_UPDATE, NEXT_APP_UPDATE)
+    if after is None or after.infra_change_applied is None:
+        return None
+    return ChangeOutcome.DEFERRED if after.infra_change_applied else ChangeOutcome.NOT_APPLIED
+
+
+def matches(observed: Observed, expectation: Expectation) -> bool:
+    return (observed.version, observed.change) == (expectation.version, expectation.change)
+
+
+def expected_text(expectation: Expectation) -> str:
+    return f"{expectation.version}/{expectation.change}"
+
+
+def summarize(observations: Sequence[Observed], expectation: Expectation) -> str:
+    """One matrix cell: what was seen (with counts when repetitions differ) against the docs."""
+    if not observations:
+        return "not run"
+    counts = Counter(o.text() for o in observations)
+    seen = "; ".join(text if n == 1 else f"{text} ({n} runs)" for text, n in counts.items())
+    ok = all(matches(o, expectation) for o in observations)
+    verdict = "✓" if ok else "✗ differs from documented behaviour"
+    return f"{seen} (expected: {expected_text(expectation)}) {verdict}"
+
+
+def matrix_axes(records: Iterable[Record]) -> tuple[list[tuple[Tool, Strategy]], list[ChangeKind]]:
+    """The tool-strategy rows and change-kind columns present in the records, in matrix order."""
+    present = {(r.tool, r.strategy, r.change_kind) for r in records}
+    rows = [
+        (tool, strategy)
+        for tool, strategies in STRATEGIES.items()
+        for strategy in strategies
+        if any((tool, strategy) == (t, s) for t, s, _ in present)
+    ]
+    kinds = [kind for kind in ChangeKind if any(k is kind for _, _, k in present)]
+    return rows, kinds
+
+
+def observations(
+    records: Iterable[Record],
+) -> dict[tuple[Tool, Strategy, ChangeKind], list[Observed]]:
+    grouped: dict[tuple[Tool, Strategy, ChangeKind], list[Observed]] = {}
+    for key, cell_records in sorted(cells(records).items(), key=lambda kv: _cell_order(kv[0])):
+        grouped.setdefault((key.tool, key.strategy, key.change_kind), []).append(
+            observe(cell_records)
+        )
+    return grouped
+
+
+def _cell_order(key: CellKey) -> tuple[str, int, str]:
+    return key.run_id, key.repetition, key.env_name
+
+
+def outcome_matrix(records: Sequence[Record]) -> Table:
+    rows, kinds = matrix_axes(cells_only(records))
+    seen = observations(records)
+    body = []
+    for tool, strategy in rows:
+        outcome = [
+            summarize(seen.get((tool, strategy, k), []), expected(tool, strategy, k)) for k in kinds
+        ]
+        advice = expected(tool, strategy, ChangeKind.NONE).advice
+        body.append((f"{tool} · {strategy}", *outcome, advice))
+    return Table(
+        "Outcome matrix",
+        "Each tool deployed app version v1, the shared script then deployed v2 outside the tool, "
+        "and the tool applied its configuration again with one kind of infrastructure change "
+        "(columns). Each cell says which version ran afterwards and when the change took effect, "
+        "next to what the tool's documentation says (✓ agrees, ✗ differs); the last column says "
+        "what a user must do to stay safe.",
+        ("tool · strategy", *(str(k) for k in kinds), "to stay safe"),
+        tuple(body),
+    )
+
+
+def cells_only(records: Sequence[Record]) -> list[Record]:
+    return [r for key_records in cells(records).values() for r in key_records]
+
+
+def outcome_details(records: Sequence[Record]) -> Table:
+    seen = observations(records)
+    body = []
+    for (tool, strategy, kind), observed in seen.items():
+        exp = expected(tool, strategy, kind)
+        body.append(
+            (
+                str(tool),
+                str(strategy),
+                str(kind),
+                summarize(observed, exp),
+                _drift_text([o.drift_after_app_update for o in observed]),
+                "yes" if exp.drift_after_app_update else "no",
+                exp.why,
+            )
+        )
+    body.sort(key=lambda row: _matrix_position(row))
+    return Table(
+        "Why each outcome happens",
+        "The documented reason behind each expected outcome, with the drift the tool's own check "
+        "(terraform plan / cdk diff) reported after the out-of-band app update, observed and expected.",
+        (
+            "tool",
+            "strategy",
+            "change kind",
+            "observed (expected)",
+            "drift after app update",
+            "drift expected",
+            "why",
+        ),
+        tuple(body),
+    )
+
+
+def _matrix_position(row: tuple[Value, ...]) -> tuple[int, int]:
+    order = [(str(t), str(s)) for t, ss in STRATEGIES.items() for s in ss]
+    kinds = [str(k) for k in ChangeKind]
+    return order.index((str(row[0]), str(row[1]))), kinds.index(str(row[2]))
+
+
+def _drift_text(values: Sequence[bool | None]) -> str:
+    counts = Counter("yes" if v else "no" if v is not None else "not checked" for v in values)
+    return "; ".join(text if n == 1 else f"{text} ({n} runs)" for text, n in counts.items())
+
+
+STRATEGY_TEXT: dict[Strategy, str] = {
+    Strategy.PLAIN: "Terraform: the service points at the task definition resource, nothing ignored",
+    Strategy.IGNORE_CHANGES: "Terraform: lifecycle { ignore_changes = [task_definition, desired_count] }",
+    Strategy.UNPINNED: "CDK: the image tag comes from the CDK code or its config",
+    Strategy.PINNED: "CDK: before each deploy the running image tag is read and passed in",
+}
+CHANGE_KIND_TEXT: dict[ChangeKind, str] = {
+    ChangeKind.NONE: "the same configuration applied again",
+    ChangeKind.UNRELATED: "log retention of the app's log groups (a resource the service does not use)",
+    ChangeKind.SERVICE: "health check grace period of the web service (a property of the ECS service)",
+    ChangeKind.TASK_DEFINITION: "an environment variable of the containers (a task definition property)",
+}
+
+
+def glossary() -> Table:
+    rows = [("strategy", str(s), text) for s, text in STRATEGY_TEXT.items()]
+    rows += [("change kind", str(k), text) for k, text in CHANGE_KIND_TEXT.items()]
+    return Table(
+        "What the rows and columns mean",
+        "The strategies are the ways users configure each tool around a deploy made outside it; "
+        "the change kinds are the infrastructure changes applied after that deploy.",
+        ("", "name", "meaning"),
+        tuple(rows),
+    )

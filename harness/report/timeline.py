@@ -1,0 +1,89 @@
+"""Which app version ran after each phase, and what each tool's drift check said: per cell."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from harness.expectations import STRATEGIES, expected
+from harness.records import ChangeKind, Phase, Record
+from harness.report.model import NEXT_APP_UPDATE, CellKey, Table, cells, find
+
+TIMELINE_STEPS: tuple[tuple[str, Phase, str], ...] = (
+    ("after app deploy", Phase.APP, ""),
+    ("after app update", Phase.APP_UPDATE, ""),
+    ("after infra update", Phase.INFRA_UPDATE, ""),
+    ("after next app update", Phase.APP_UPDATE, NEXT_APP_UPDATE),
+)
+DRIFT_STEPS: tuple[tuple[str, str], ...] = (
+    ("after deploy", "after-deploy"),
+    ("after app update", "after-app-update"),
+    ("after infra update", "after-infra-update"),
+)
+KEY_COLUMNS = ("tool", "strategy", "change kind", "run · repetition")
+
+
+def _key_cells(key: CellKey) -> tuple[str, str, str, str]:
+    return (
+        str(key.tool),
+        str(key.strategy),
+        str(key.change_kind),
+        f"{key.run_id} · {key.repetition}",
+    )
+
+
+def _ordered(records: Sequence[Record]) -> list[tuple[CellKey, list[Record]]]:
+    """Cells in matrix order: tool and strategy as in ``STRATEGIES``, then change kind, run."""
+    order = [(t, s) for t, strategies in STRATEGIES.items() for s in strategies]
+    kinds = list(ChangeKind)
+
+    def position(key: CellKey) -> tuple[int, int, str, int, str]:
+        pair = (key.tool, key.strategy)
+        row = order.index(pair) if pair in order else len(order)
+        return row, kinds.index(key.change_kind), key.run_id, key.repetition, key.env_name
+
+    return sorted(cells(records).items(), key=lambda kv: position(kv[0]))
+
+
+def version_timeline(records: Sequence[Record]) -> Table:
+    body = []
+    for key, cell_records in _ordered(records):
+        versions = [_version(cell_records, phase, step) for _, phase, step in TIMELINE_STEPS]
+        body.append((*_key_cells(key), *versions))
+    return Table(
+        "Version timeline",
+        "The image tag the web service ran after each phase of each cell: v1 is what the tool "
+        "deployed, v2 what the shared script deployed outside the tool, v3 a second script run "
+        "made only when the infrastructure change had not taken effect yet (— means not reached).",
+        (*KEY_COLUMNS, *(label for label, _, _ in TIMELINE_STEPS)),
+        tuple(body),
+    )
+
+
+def _version(records: Sequence[Record], phase: Phase, step: str) -> str | None:
+    record = find(records, phase, step)
+    return record.version_after if record is not None else None
+
+
+def drift_table(records: Sequence[Record]) -> Table:
+    body = []
+    for key, cell_records in _ordered(records):
+        checks = [_drift(cell_records, step) for _, step in DRIFT_STEPS]
+        exp = expected(key.tool, key.strategy, key.change_kind).drift_after_app_update
+        body.append((*_key_cells(key), *checks, "drift" if exp else "no drift"))
+    return Table(
+        "Drift reported by each tool's own check",
+        "What terraform plan (-detailed-exitcode) or cdk diff listed as different after the "
+        "tool's deploy, after the out-of-band app update, and after the tool's own update; the "
+        "last column is what the documentation leads one to expect after the app update.",
+        (*KEY_COLUMNS, *(label for label, _ in DRIFT_STEPS), "expected after app update"),
+        tuple(body),
+    )
+
+
+def _drift(records: Sequence[Record], step: str) -> str | None:
+    record = find(records, Phase.DRIFT, step)
+    if record is None or record.drift_detected is None:
+        return None
+    if not record.drift_detected:
+        return "no drift"
+    return "drift: " + (", ".join(record.drift) if record.drift else "(no details)")
