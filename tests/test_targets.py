@@ -1,0 +1,80 @@
+"""Target resolution: LocalStack probing and the guarded real-AWS target."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from harness.endpoint import Target
+from harness.errors import TargetError
+from harness.targets import aws_sandbox, localstack_url, probe_localstack
+
+HEALTH = {
+    "version": "2026.3.0",
+    "services": {"s3": "running", "sts": "available", "ecs": "disabled"},
+}
+
+
+class _Health(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = json.dumps(HEALTH).encode() if self.path == "/_localstack/health" else b"{}"
+        self.send_response(200 if self.path == "/_localstack/health" else 404)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def fake_localstack() -> Iterator[str]:
+    server = HTTPServer(("127.0.0.1", 0), _Health)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_localstack_url_prefers_aws_endpoint_url() -> None:
+    assert localstack_url({"AWS_ENDPOINT_URL": "http://ls:4566/"}) == "http://ls:4566"
+    assert localstack_url({"LOCALSTACK_HOST": "box:4510"}) == "http://box:4510"
+    assert localstack_url({}) == "http://localhost:4566"
+
+
+def test_probe_lists_what_localstack_does_not_serve(fake_localstack: str) -> None:
+    found = probe_localstack({"AWS_ENDPOINT_URL": fake_localstack})
+    assert found.endpoint.target is Target.LOCALSTACK
+    assert found.endpoint.url == fake_localstack
+    assert "2026.3.0" in found.endpoint.engine
+    assert found.missing(("s3", "sts", "ecs", "rds")) == ["ecs", "rds"]
+
+
+def test_probe_says_how_to_point_at_localstack_when_nothing_answers() -> None:
+    with pytest.raises(TargetError, match="AWS_ENDPOINT_URL or LOCALSTACK_HOST"):
+        probe_localstack({"AWS_ENDPOINT_URL": "http://localhost:9"})
+
+
+def test_aws_target_is_refused_without_an_account_id() -> None:
+    with pytest.raises(TargetError, match="--aws-account-id"):
+        aws_sandbox(None)
+
+
+def test_aws_target_is_refused_when_the_account_differs(monkeypatch: pytest.MonkeyPatch) -> None:
+    class FakeSts:
+        def get_caller_identity(self) -> dict[str, str]:
+            return {"Account": "111111111111"}
+
+    import boto3
+
+    monkeypatch.setattr(boto3, "client", lambda *a, **k: FakeSts())
+    with pytest.raises(TargetError, match="does not match"):
+        aws_sandbox("222222222222")
+    assert aws_sandbox("111111111111").target is Target.AWS
