@@ -235,11 +235,12 @@ class TerraformDriver:
         began = time.perf_counter()
         result = self._terraform(layer, argv, ok_codes=(0, EXIT_CHANGES))
         timings["plan"] = time.perf_counter() - began
+        if result.returncode != EXIT_CHANGES:
+            return Plan(False, (), "no changes")
         began = time.perf_counter()
         shown = json.loads(self._terraform(layer, ["show", "-json", PLAN_FILE]).stdout)
         timings["show"] = time.perf_counter() - began
-        addresses = changed_addresses(shown)
-        return Plan(result.returncode == EXIT_CHANGES, addresses, action_summary(shown))
+        return Plan(True, changed_addresses(shown), action_summary(shown))
 
     def _outputs(self, layer: _Layer, timings: dict[str, float]) -> dict[str, str]:
         began = time.perf_counter()

@@ -1,0 +1,132 @@
+"""Fixtures of the Terraform scenarios: the runtime, a shared working directory, the records, the base.
+
+Imported by ``test_terraform*.py`` only (the CDK scenarios have their own), so the two tracks
+never share a fixture by accident.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from harness import images, lifecycle, process
+from harness.drivers.terraform import Runtime, RuntimeFactory, TerraformDriver
+from harness.endpoint import Endpoint
+from harness.lifecycle import VERSIONS
+from harness.recorder import CellIdentity, CellRecorder, RunContext
+from harness.records import ChangeKind, RecordWriter, Strategy, Tool
+
+REPO = Path(__file__).resolve().parents[1]
+TF_BASE = "tfbase"
+
+
+def terraform_runtime_factory() -> RuntimeFactory:
+    """The pinned Terraform with the provider the harness chose, or skip saying why not."""
+    try:
+        from harness.terraform import runtime as tf_runtime
+    except ImportError as exc:
+        pytest.skip(f"the offline Terraform runtime is not available: {exc}")
+
+    def factory(endpoint: Endpoint) -> Runtime:
+        return tf_runtime.for_endpoint(endpoint)
+
+    return factory
+
+
+@pytest.fixture(scope="session")
+def tf_run_context(target: object) -> RunContext:
+    commit = process.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, ok_codes=range(256))
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return RunContext(f"{stamp}-{uuid.uuid4().hex[:6]}", str(target), commit.stdout.strip())
+
+
+@pytest.fixture(scope="session")
+def tf_records(tf_run_context: RunContext) -> Iterator[RecordWriter]:
+    """``results/scenarios/<run-id>/terraform/records.jsonl`` (or under ``$HARNESS_RESULTS_DIR``)."""
+    root = Path(os.environ.get("HARNESS_RESULTS_DIR", REPO / "results" / "scenarios"))
+    with RecordWriter(root / tf_run_context.run_id / "terraform" / "records.jsonl") as writer:
+        yield writer
+
+
+@pytest.fixture(scope="module")
+def tf_workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("terraform")
+
+
+@pytest.fixture(scope="module")
+def tf_runtime() -> RuntimeFactory:
+    return terraform_runtime_factory()
+
+
+def cell_endpoint(endpoint: Endpoint, key: str) -> Endpoint:
+    """``endpoint`` with an access key of its own, so the emulator counts this cell's calls apart."""
+    credentials = {**endpoint.credentials, "AWS_ACCESS_KEY_ID": key}
+    return dataclasses.replace(endpoint, credentials=credentials)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DeployedBase:
+    name: str
+    repository: str
+    driver: TerraformDriver
+
+
+def publish_images(endpoint: Endpoint, base: str) -> str:
+    return images.publish(endpoint, base, list(VERSIONS))
+
+
+class TerraformBase:
+    """The scenarios' one base layer: deployed at first use, destroyed at the end of the module."""
+
+    def __init__(
+        self, workdir: Path, runtime: RuntimeFactory, context: RunContext, writer: RecordWriter
+    ) -> None:
+        self.workdir, self.runtime, self.context, self.writer = workdir, runtime, context, writer
+        self.deployed: DeployedBase | None = None
+        self.destroyed = False
+
+    def ensure(self, endpoint: Endpoint) -> DeployedBase:
+        if self.deployed is None:
+            driver = TerraformDriver(cell_endpoint(endpoint, "tf-base"), self.workdir, self.runtime)
+            repository = publish_images(endpoint, TF_BASE)
+            self.deployed = DeployedBase(TF_BASE, repository, driver)
+            lifecycle.deploy_base(driver, self.recorder(driver), TF_BASE)
+        return self.deployed
+
+    def destroy(self) -> None:
+        if self.deployed is not None and not self.destroyed:
+            self.destroyed = True
+            driver = self.deployed.driver
+            lifecycle.destroy_base(driver, self.recorder(driver), TF_BASE)
+
+    def recorder(self, driver: TerraformDriver) -> CellRecorder:
+        # A base belongs to no cell; its records say so with the env name left empty.
+        cell = CellIdentity(
+            Tool.TERRAFORM,
+            driver.tool_version(),
+            driver.engine(),
+            Strategy.PLAIN,
+            ChangeKind.NONE,
+            env_name="",
+        )
+        return CellRecorder(self.context, cell, self.writer)
+
+
+@pytest.fixture(scope="module")
+def tf_base(
+    tf_workdir: Path,
+    tf_runtime: RuntimeFactory,
+    tf_run_context: RunContext,
+    tf_records: RecordWriter,
+) -> Iterator[TerraformBase]:
+    base = TerraformBase(tf_workdir, tf_runtime, tf_run_context, tf_records)
+    try:
+        yield base
+    finally:
+        base.destroy()
