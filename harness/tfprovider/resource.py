@@ -1,0 +1,80 @@
+"""The base classes a resource or data source of the stand-in provider implements."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from harness.tfprovider.context import Context
+from harness.tfprovider.schema import Block
+from harness.tfprovider.values import UNKNOWN
+
+State = dict[str, Any]
+
+
+class Resource:
+    """CRUD against the API; ``read`` returns None when the object is gone."""
+
+    type_name: ClassVar[str]
+    schema: ClassVar[Block]
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def create(self, planned: State) -> State:
+        raise NotImplementedError
+
+    def read(self, state: State) -> State | None:
+        raise NotImplementedError
+
+    def update(self, prior: State, planned: State) -> State:
+        raise NotImplementedError
+
+    def delete(self, state: State) -> None:
+        raise NotImplementedError
+
+    def plan(self, prior: State | None, planned: State) -> State:
+        """Adjust a plan: by default, the region and ``tags_all`` (``tags`` + default tags)."""
+        if self.schema.attr("region") is not None and planned.get("region") in (None, UNKNOWN):
+            planned["region"] = self.ctx.region
+        if self.schema.attr("tags_all") is not None:
+            tags = planned.get("tags")
+            planned["tags_all"] = UNKNOWN if tags is UNKNOWN else self.ctx.tags_all(tags)
+        return planned
+
+    def equivalent(self, name: str, prior: Any, fresh: Any) -> bool:
+        """Whether a value read back means the same as the one in state (a DiffSuppressFunc)."""
+        return False
+
+    # helpers for subclasses -----------------------------------------------------------
+    def tags_for_api(self, state: State) -> dict[str, str]:
+        return self.ctx.tags_all(state.get("tags"))
+
+    def split_tags(self, prior: State, api_tags: dict[str, str]) -> tuple[dict[str, str] | None, dict[str, str]]:
+        """(tags, tags_all) from what the API holds, as the real provider splits them."""
+        visible = {k: v for k, v in api_tags.items() if not k.startswith("aws:")}
+        own = prior.get("tags") or {}
+        tags = {
+            k: v
+            for k, v in visible.items()
+            if k in own or self.ctx.default_tags.get(k) != v
+        }
+        return (tags if tags or prior.get("tags") is not None else None), visible
+
+
+class DataSource:
+    type_name: ClassVar[str]
+    schema: ClassVar[Block]
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def read(self, config: State) -> State:
+        raise NotImplementedError
+
+
+def tag_list(tags: dict[str, str], key: str = "Key", value: str = "Value") -> list[dict[str, str]]:
+    return [{key: k, value: v} for k, v in sorted(tags.items())]
+
+
+def tag_dict(items: list[dict[str, str]] | None, key: str = "Key", value: str = "Value") -> dict[str, str]:
+    return {t[key]: t[value] for t in items or []}

@@ -1,0 +1,427 @@
+"""EC2 networking: VPC, subnets, internet gateway, route tables and routes, security groups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.tfprovider.context import ProviderError
+from harness.tfprovider.resource import Resource, State, tag_dict, tag_list
+from harness.tfprovider.resources.common import ARN, ID, REGION, TAGS, not_found
+from harness.tfprovider.schema import BOOL, NUMBER, STRING, STRING_SET, STRINGS, block, comp, opt, optc, req
+
+
+class Ec2Resource(Resource):
+    kind = ""  # the ARN's resource kind, e.g. "vpc"
+
+    @property
+    def ec2(self) -> Any:
+        return self.ctx.client("ec2")
+
+    def arn(self, ident: str) -> str:
+        return f"arn:aws:ec2:{self.ctx.region}:{self.ctx.account_id}:{self.kind}/{ident}"
+
+    def tag_spec(self, resource_type: str, state: State) -> list[dict[str, Any]]:
+        tags = self.tags_for_api(state)
+        return [{"ResourceType": resource_type, "Tags": tag_list(tags)}] if tags else []
+
+    def sync_tags(self, ident: str, prior: State, planned: State) -> None:
+        old, new = self.tags_for_api(prior), self.tags_for_api(planned)
+        gone = [{"Key": k} for k in old if k not in new]
+        if gone:
+            self.ec2.delete_tags(Resources=[ident], Tags=gone)
+        changed = {k: v for k, v in new.items() if old.get(k) != v}
+        if changed:
+            self.ec2.create_tags(Resources=[ident], Tags=tag_list(changed))
+
+    def with_tags(self, prior: State, out: State, api_tags: list[dict[str, str]] | None) -> State:
+        out["tags"], out["tags_all"] = self.split_tags(prior, tag_dict(api_tags))
+        return out
+
+
+class Vpc(Ec2Resource):
+    type_name = "aws_vpc"
+    kind = "vpc"
+    schema = block(
+        ID, ARN, REGION, *TAGS,
+        optc("cidr_block", STRING, force_new=True),
+        opt("instance_tenancy", STRING, default="default"),
+        opt("enable_dns_support", BOOL, default=True),
+        optc("enable_dns_hostnames", BOOL),
+        opt("assign_generated_ipv6_cidr_block", BOOL, default=False),
+        comp("default_security_group_id", STRING),
+        comp("default_route_table_id", STRING),
+        comp("main_route_table_id", STRING),
+        comp("default_network_acl_id", STRING),
+        comp("dhcp_options_id", STRING),
+        comp("owner_id", STRING),
+    )  # fmt: skip
+
+    def create(self, planned: State) -> State:
+        vpc = self.ec2.create_vpc(
+            CidrBlock=planned["cidr_block"],
+            InstanceTenancy=planned["instance_tenancy"],
+            TagSpecifications=self.tag_spec("vpc", planned),
+        )["Vpc"]
+        self._set_dns(vpc["VpcId"], {}, planned)
+        return self.read({**planned, "id": vpc["VpcId"]}) or planned
+
+    def _set_dns(self, ident: str, prior: State, planned: State) -> None:
+        for attr, api in (("enable_dns_support", "EnableDnsSupport"), ("enable_dns_hostnames", "EnableDnsHostnames")):
+            value = planned.get(attr)
+            if isinstance(value, bool) and value != prior.get(attr):
+                self.ec2.modify_vpc_attribute(VpcId=ident, **{api: {"Value": value}})
+
+    def read(self, state: State) -> State | None:
+        try:
+            vpc = self.ec2.describe_vpcs(VpcIds=[state["id"]])["Vpcs"][0]
+        except Exception as exc:
+            if not_found(exc, "InvalidVpcID"):
+                return None
+            raise
+        ident = vpc["VpcId"]
+        attr = self.ec2.describe_vpc_attribute
+        tables = self.ec2.describe_route_tables(
+            Filters=[{"Name": "vpc-id", "Values": [ident]}, {"Name": "association.main", "Values": ["true"]}]
+        )["RouteTables"]
+        groups = self.ec2.describe_security_groups(
+            Filters=[{"Name": "vpc-id", "Values": [ident]}, {"Name": "group-name", "Values": ["default"]}]
+        )["SecurityGroups"]
+        acls = self.ec2.describe_network_acls(
+            Filters=[{"Name": "vpc-id", "Values": [ident]}, {"Name": "default", "Values": ["true"]}]
+        )["NetworkAcls"]
+        main_table = tables[0]["RouteTableId"] if tables else None
+        out = {
+            **state,
+            "id": ident,
+            "arn": self.arn(ident),
+            "region": self.ctx.region,
+            "cidr_block": vpc["CidrBlock"],
+            "instance_tenancy": vpc.get("InstanceTenancy", "default"),
+            "enable_dns_support": attr(VpcId=ident, Attribute="enableDnsSupport")["EnableDnsSupport"]["Value"],
+            "enable_dns_hostnames": attr(VpcId=ident, Attribute="enableDnsHostnames")["EnableDnsHostnames"]["Value"],
+            "default_security_group_id": groups[0]["GroupId"] if groups else None,
+            "default_route_table_id": main_table,
+            "main_route_table_id": main_table,
+            "default_network_acl_id": acls[0]["NetworkAclId"] if acls else None,
+            "dhcp_options_id": vpc.get("DhcpOptionsId"),
+            "owner_id": vpc.get("OwnerId"),
+        }
+        return self.with_tags(state, out, vpc.get("Tags"))
+
+    def update(self, prior: State, planned: State) -> State:
+        self._set_dns(prior["id"], prior, planned)
+        self.sync_tags(prior["id"], prior, planned)
+        return self.read(planned) or planned
+
+    def delete(self, state: State) -> None:
+        self.ec2.delete_vpc(VpcId=state["id"])
+
+
+class Subnet(Ec2Resource):
+    type_name = "aws_subnet"
+    kind = "subnet"
+    schema = block(
+        ID, ARN, REGION, *TAGS,
+        req("vpc_id", STRING, force_new=True),
+        opt("cidr_block", STRING, force_new=True),
+        optc("availability_zone", STRING, force_new=True),
+        optc("availability_zone_id", STRING, force_new=True),
+        opt("map_public_ip_on_launch", BOOL, default=False),
+        comp("owner_id", STRING),
+    )  # fmt: skip
+
+    def create(self, planned: State) -> State:
+        args: dict[str, Any] = {"VpcId": planned["vpc_id"], "CidrBlock": planned["cidr_block"]}
+        if isinstance(planned.get("availability_zone"), str):
+            args["AvailabilityZone"] = planned["availability_zone"]
+        subnet = self.ec2.create_subnet(**args, TagSpecifications=self.tag_spec("subnet", planned))["Subnet"]
+        if planned.get("map_public_ip_on_launch"):
+            self._map_public(subnet["SubnetId"], True)
+        return self.read({**planned, "id": subnet["SubnetId"]}) or planned
+
+    def _map_public(self, ident: str, value: bool) -> None:
+        self.ec2.modify_subnet_attribute(SubnetId=ident, MapPublicIpOnLaunch={"Value": value})
+
+    def read(self, state: State) -> State | None:
+        try:
+            subnet = self.ec2.describe_subnets(SubnetIds=[state["id"]])["Subnets"][0]
+        except Exception as exc:
+            if not_found(exc, "InvalidSubnetID"):
+                return None
+            raise
+        out = {
+            **state,
+            "id": subnet["SubnetId"],
+            "arn": subnet.get("SubnetArn") or self.arn(subnet["SubnetId"]),
+            "region": self.ctx.region,
+            "vpc_id": subnet["VpcId"],
+            "cidr_block": subnet["CidrBlock"],
+            "availability_zone": subnet["AvailabilityZone"],
+            "availability_zone_id": subnet.get("AvailabilityZoneId"),
+            "map_public_ip_on_launch": subnet.get("MapPublicIpOnLaunch", False),
+            "owner_id": subnet.get("OwnerId"),
+        }
+        return self.with_tags(state, out, subnet.get("Tags"))
+
+    def update(self, prior: State, planned: State) -> State:
+        if planned["map_public_ip_on_launch"] != prior["map_public_ip_on_launch"]:
+            self._map_public(prior["id"], bool(planned["map_public_ip_on_launch"]))
+        self.sync_tags(prior["id"], prior, planned)
+        return self.read(planned) or planned
+
+    def delete(self, state: State) -> None:
+        self.ec2.delete_subnet(SubnetId=state["id"])
+
+
+class InternetGateway(Ec2Resource):
+    type_name = "aws_internet_gateway"
+    kind = "internet-gateway"
+    schema = block(ID, ARN, REGION, *TAGS, optc("vpc_id", STRING), comp("owner_id", STRING))
+
+    def create(self, planned: State) -> State:
+        igw = self.ec2.create_internet_gateway(TagSpecifications=self.tag_spec("internet-gateway", planned))
+        ident = igw["InternetGateway"]["InternetGatewayId"]
+        if isinstance(planned.get("vpc_id"), str):
+            self.ec2.attach_internet_gateway(InternetGatewayId=ident, VpcId=planned["vpc_id"])
+        return self.read({**planned, "id": ident}) or planned
+
+    def read(self, state: State) -> State | None:
+        try:
+            igw = self.ec2.describe_internet_gateways(InternetGatewayIds=[state["id"]])["InternetGateways"][0]
+        except Exception as exc:
+            if not_found(exc, "InvalidInternetGatewayID"):
+                return None
+            raise
+        attachments = igw.get("Attachments") or []
+        out = {
+            **state,
+            "id": igw["InternetGatewayId"],
+            "arn": self.arn(igw["InternetGatewayId"]),
+            "region": self.ctx.region,
+            "vpc_id": attachments[0]["VpcId"] if attachments else None,
+            "owner_id": igw.get("OwnerId") or self.ctx.account_id,
+        }
+        return self.with_tags(state, out, igw.get("Tags"))
+
+    def update(self, prior: State, planned: State) -> State:
+        if planned.get("vpc_id") != prior.get("vpc_id"):
+            if prior.get("vpc_id"):
+                self.ec2.detach_internet_gateway(InternetGatewayId=prior["id"], VpcId=prior["vpc_id"])
+            if planned.get("vpc_id"):
+                self.ec2.attach_internet_gateway(InternetGatewayId=prior["id"], VpcId=planned["vpc_id"])
+        self.sync_tags(prior["id"], prior, planned)
+        return self.read(planned) or planned
+
+    def delete(self, state: State) -> None:
+        if state.get("vpc_id"):
+            self.ec2.detach_internet_gateway(InternetGatewayId=state["id"], VpcId=state["vpc_id"])
+        self.ec2.delete_internet_gateway(InternetGatewayId=state["id"])
+
+
+ROUTE_FIELDS = {
+    "cidr_block": "DestinationCidrBlock",
+    "ipv6_cidr_block": "DestinationIpv6CidrBlock",
+    "destination_prefix_list_id": "DestinationPrefixListId",
+    "gateway_id": "GatewayId",
+    "nat_gateway_id": "NatGatewayId",
+    "network_interface_id": "NetworkInterfaceId",
+    "transit_gateway_id": "TransitGatewayId",
+    "vpc_endpoint_id": "VpcEndpointId",
+    "vpc_peering_connection_id": "VpcPeeringConnectionId",
+    "egress_only_gateway_id": "EgressOnlyInternetGatewayId",
+    "carrier_gateway_id": "CarrierGatewayId",
+    "local_gateway_id": "LocalGatewayId",
+    "core_network_arn": "CoreNetworkArn",
+}
+ROUTE_OBJECT = ["object", {k: STRING for k in sorted(ROUTE_FIELDS)}]
+
+
+def _route_args(route: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    return {api: route[k] for k, api in names.items() if isinstance(route.get(k), str) and route[k]}
+
+
+class RouteTable(Ec2Resource):
+    type_name = "aws_route_table"
+    kind = "route-table"
+    schema = block(
+        ID, ARN, REGION, *TAGS,
+        req("vpc_id", STRING, force_new=True),
+        optc("route", ["set", ROUTE_OBJECT]),
+        optc("propagating_vgws", STRING_SET),
+        comp("owner_id", STRING),
+    )  # fmt: skip
+
+    def create(self, planned: State) -> State:
+        table = self.ec2.create_route_table(
+            VpcId=planned["vpc_id"], TagSpecifications=self.tag_spec("route-table", planned)
+        )["RouteTable"]
+        ident = table["RouteTableId"]
+        for route in planned.get("route") or []:
+            if isinstance(route, dict):
+                self.ec2.create_route(RouteTableId=ident, **_route_args(route, ROUTE_FIELDS))
+        return self.read({**planned, "id": ident}) or planned
+
+    def read(self, state: State) -> State | None:
+        try:
+            table = self.ec2.describe_route_tables(RouteTableIds=[state["id"]])["RouteTables"][0]
+        except Exception as exc:
+            if not_found(exc, "InvalidRouteTableID"):
+                return None
+            raise
+        routes = [
+            {k: r.get(api) or "" for k, api in ROUTE_FIELDS.items()}
+            for r in table.get("Routes", [])
+            if r.get("GatewayId") != "local" and r.get("Origin") != "EnableVgwRoutePropagation"
+        ]
+        out = {
+            **state,
+            "id": table["RouteTableId"],
+            "arn": self.arn(table["RouteTableId"]),
+            "region": self.ctx.region,
+            "vpc_id": table["VpcId"],
+            "route": routes,
+            "propagating_vgws": [],
+            "owner_id": table.get("OwnerId") or self.ctx.account_id,
+        }
+        return self.with_tags(state, out, table.get("Tags"))
+
+    def update(self, prior: State, planned: State) -> State:
+        if planned.get("route") is not None and planned["route"] != prior.get("route"):
+            raise ProviderError(
+                "aws_route_table: changing inline route blocks is not implemented by the stand-in provider",
+                "use aws_route resources",
+            )
+        self.sync_tags(prior["id"], prior, planned)
+        return self.read(planned) or planned
+
+    def delete(self, state: State) -> None:
+        self.ec2.delete_route_table(RouteTableId=state["id"])
+
+
+ROUTE_TARGETS = {k: v for k, v in ROUTE_FIELDS.items() if k not in ("cidr_block", "ipv6_cidr_block")}
+
+
+class Route(Ec2Resource):
+    type_name = "aws_route"
+    schema = block(
+        ID, REGION,
+        req("route_table_id", STRING, force_new=True),
+        opt("destination_cidr_block", STRING, force_new=True),
+        opt("destination_ipv6_cidr_block", STRING, force_new=True),
+        opt("destination_prefix_list_id", STRING, force_new=True),
+        opt("gateway_id", STRING),
+        opt("nat_gateway_id", STRING),
+        optc("network_interface_id", STRING),
+        opt("transit_gateway_id", STRING),
+        opt("vpc_endpoint_id", STRING),
+        opt("vpc_peering_connection_id", STRING),
+        opt("egress_only_gateway_id", STRING),
+        opt("carrier_gateway_id", STRING),
+        opt("local_gateway_id", STRING),
+        opt("core_network_arn", STRING),
+        comp("instance_id", STRING),
+        comp("instance_owner_id", STRING),
+        comp("origin", STRING),
+        comp("state", STRING),
+    )  # fmt: skip
+
+    def create(self, planned: State) -> State:
+        destination = planned.get("destination_cidr_block")
+        if not isinstance(destination, str):
+            raise ProviderError("aws_route: the stand-in provider supports destination_cidr_block routes only")
+        targets = {api: planned[k] for k, api in ROUTE_TARGETS.items() if isinstance(planned.get(k), str)}
+        self.ec2.create_route(RouteTableId=planned["route_table_id"], DestinationCidrBlock=destination, **targets)
+        ident = f"r-{planned['route_table_id']}{_crc(destination)}"
+        return self.read({**planned, "id": ident}) or planned
+
+    def read(self, state: State) -> State | None:
+        try:
+            table = self.ec2.describe_route_tables(RouteTableIds=[state["route_table_id"]])["RouteTables"][0]
+        except Exception as exc:
+            if not_found(exc, "InvalidRouteTableID"):
+                return None
+            raise
+        route = next(
+            (r for r in table["Routes"] if r.get("DestinationCidrBlock") == state.get("destination_cidr_block")),
+            None,
+        )
+        if route is None:
+            return None
+        out = {**state, "region": self.ctx.region, "origin": route.get("Origin", "CreateRoute")}
+        out["state"] = route.get("State", "active")
+        for k, api in ROUTE_TARGETS.items():
+            if k.startswith("destination"):
+                continue
+            out[k] = route.get(api) or ("" if k == "network_interface_id" else None)
+        return out
+
+    def update(self, prior: State, planned: State) -> State:
+        targets = {api: planned[k] for k, api in ROUTE_TARGETS.items() if isinstance(planned.get(k), str)}
+        self.ec2.replace_route(
+            RouteTableId=prior["route_table_id"], DestinationCidrBlock=prior["destination_cidr_block"], **targets
+        )
+        return self.read(planned) or planned
+
+    def delete(self, state: State) -> None:
+        self.ec2.delete_route(RouteTableId=state["route_table_id"], DestinationCidrBlock=state["destination_cidr_block"])
+
+
+def _crc(text: str) -> int:
+    import zlib
+
+    return zlib.crc32(text.encode())
+
+
+class RouteTableAssociation(Ec2Resource):
+    type_name = "aws_route_table_association"
+    schema = block(
+        ID, REGION,
+        req("route_table_id", STRING),
+        opt("subnet_id", STRING, force_new=True),
+        opt("gateway_id", STRING, force_new=True),
+    )  # fmt: skip
+
+    def create(self, planned: State) -> State:
+        args = {"RouteTableId": planned["route_table_id"]}
+        args.update({"SubnetId": planned["subnet_id"]} if planned.get("subnet_id") else {})
+        args.update({"GatewayId": planned["gateway_id"]} if planned.get("gateway_id") else {})
+        ident = self.ec2.associate_route_table(**args)["AssociationId"]
+        return self.read({**planned, "id": ident}) or planned
+
+    def read(self, state: State) -> State | None:
+        tables = self.ec2.describe_route_tables(
+            Filters=[{"Name": "route-table-association-id", "Values": [state["id"]]}]
+        )["RouteTables"]
+        for table in tables:
+            for assoc in table.get("Associations", []):
+                if assoc["RouteTableAssociationId"] == state["id"]:
+                    return {
+                        **state,
+                        "region": self.ctx.region,
+                        "route_table_id": table["RouteTableId"],
+                        "subnet_id": assoc.get("SubnetId"),
+                        "gateway_id": assoc.get("GatewayId"),
+                    }
+        return None
+
+    def update(self, prior: State, planned: State) -> State:
+        ident = self.ec2.replace_route_table_association(
+            AssociationId=prior["id"], RouteTableId=planned["route_table_id"]
+        )["NewAssociationId"]
+        return self.read({**planned, "id": ident}) or planned
+
+    def delete(self, state: State) -> None:
+        self.ec2.disassociate_route_table(AssociationId=state["id"])
+
+
+from harness.tfprovider.resources.security_groups import (  # noqa: E402
+    SecurityGroup,
+    SecurityGroupEgressRule,
+    SecurityGroupIngressRule,
+)
+
+RESOURCES: list[type[Resource]] = [
+    Vpc, Subnet, InternetGateway, RouteTable, Route, RouteTableAssociation,
+    SecurityGroup, SecurityGroupIngressRule, SecurityGroupEgressRule,
+]  # fmt: skip
+_ = (NUMBER, STRINGS)

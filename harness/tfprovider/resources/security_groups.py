@@ -1,0 +1,278 @@
+"""Security groups with inline rules, and the standalone ingress/egress rule resources."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from harness.tfprovider.resource import State, tag_dict, tag_list
+from harness.tfprovider.resources.common import ARN, REGION, TAGS, not_found
+from harness.tfprovider.resources.ec2 import Ec2Resource
+from harness.tfprovider.schema import (
+    BOOL,
+    NUMBER,
+    STRING,
+    STRING_MAP,
+    STRING_SET,
+    STRINGS,
+    block,
+    comp,
+    opt,
+    optc,
+    req,
+)
+from harness.tfprovider.values import UNKNOWN
+
+RULE_OBJECT = [
+    "object",
+    {
+        "cidr_blocks": STRINGS,
+        "description": STRING,
+        "from_port": NUMBER,
+        "ipv6_cidr_blocks": STRINGS,
+        "prefix_list_ids": STRINGS,
+        "protocol": STRING,
+        "security_groups": STRING_SET,
+        "self": BOOL,
+        "to_port": NUMBER,
+    },
+]
+
+
+def _protocol(value: str) -> str:
+    return "-1" if value in ("all", "-1") else value.lower()
+
+
+def rule_to_permission(rule: dict[str, Any], own_id: str) -> dict[str, Any]:
+    desc = {"Description": rule["description"]} if rule.get("description") else {}
+    groups = list(rule.get("security_groups") or []) + ([own_id] if rule.get("self") else [])
+    return {
+        "IpProtocol": _protocol(rule["protocol"]),
+        "FromPort": int(rule.get("from_port") or 0),
+        "ToPort": int(rule.get("to_port") or 0),
+        "IpRanges": [{"CidrIp": c, **desc} for c in rule.get("cidr_blocks") or []],
+        "Ipv6Ranges": [{"CidrIpv6": c, **desc} for c in rule.get("ipv6_cidr_blocks") or []],
+        "PrefixListIds": [{"PrefixListId": p, **desc} for p in rule.get("prefix_list_ids") or []],
+        "UserIdGroupPairs": [{"GroupId": g, **desc} for g in groups],
+    }
+
+
+def permission_to_rule(perm: dict[str, Any], own_id: str) -> dict[str, Any]:
+    descriptions = [
+        r.get("Description")
+        for key in ("IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs")
+        for r in perm.get(key, [])
+    ]
+    groups = [p["GroupId"] for p in perm.get("UserIdGroupPairs", [])]
+    return {
+        "cidr_blocks": [r["CidrIp"] for r in perm.get("IpRanges", [])],
+        "description": next((d for d in descriptions if d), ""),
+        "from_port": perm.get("FromPort", 0),
+        "ipv6_cidr_blocks": [r["CidrIpv6"] for r in perm.get("Ipv6Ranges", [])],
+        "prefix_list_ids": [r["PrefixListId"] for r in perm.get("PrefixListIds", [])],
+        "protocol": _protocol(perm["IpProtocol"]),
+        "security_groups": [g for g in groups if g != own_id],
+        "self": own_id in groups,
+        "to_port": perm.get("ToPort", 0),
+    }
+
+
+def _canon(rule: dict[str, Any]) -> str:
+    r = {k: rule.get(k) for k in RULE_OBJECT[1]}  # type: ignore[union-attr]
+    for key in ("cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids", "security_groups"):
+        r[key] = sorted(r[key] or [])
+    r["description"] = r["description"] or ""
+    r["self"] = bool(r["self"])
+    r["protocol"] = _protocol(str(r["protocol"]))
+    r["from_port"], r["to_port"] = int(r["from_port"] or 0), int(r["to_port"] or 0)
+    return json.dumps(r, sort_keys=True)
+
+
+class SecurityGroup(Ec2Resource):
+    type_name = "aws_security_group"
+    kind = "security-group"
+    schema = block(
+        optc("id", STRING), ARN, REGION, *TAGS,
+        optc("name", STRING, force_new=True),
+        optc("name_prefix", STRING, force_new=True),
+        opt("description", STRING, force_new=True, default="Managed by Terraform"),
+        optc("vpc_id", STRING, force_new=True),
+        optc("ingress", ["set", RULE_OBJECT]),
+        optc("egress", ["set", RULE_OBJECT]),
+        opt("revoke_rules_on_delete", BOOL, default=False),
+        comp("owner_id", STRING),
+    )  # fmt: skip
+
+    def create(self, planned: State) -> State:
+        name = planned.get("name")
+        if not isinstance(name, str):
+            import uuid
+
+            name = (planned.get("name_prefix") or "terraform-") + uuid.uuid4().hex[:26]
+        args: dict[str, Any] = {"GroupName": name, "Description": planned["description"]}
+        if isinstance(planned.get("vpc_id"), str):
+            args["VpcId"] = planned["vpc_id"]
+        tags = self.tag_spec("security-group", planned)
+        ident = self.ec2.create_security_group(**args, TagSpecifications=tags)["GroupId"]
+        group = self.ec2.describe_security_groups(GroupIds=[ident])["SecurityGroups"][0]
+        if group.get("IpPermissionsEgress"):  # as the real provider: drop AWS's default allow-all egress
+            self.ec2.revoke_security_group_egress(GroupId=ident, IpPermissions=group["IpPermissionsEgress"])
+        self._apply_rules(ident, {}, planned)
+        return self.read({**planned, "id": ident, "name": name}) or planned
+
+    def _apply_rules(self, ident: str, prior: State, planned: State) -> None:
+        for attr, revoke, authorize in (
+            ("ingress", self.ec2.revoke_security_group_ingress, self.ec2.authorize_security_group_ingress),
+            ("egress", self.ec2.revoke_security_group_egress, self.ec2.authorize_security_group_egress),
+        ):
+            if planned.get(attr) is None or planned.get(attr) is UNKNOWN:
+                continue
+            old = {_canon(r): r for r in prior.get(attr) or []}
+            new = {_canon(r): r for r in planned.get(attr) or []}
+            gone = [rule_to_permission(r, ident) for k, r in old.items() if k not in new]
+            added = [rule_to_permission(r, ident) for k, r in new.items() if k not in old]
+            if gone:
+                revoke(GroupId=ident, IpPermissions=gone)
+            if added:
+                authorize(GroupId=ident, IpPermissions=added)
+
+    def read(self, state: State) -> State | None:
+        try:
+            group = self.ec2.describe_security_groups(GroupIds=[state["id"]])["SecurityGroups"][0]
+        except Exception as exc:
+            if not_found(exc, "InvalidGroup"):
+                return None
+            raise
+        ident = group["GroupId"]
+        out = {
+            **state,
+            "id": ident,
+            "arn": self.arn(ident),
+            "region": self.ctx.region,
+            "name": group["GroupName"],
+            "name_prefix": state.get("name_prefix") if isinstance(state.get("name_prefix"), str) else "",
+            "description": group.get("Description"),
+            "vpc_id": group.get("VpcId"),
+            "ingress": [permission_to_rule(p, ident) for p in group.get("IpPermissions", [])],
+            "egress": [permission_to_rule(p, ident) for p in group.get("IpPermissionsEgress", [])],
+            "owner_id": group.get("OwnerId"),
+        }
+        return self.with_tags(state, out, group.get("Tags"))
+
+    def equivalent(self, name: str, prior: Any, fresh: Any) -> bool:
+        if name in ("ingress", "egress") and isinstance(prior, list) and isinstance(fresh, list):
+            return sorted(map(_canon, prior)) == sorted(map(_canon, fresh))
+        return False
+
+    def update(self, prior: State, planned: State) -> State:
+        self._apply_rules(prior["id"], prior, planned)
+        self.sync_tags(prior["id"], prior, planned)
+        return self.read(planned) or planned
+
+    def delete(self, state: State) -> None:
+        self.ec2.delete_security_group(GroupId=state["id"])
+
+
+class _SingleRule(Ec2Resource):
+    """aws_vpc_security_group_{ingress,egress}_rule: one rule, updated in place."""
+
+    egress = False
+    kind = "security-group-rule"
+    schema = block(
+        comp("id", STRING), ARN, REGION,
+        opt("tags", STRING_MAP), comp("tags_all", STRING_MAP),
+        req("security_group_id", STRING, force_new=True),
+        req("ip_protocol", STRING),
+        opt("from_port", NUMBER),
+        opt("to_port", NUMBER),
+        opt("cidr_ipv4", STRING),
+        opt("cidr_ipv6", STRING),
+        opt("description", STRING),
+        opt("prefix_list_id", STRING),
+        opt("referenced_security_group_id", STRING),
+        comp("security_group_rule_id", STRING),
+    )  # fmt: skip
+
+    def _permission(self, s: State) -> dict[str, Any]:
+        desc = {"Description": s["description"]} if s.get("description") else {}
+        perm: dict[str, Any] = {"IpProtocol": _protocol(s["ip_protocol"])}
+        if perm["IpProtocol"] != "-1":
+            perm.update(FromPort=int(s["from_port"]), ToPort=int(s["to_port"]))
+        if s.get("cidr_ipv4"):
+            perm["IpRanges"] = [{"CidrIp": s["cidr_ipv4"], **desc}]
+        if s.get("cidr_ipv6"):
+            perm["Ipv6Ranges"] = [{"CidrIpv6": s["cidr_ipv6"], **desc}]
+        if s.get("prefix_list_id"):
+            perm["PrefixListIds"] = [{"PrefixListId": s["prefix_list_id"], **desc}]
+        if s.get("referenced_security_group_id"):
+            perm["UserIdGroupPairs"] = [{"GroupId": s["referenced_security_group_id"], **desc}]
+        return perm
+
+    def create(self, planned: State) -> State:
+        call = self.ec2.authorize_security_group_egress if self.egress else self.ec2.authorize_security_group_ingress
+        tags = self.tags_for_api(planned)
+        spec = [{"ResourceType": "security-group-rule", "Tags": tag_list(tags)}] if tags else []
+        result = call(GroupId=planned["security_group_id"], IpPermissions=[self._permission(planned)], TagSpecifications=spec)
+        ident = result["SecurityGroupRules"][0]["SecurityGroupRuleId"]
+        return self.read({**planned, "id": ident}) or planned
+
+    def read(self, state: State) -> State | None:
+        rules = self.ec2.describe_security_group_rules(
+            Filters=[{"Name": "security-group-rule-id", "Values": [state["id"]]}]
+        ).get("SecurityGroupRules", [])
+        rule = next((r for r in rules if r["SecurityGroupRuleId"] == state["id"]), None)
+        if rule is None:
+            return None
+        protocol = _protocol(rule["IpProtocol"])
+        ported = protocol != "-1"
+        out = {
+            **state,
+            "security_group_rule_id": rule["SecurityGroupRuleId"],
+            "arn": self.arn(rule["SecurityGroupRuleId"]),
+            "region": self.ctx.region,
+            "security_group_id": rule["GroupId"],
+            "ip_protocol": protocol,
+            "from_port": rule.get("FromPort") if ported else None,
+            "to_port": rule.get("ToPort") if ported else None,
+            "cidr_ipv4": rule.get("CidrIpv4"),
+            "cidr_ipv6": rule.get("CidrIpv6"),
+            "description": rule.get("Description") or None,
+            "prefix_list_id": rule.get("PrefixListId"),
+            "referenced_security_group_id": (rule.get("ReferencedGroupInfo") or {}).get("GroupId"),
+        }
+        out["tags"], out["tags_all"] = self.split_tags(state, tag_dict(rule.get("Tags")))
+        return out
+
+    def equivalent(self, name: str, prior: Any, fresh: Any) -> bool:
+        return name == "ip_protocol" and isinstance(prior, str) and _protocol(prior) == fresh
+
+    def update(self, prior: State, planned: State) -> State:
+        perm = self._permission(planned)
+        rule: dict[str, Any] = {"IpProtocol": perm["IpProtocol"]}
+        rule.update({k: perm[k] for k in ("FromPort", "ToPort") if k in perm})
+        for key, api in (("cidr_ipv4", "CidrIpv4"), ("cidr_ipv6", "CidrIpv6"), ("prefix_list_id", "PrefixListId")):
+            if planned.get(key):
+                rule[api] = planned[key]
+        if planned.get("referenced_security_group_id"):
+            rule["ReferencedGroupId"] = planned["referenced_security_group_id"]
+        if planned.get("description"):
+            rule["Description"] = planned["description"]
+        self.ec2.modify_security_group_rules(
+            GroupId=prior["security_group_id"],
+            SecurityGroupRules=[{"SecurityGroupRuleId": prior["id"], "SecurityGroupRule": rule}],
+        )
+        self.sync_tags(prior["id"], prior, planned)
+        return self.read(planned) or planned
+
+    def delete(self, state: State) -> None:
+        call = self.ec2.revoke_security_group_egress if self.egress else self.ec2.revoke_security_group_ingress
+        call(GroupId=state["security_group_id"], SecurityGroupRuleIds=[state["id"]])
+
+
+class SecurityGroupIngressRule(_SingleRule):
+    type_name = "aws_vpc_security_group_ingress_rule"
+
+
+class SecurityGroupEgressRule(_SingleRule):
+    type_name = "aws_vpc_security_group_egress_rule"
+    egress = True
