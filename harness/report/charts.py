@@ -47,7 +47,7 @@ def timeline_charts(table: Table) -> list[Chart]:
     for (tool, strategy), group in frame.groupby(["tool", "strategy"], sort=False):
         versions = sorted({v for step in steps for v in group[step] if isinstance(v, str)})
         level = {v: i for i, v in enumerate(versions)}
-        figure = Figure(figsize=(7, 3.2))
+        figure = Figure(figsize=(9.5, 3.2))
         axes = figure.add_subplot()
         for offset, (_, row) in enumerate(group.iterrows()):
             nudge = 0.06 * (offset - (len(group) - 1) / 2)  # keep equal lines apart
@@ -58,7 +58,7 @@ def timeline_charts(table: Table) -> list[Chart]:
         axes.set_yticks(range(len(versions)), versions)
         axes.set_ylabel("running image tag")
         axes.set_title(f"{tool} · {strategy}")
-        axes.legend(fontsize="x-small", loc="best")
+        axes.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
         charts.append(
             Chart(
                 f"timeline-{tool}-{strategy}.png",

@@ -168,7 +168,10 @@ def matches(observed: Observed, expectation: Expectation) -> bool:
 
 
 def expected_text(expectation: Expectation) -> str:
-    return f"{expectation.version}/{expectation.change}"
+    change = (
+        "no change" if expectation.change is ChangeOutcome.NOT_APPLICABLE else expectation.change
+    )
+    return f"{expectation.version}/{change}"
 
 
 def summarize(observations: Sequence[Observed], expectation: Expectation) -> str:

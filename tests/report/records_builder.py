@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from harness.expectations import STRATEGIES, ChangeOutcome, VersionOutcome, expected
 from harness.records import ChangeKind, Phase, Record, Status, Strategy, Tool
 
 START = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
@@ -92,3 +93,42 @@ def full_cell(
                  version_expected="v3", version_after="v3", infra_change_applied=applied_next)  # fmt: skip
     cell.add(Phase.DESTROY, 5 * scale, "app", api_calls={"ecs:DeleteService": 3})
     return cell.records
+
+
+def documented_cell(
+    run_id: str,
+    tool: Tool,
+    strategy: Strategy,
+    kind: ChangeKind,
+    *,
+    env_name: str,
+    start: datetime,
+    scale: float = 1.0,
+    repetition: int = 0,
+    version: VersionOutcome | None = None,
+) -> list[Record]:
+    """A cell that behaved as documented (or with ``version`` instead of the documented one)."""
+    exp = expected(tool, strategy, kind)
+    outcome = version or exp.version
+    applied_now = {ChangeOutcome.NOW: True, ChangeOutcome.DEFERRED: False,
+                   ChangeOutcome.NOT_APPLIED: False}.get(exp.change)  # fmt: skip
+    applied_next = {ChangeOutcome.DEFERRED: True, ChangeOutcome.NOT_APPLIED: False}.get(exp.change)
+    return full_cell(
+        run_id, tool, strategy, kind,
+        after_infra="v2" if outcome is VersionOutcome.KEPT else "v1",
+        applied_now=applied_now, applied_next=applied_next,
+        drift_after_app_update=exp.drift_after_app_update,
+        repetition=repetition, env_name=env_name, start=start, scale=scale,
+    )  # fmt: skip
+
+
+def base_records(run_id: str, tool: Tool, start: datetime, end: datetime) -> list[Record]:
+    """The base deploy (30 s before ``start``) and its destroy (20 s after ``end``)."""
+    name = f"{'tf' if tool is Tool.TERRAFORM else 'cdk'}-base"
+    deploy = CellBuilder(
+        run_id, tool, STRATEGIES[tool][0], ChangeKind.NONE, 0, name, start - timedelta(seconds=30)
+    )
+    deploy.add(Phase.BASE, 30.0, api_calls={"ec2:CreateVpc": 1})
+    destroy = CellBuilder(run_id, tool, STRATEGIES[tool][0], ChangeKind.NONE, 0, name, end)
+    destroy.add(Phase.DESTROY, 20.0, "base", api_calls={"ec2:DeleteVpc": 1})
+    return deploy.records + destroy.records

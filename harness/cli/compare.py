@@ -1,0 +1,177 @@
+"""``python -m harness compare``: the comparison matrix, with progress, then the report."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import TypeVar
+
+from harness.compare import (
+    CellResult,
+    CellSpec,
+    CompareOptions,
+    LogProgress,
+    Progress,
+    run_comparison,
+)
+from harness.endpoint import Target
+from harness.errors import HarnessError
+from harness.expectations import STRATEGIES
+from harness.records import ChangeKind, Strategy, Tool
+
+log = logging.getLogger(__name__)
+E = TypeVar("E", Tool, Strategy, ChangeKind)
+
+
+def _choices(kind: type[Tool] | type[Strategy] | type[ChangeKind]) -> str:
+    return ",".join(m.value for m in kind)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--target", choices=[t.value for t in Target], default=Target.EMBEDDED.value
+    )
+    parser.add_argument(
+        "--aws-account-id", default=None, help="with --target aws: the sandbox account id"
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="repetitions of every cell (spreads)")
+    parser.add_argument(
+        "--tools", default=_choices(Tool), help=f"comma-separated, of {_choices(Tool)}"
+    )
+    parser.add_argument(
+        "--strategies", default="", help=f"comma-separated, of {_choices(Strategy)} (default: all)"
+    )
+    parser.add_argument(
+        "--changes",
+        default=_choices(ChangeKind),
+        help=f"comma-separated, of {_choices(ChangeKind)}",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="cells run in parallel (default 2)")
+    parser.add_argument(
+        "--results", type=Path, default=Path("results"), help="where run folders go"
+    )
+
+
+def _parse(kind: type[E], text: str) -> tuple[E, ...]:
+    try:
+        return tuple(kind(part.strip()) for part in text.split(",") if part.strip())
+    except ValueError as exc:
+        raise SystemExit(
+            f"python -m harness compare: {exc}; choose from {_choices(kind)}"
+        ) from None
+
+
+def options_from(args: argparse.Namespace) -> CompareOptions:
+    tools = _parse(Tool, args.tools)
+    strategies = _parse(Strategy, args.strategies)
+    for strategy in strategies:
+        if not any(strategy in STRATEGIES[t] for t in tools):
+            raise SystemExit(
+                f"python -m harness compare: strategy {strategy} belongs to none of {args.tools}"
+            )
+    if args.repeat < 1 or args.workers < 1:
+        raise SystemExit("python -m harness compare: --repeat and --workers must be at least 1")
+    return CompareOptions(
+        target=Target(args.target),
+        aws_account_id=args.aws_account_id,
+        repeat=args.repeat,
+        tools=tools,
+        strategies=strategies,
+        changes=_parse(ChangeKind, args.changes),
+        workers=args.workers,
+        results=args.results,
+    )
+
+
+class RichProgress:
+    """A live terminal display: overall progress, the cells running now, the last results."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.console = Console(stderr=True)
+        self._bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=self.console,
+        )
+        self._task = self._bar.add_task("cells", total=None)
+        self._running: dict[str, float] = {}
+
+    def __enter__(self) -> RichProgress:
+        self._bar.start()
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._bar.stop()
+
+    def _describe(self) -> None:
+        now = time.perf_counter()
+        running = ", ".join(f"{label} {now - t:.0f}s" for label, t in self._running.items())
+        self._bar.update(self._task, description=f"running: {running}" if running else "cells")
+
+    def planned(self, cells: Sequence[CellSpec]) -> None:
+        self._bar.update(self._task, total=len(cells))
+
+    def started(self, cell: CellSpec) -> None:
+        self._running[cell.label] = time.perf_counter()
+        self._describe()
+
+    def finished(self, result: CellResult) -> None:
+        began = self._running.pop(result.cell.label, time.perf_counter())
+        mark = {"as documented": "[green]✓", "differs": "[yellow]≠", "failed": "[red]✗"}.get(
+            result.status, "·"
+        )
+        self.console.print(
+            f"{mark} {result.cell.label}[/]: {result.status} {result.detail} ({time.perf_counter() - began:.0f}s)"
+        )
+        self._bar.advance(self._task)
+        self._describe()
+
+    def note(self, text: str) -> None:
+        self.console.print(f"[bold]{text}")
+
+
+def _interactive() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def run(args: argparse.Namespace) -> int:
+    options = options_from(args)
+    try:
+        if _interactive():
+            with RichProgress() as display:
+                result = run_comparison(options, progress=display)
+        else:
+            progress: Progress = LogProgress()
+            result = run_comparison(options, progress=progress)
+    except HarnessError as exc:
+        log.error("%s", exc)
+        return 1
+    for note in result.summary.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"records: {result.folder / 'records.jsonl'}")
+    for path in result.report:
+        if path.suffix in {".md", ".html"}:
+            print(f"report:  {path}")
+    failed = [c for c in result.cells if c.status == "failed"]
+    if result.summary.interrupted:
+        return 130
+    return 1 if failed or not result.cells else 0

@@ -1,0 +1,1 @@
+"""Tests of the comparison report and the comparison run."""
