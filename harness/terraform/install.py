@@ -1,0 +1,144 @@
+"""Making ``hashicorp/aws`` resolvable: the stand-in through a filesystem mirror, or the real one.
+
+The stand-in is installed as an *unpacked* provider package in a mirror directory:
+
+    <mirror>/registry.terraform.io/hashicorp/aws/6.25.0/<os>_<arch>/terraform-provider-aws_v6.25.0
+
+and a CLI configuration (``TF_CLI_CONFIG_FILE``) makes Terraform take ``hashicorp/aws`` from
+that mirror and everything else from the registry as usual. HCL that says
+``source = "hashicorp/aws"`` runs unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from harness.tfprovider import PROVIDER_VERSION, STANDIN_REVISION
+
+SOURCE = "registry.terraform.io/hashicorp/aws"
+MARKER = "harness-standin.json"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class ProviderMode(StrEnum):
+    AUTO = "auto"
+    STANDIN = "standin"
+    REAL = "real"
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderSetup:
+    """Which ``hashicorp/aws`` Terraform will install, and the env that makes it so."""
+
+    mode: ProviderMode
+    env: dict[str, str]
+    reason: str
+
+    @property
+    def description(self) -> str:
+        if self.mode is ProviderMode.STANDIN:
+            return standin_description()
+        return "hashicorp/aws (real provider)"
+
+
+def standin_description() -> str:
+    return f"stand-in harness provider v{STANDIN_REVISION} (hashicorp/aws {PROVIDER_VERSION} schema)"
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("HARNESS_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "iac-harness" / "terraform"
+
+
+def target_platform() -> str:
+    machine = platform.machine().lower()
+    arch = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(machine, machine)
+    return f"{sys.platform.replace('win32', 'windows')}_{arch}"
+
+
+def install_standin(root: Path | None = None) -> Path:
+    """Write (idempotently) the stand-in's mirror; return the mirror directory."""
+    mirror = (root or cache_dir()) / "mirror"
+    package = mirror / SOURCE / PROVIDER_VERSION / target_platform()
+    package.mkdir(parents=True, exist_ok=True)
+    executable = package / f"terraform-provider-aws_v{PROVIDER_VERSION}"
+    script = (
+        f"#!{sys.executable}\n"
+        "# The harness's stand-in for hashicorp/aws (written by harness.terraform.install).\n"
+        "import sys\n"
+        f"sys.path.insert(0, {str(REPO_ROOT)!r})\n"
+        "from harness.tfprovider.plugin import serve\n"
+        "serve()\n"
+    )
+    if not executable.exists() or executable.read_text() != script:
+        executable.write_text(script)
+    executable.chmod(0o755)
+    marker = {"provider": standin_description(), "revision": STANDIN_REVISION}
+    (package / MARKER).write_text(json.dumps(marker))
+    return mirror
+
+
+def cli_config_for_standin(root: Path | None = None) -> Path:
+    """A CLI config taking hashicorp/aws from the stand-in mirror, the rest from the registry."""
+    mirror = install_standin(root)
+    path = (root or cache_dir()) / "standin.tfrc"
+    text = (
+        "provider_installation {\n"
+        "  filesystem_mirror {\n"
+        f"    path    = {json.dumps(str(mirror))}\n"
+        f'    include = ["{SOURCE}"]\n'
+        "  }\n"
+        "  direct {\n"
+        f'    exclude = ["{SOURCE}"]\n'
+        "  }\n"
+        "}\n"
+    )
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+    return path
+
+
+def real_provider_available() -> str | None:
+    """Why the real provider can be installed here (a plugin cache holding it, the registry), or None."""
+    cache = os.environ.get("TF_PLUGIN_CACHE_DIR")
+    if cache and any((Path(cache) / SOURCE).glob("*/*")):
+        return f"TF_PLUGIN_CACHE_DIR {cache} holds hashicorp/aws"
+    try:
+        with urllib.request.urlopen("https://registry.terraform.io/.well-known/terraform.json", timeout=3):
+            return "registry.terraform.io answers"
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+def provider_setup(mode: ProviderMode | str = ProviderMode.AUTO, root: Path | None = None) -> ProviderSetup:
+    """Decide between the real provider and the stand-in, and the env that selects it."""
+    mode = ProviderMode(os.environ.get("HARNESS_TF_PROVIDER", mode) if mode == ProviderMode.AUTO else mode)
+    if mode is ProviderMode.AUTO:
+        why = real_provider_available()
+        if why:
+            return ProviderSetup(ProviderMode.REAL, {}, why)
+        mode, reason = ProviderMode.STANDIN, "no registry and no cached hashicorp/aws: offline"
+    else:
+        reason = "chosen explicitly"
+    if mode is ProviderMode.REAL:
+        return ProviderSetup(ProviderMode.REAL, {}, reason)
+    return ProviderSetup(ProviderMode.STANDIN, {"TF_CLI_CONFIG_FILE": str(cli_config_for_standin(root))}, reason)
+
+
+def provider_in_use(workdir: Path) -> str | None:
+    """After ``init``: which hashicorp/aws the working directory installed, or None."""
+    data_dir = Path(os.environ.get("TF_DATA_DIR") or workdir / ".terraform")
+    for package in sorted((data_dir / "providers" / SOURCE).glob("*/*")):
+        marker = package / MARKER
+        if marker.exists():
+            return str(json.loads(marker.read_text())["provider"])
+        return f"hashicorp/aws {package.parent.name}"
+    return None
