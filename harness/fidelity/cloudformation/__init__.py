@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from harness.fidelity import control
-from harness.fidelity.cloudformation import api, store
+from harness.fidelity.cloudformation import api, s3_policy, store
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ def install() -> None:
         for k, v in CloudFormationResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER.items()
         if k.startswith("DescribeStackSet")
     }
+    s3_policy.install()
 
 
 def _served(name: str, action: api.Action) -> Callable[[Any], Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.fidelity.cloudformation.errors import ResourceFailed
-from harness.fidelity.cloudformation.handlers import ecs, noop
+from harness.fidelity.cloudformation.handlers import api_types, ecs, noop
 from harness.fidelity.cloudformation.handlers.base import Handler
 from harness.fidelity.cloudformation.handlers.moto_models import MotoModelHandler, supports
 
@@ -11,6 +11,10 @@ HANDLERS: dict[str, Handler] = {
     "AWS::ECS::Cluster": ecs.ClusterHandler(),
     "AWS::ECS::TaskDefinition": ecs.TaskDefinitionHandler(),
     "AWS::ECS::Service": ecs.ServiceHandler(),
+    "AWS::S3::BucketPolicy": api_types.BucketPolicyHandler(),
+    "AWS::EC2::SecurityGroupEgress": api_types.SecurityGroupEgressHandler(),
+    "AWS::SecretsManager::Secret": api_types.SecretHandler(),
+    "AWS::SecretsManager::SecretTargetAttachment": api_types.SecretTargetAttachmentHandler(),
     "AWS::CDK::Metadata": noop.NoopHandler(),
     "AWS::CloudFormation::WaitConditionHandle": noop.NoopHandler(),
 }

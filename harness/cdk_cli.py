@@ -1,0 +1,107 @@
+"""The pinned AWS CDK CLI and the Node it runs on, both from ``cdk/package-lock.json``.
+
+``npm ci --prefix cdk`` (the noxfile does it) installs ``aws-cdk`` and ``node`` (Node 22:
+jsii under aws-cdk-lib 2.275 calls Node 20 end-of-life). :func:`locate` finds them;
+:meth:`CdkCli.argv` and :meth:`CdkCli.env` give what :func:`harness.process.run` needs to
+run ``cdk`` against an :class:`~harness.endpoint.Endpoint`, the way ``cdklocal`` does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness import process
+from harness.endpoint import Endpoint
+from harness.errors import CommandNotFound
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOLS_DIR = ROOT / "cdk"
+"""Where ``cdk/package.json`` pins the CLI; ``node_modules`` lands beside it."""
+
+
+@dataclass(frozen=True, slots=True)
+class CdkCli:
+    """One installed CDK CLI: the Node binary, the CLI's entry script and its version."""
+
+    node: Path
+    script: Path
+    version: str
+
+    def argv(self, args: Sequence[str]) -> list[str]:
+        """The command line running ``cdk <args>``."""
+        return [str(self.node), str(self.script), *args]
+
+    def env(self, endpoint: Endpoint, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        """Our environment pointed at ``endpoint``, with the pinned Node first on PATH.
+
+        The app's own subprocesses find the same Node (jsii) and the harness's Python
+        (``"app": "python3 app.py"``, with aws-cdk-lib) first on PATH.
+        """
+        env = process.child_env(endpoint.env())
+        first = [str(self.node.parent), str(Path(sys.executable).parent)]
+        env["PATH"] = os.pathsep.join([*first, env.get("PATH", "")])
+        env.update(
+            {
+                "CDK_DEFAULT_REGION": endpoint.region,
+                "CDK_DISABLE_VERSION_CHECK": "1",
+                "CDK_DISABLE_CLI_TELEMETRY": "true",
+                "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1",
+            }
+        )
+        if endpoint.url:
+            # Path-style S3 whatever the host (the CLI only assumes it for loopback URLs).
+            env["CDK_S3_FORCE_PATH_STYLE"] = "1"
+        env.update(extra or {})
+        return env
+
+    def run(
+        self,
+        args: Sequence[str],
+        endpoint: Endpoint,
+        *,
+        cwd: str | Path | None = None,
+        timeout: float = 900.0,
+        extra_env: Mapping[str, str] | None = None,
+        ok_codes: Collection[int] = (0,),
+    ) -> process.Completed:
+        """Run ``cdk <args>`` to completion (``CommandError`` on an exit code not in ``ok_codes``)."""
+        return process.run(
+            self.argv(args),
+            env=self.env(endpoint, extra_env),
+            cwd=cwd,
+            timeout=timeout,
+            ok_codes=ok_codes,
+        )
+
+
+def locate(tools_dir: Path = TOOLS_DIR) -> CdkCli:
+    """The pinned CLI under ``tools_dir``; ``CommandNotFound`` saying how to install it."""
+    modules = tools_dir / "node_modules"
+    script = modules / "aws-cdk" / "bin" / "cdk"
+    if not script.exists():
+        raise CommandNotFound(
+            ["cdk"], None, message=f"the pinned CDK CLI is not installed: run npm ci --prefix {tools_dir}"
+        )
+    version = json.loads((modules / "aws-cdk" / "package.json").read_text())["version"]
+    return CdkCli(_node(modules), script, str(version))
+
+
+def _node(modules: Path) -> Path:
+    pinned = modules / "node" / "bin" / "node"
+    if pinned.exists():
+        return pinned
+    found = shutil.which("node")
+    if found is None:
+        raise CommandNotFound(["node"], None, message="Node.js is not installed (npm ci --prefix cdk)")
+    return Path(found)
+
+
+def installed(tools_dir: Path = TOOLS_DIR) -> bool:
+    """Whether ``npm ci --prefix cdk`` has been run."""
+    return (tools_dir / "node_modules" / "aws-cdk" / "bin" / "cdk").exists()
