@@ -16,10 +16,10 @@ import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from .records_builder import START, base_records, documented_cell
-
 from harness.expectations import STRATEGIES, VersionOutcome
-from harness.records import ChangeKind, Record, RecordWriter, Tool, Strategy
+from harness.records import ChangeKind, Record, RecordWriter, Strategy, Tool
+
+from .records_builder import START, base_records, documented_cell
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RUN_A, RUN_B = "20261126T060000Z-aaaa", "20261126T080000Z-bbbb"

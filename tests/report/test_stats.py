@@ -1,0 +1,113 @@
+"""Timings, API calls, overhead and environment: exact values from the fixture runs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from harness.records import ChangeKind, Phase, Record, Status, Strategy, Tool
+from harness.report import stats
+from harness.report.runinfo import RunSummary
+
+from .records_builder import CellBuilder
+
+
+def row(table: stats.Table, *key: str) -> dict[str, object]:
+    for values in table.rows:
+        if tuple(values[: len(key)]) == key:
+            return dict(zip(table.columns, values, strict=True))
+    raise AssertionError(f"no row {key} in {table.title}")
+
+
+def test_timing_median_and_spread_over_merged_runs(merged: list[Record]) -> None:
+    table = stats.timing_stats(merged)
+    app = row(table, "terraform", "app")
+    assert app == {
+        "tool": "terraform",
+        "phase": "app",
+        "n": 12,
+        "median s": 10.0,
+        "min s": 10.0,
+        "max s": 15.0,
+        "spread s": 5.0,
+        "startup s (median)": 1.0,
+        "synth s (median)": None,
+        "aws s (median)": 4.0,
+    }
+    assert row(table, "cdk", "app")["spread s"] == 0.0
+    assert row(table, "terraform", "app-update (next)")["n"] == 1
+    assert row(table, "terraform", "base")["n"] == 2
+
+
+def test_timing_rows_follow_the_lifecycle(run_a: list[Record]) -> None:
+    phases = [
+        p
+        for t, p in zip(
+            *(stats.timing_stats(run_a).column(c) for c in ("tool", "phase")), strict=True
+        )
+        if t == "cdk"
+    ]
+    assert phases == [
+        "base", "app", "post-deploy", "drift (after-deploy)", "app-update", "drift (after-app-update)",
+        "infra-update", "drift (after-infra-update)", "destroy (app)", "destroy (base)",
+    ]  # fmt: skip
+
+
+def test_failed_phases_do_not_count_in_timings() -> None:
+    cell = CellBuilder("r", Tool.CDK, Strategy.PINNED, ChangeKind.NONE)
+    cell.add(Phase.APP, 5.0).add(Phase.APP, 500.0, status=Status.FAILED, error="boom")
+    assert row(stats.timing_stats(cell.records), "cdk", "app")["n"] == 1
+
+
+def test_api_calls_per_phase_and_tool(merged: list[Record]) -> None:
+    table = stats.api_calls_by_phase(merged)
+    assert table.columns == ("phase", "terraform", "cdk")
+    assert row(table, "app") == {"phase": "app", "terraform": 7, "cdk": 7}
+    assert row(table, "infra-update") == {"phase": "infra-update", "terraform": 2, "cdk": 2}
+    assert row(table, "drift (after-infra-update)")["terraform"] is None  # not counted
+
+
+def test_api_calls_for_the_same_change(run_a: list[Record]) -> None:
+    table = stats.api_calls_by_change(run_a)
+    assert table.columns[1:] == (
+        "terraform · plain", "terraform · ignore-changes", "cdk · unpinned", "cdk · pinned",
+    )  # fmt: skip
+    assert table.column("change kind") == [str(k) for k in ChangeKind]
+    assert all(v == 2 for r in table.rows for v in r[1:])
+
+
+def _record(end_s: float, duration_s: float) -> Record:
+    end = datetime(2026, 1, 1, tzinfo=UTC).timestamp() + end_s
+    cell = CellBuilder("r", Tool.CDK, Strategy.PINNED, ChangeKind.NONE)
+    cell.add(Phase.APP, duration_s, timestamp=datetime.fromtimestamp(end, UTC).isoformat())
+    return cell.records[0]
+
+
+def test_busy_seconds_merges_overlapping_phases() -> None:
+    records = [_record(10, 10), _record(15, 10), _record(30, 5)]
+    assert stats.busy_seconds(records) == pytest.approx(20.0)
+    assert stats.busy_seconds([]) == 0.0
+
+
+def test_overhead_is_wall_time_outside_phases(
+    run_a: list[Record], summaries: list[RunSummary]
+) -> None:
+    table = stats.overhead_table(run_a, summaries[:1])
+    assert table.rows[0][:3] == ("20261126T060000Z-aaaa", 1, 722.0)
+    sum_s, busy_s, idle_s, share = table.rows[0][3:]
+    assert sum_s == pytest.approx(712.0)
+    assert busy_s == pytest.approx(712.0)
+    assert idle_s == pytest.approx(10.0)
+    assert share == pytest.approx(100 * 10 / 722)
+
+
+def test_environment_names_every_run_machine_and_commit(
+    merged: list[Record], summaries: list[RunSummary]
+) -> None:
+    env = dict(stats.environment_table(merged, summaries).rows)
+    assert env["runs"] == "20261126T060000Z-aaaa, 20261126T080000Z-bbbb"
+    assert env["git commit"] == "abc1234, def5678"
+    assert env["machine"] == "ci-box x86_64 3.11.9, laptop arm64 3.11.7"
+    assert env["terraform version"] == "terraform 1.15.5"
+    assert env["records"] == "167"

@@ -1,0 +1,51 @@
+"""Version timeline and drift tables, per cell execution."""
+
+from __future__ import annotations
+
+from harness.records import Record
+from harness.report import timeline
+
+
+def rows_by_cell(table: timeline.Table) -> dict[tuple[str, str, str, str], tuple[object, ...]]:
+    return {tuple(map(str, row[:4])): row[4:] for row in table.rows}  # type: ignore[misc]
+
+
+def test_timeline_lists_the_version_after_each_phase(run_a: list[Record]) -> None:
+    table = timeline.version_timeline(run_a)
+    assert table.columns[4:] == (
+        "after app deploy",
+        "after app update",
+        "after infra update",
+        "after next app update",
+    )
+    rows = rows_by_cell(table)
+    run = "20261126T060000Z-aaaa · 0"
+    assert rows["terraform", "plain", "none", run] == ("v1", "v2", "v1", None)
+    assert rows["terraform", "ignore-changes", "task-definition-property", run] == (
+        "v1",
+        "v2",
+        "v2",
+        "v3",
+    )
+    assert rows["cdk", "pinned", "service-property", run] == ("v1", "v2", "v2", None)
+    assert len(table.rows) == 16
+
+
+def test_timeline_rows_follow_the_matrix_order(merged: list[Record]) -> None:
+    table = timeline.version_timeline(merged)
+    pairs = [(row[0], row[1]) for row in table.rows]
+    assert pairs[0] == ("terraform", "plain")
+    assert pairs[-1] == ("cdk", "pinned")
+    assert len(table.rows) == 20
+
+
+def test_drift_table_lists_what_the_tool_reported(run_a: list[Record]) -> None:
+    rows = rows_by_cell(timeline.drift_table(run_a))
+    run = "20261126T060000Z-aaaa · 0"
+    assert rows["terraform", "plain", "service-property", run] == (
+        "no drift",
+        "drift: aws_ecs_service.web",
+        "no drift",
+        "drift",
+    )
+    assert rows["cdk", "unpinned", "none", run] == ("no drift", "no drift", "no drift", "no drift")
