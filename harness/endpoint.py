@@ -6,6 +6,7 @@ real AWS), region and credentials as an env mapping for subprocesses and boto3 c
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -42,17 +43,32 @@ class Endpoint:
 
     def client(self, service: str, **kwargs: Any) -> Any:
         """A boto3 client for ``service`` on this endpoint."""
-        import boto3
-
-        session = boto3.session.Session(
-            aws_access_key_id=self.credentials.get("AWS_ACCESS_KEY_ID"),
-            aws_secret_access_key=self.credentials.get("AWS_SECRET_ACCESS_KEY"),
-            aws_session_token=self.credentials.get("AWS_SESSION_TOKEN"),
-            region_name=self.region,
-        )
         if service == "s3" and self.url and "config" not in kwargs:
             # Emulators serve buckets path-style; virtual hosts (b.localhost) do not resolve to them.
             from botocore.config import Config
 
             kwargs["config"] = Config(s3={"addressing_style": "path"})
-        return session.client(service, endpoint_url=self.url, **kwargs)
+        with _sessions_lock:  # a boto3 Session is not thread-safe; the clients it makes are
+            session = _session(self.credentials, self.region)
+            return session.client(service, endpoint_url=self.url, **kwargs)
+
+
+# One boto3 Session per credentials and region: a fresh Session re-reads the service models
+# from disk, ~0.1-0.3 s a client; a shared one reads each model once per process.
+_sessions: dict[tuple[str | None, ...], Any] = {}
+_sessions_lock = threading.Lock()
+
+
+def _session(credentials: dict[str, str], region: str) -> Any:
+    import boto3
+
+    names = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+    key = (*(credentials.get(n) for n in names), region)
+    if key not in _sessions:
+        _sessions[key] = boto3.session.Session(
+            aws_access_key_id=key[0],
+            aws_secret_access_key=key[1],
+            aws_session_token=key[2],
+            region_name=region,
+        )
+    return _sessions[key]
