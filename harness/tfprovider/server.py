@@ -165,10 +165,12 @@ class Servicer:
                 diagnostics=diags,
                 legacy_type_system=True,
             )
+        # what the API will compute is still unknown in the plan: resources see it as unset
+        wanted = no_unknowns(planned)
         if prior is None:
-            new, diags = guarded(f"creating {request.type_name}", lambda: res.create(planned))
+            new, diags = guarded(f"creating {request.type_name}", lambda: res.create(wanted))
         else:
-            new, diags = guarded(f"updating {request.type_name}", lambda: res.update(prior, planned))
+            new, diags = guarded(f"updating {request.type_name}", lambda: res.update(prior, wanted))
         if diags:
             state = request.prior_state if prior is not None else encode(None)
             return pb.ApplyResourceChange.Response(new_state=state, diagnostics=diags, legacy_type_system=True)
@@ -231,7 +233,7 @@ def no_unknowns(value: Any) -> Any:
     return value
 
 
-EMPTY: tuple[Any, ...] = (None, {}, [], "")
+EMPTY: tuple[Any, ...] = (None, {}, [], "", False)  # SDK v2: a zero value is "unset"
 
 
 def keep_equivalent(res: Resource, prior: dict[str, Any], fresh: dict[str, Any], planning: bool = False) -> dict[str, Any]:

@@ -25,7 +25,8 @@ def _default(obj: Any) -> Any:
 
 
 def _ext(code: int, data: bytes) -> Any:
-    if code == 0:
+    # 0: unknown; 12: unknown with refinements (a known prefix, not null, ...): still unknown
+    if code in (0, 12):
         return UNKNOWN
     return msgpack.ExtType(code, data)
 

@@ -390,7 +390,7 @@ class RouteTableAssociation(Ec2Resource):
 
     def read(self, state: State) -> State | None:
         tables = self.ec2.describe_route_tables(
-            Filters=[{"Name": "route-table-association-id", "Values": [state["id"]]}]
+            Filters=[{"Name": "association.route-table-association-id", "Values": [state["id"]]}]
         )["RouteTables"]
         for table in tables:
             for assoc in table.get("Associations", []):
