@@ -1,0 +1,412 @@
+"""The one app-update script both tools share (DESIGN.md, phase 4).
+
+It finds everything through the naming and tagging contract (:mod:`harness.contract`), never
+through a tool's state, and changes nothing until every lookup has succeeded:
+
+1. preflight: cluster ``ENV-cluster``, services ``ENV-web|worker|beat``, the latest ACTIVE
+   revision of each family ``ENV-<component>``, the base's private subnets and app security
+   group, and (for an image in this account's ECR) the new tag in its repository;
+2. register a copy of each latest revision with the application container re-tagged;
+3. run ``ENV-backend-update`` once with its new revision and wait until it stops: exit code 0
+   or fail (the new revisions are then deregistered; the services keep the old version);
+4. point each service at its new revision and wait until all of them are stable.
+
+    result = update(endpoint, env="alpha", base="dev", version="v2")
+    running_version(endpoint, "alpha")  # "v2"
+
+:func:`run_backend_update` alone is the post-deploy phase: the task once, with the family's
+latest ACTIVE revision.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError, WaiterError
+
+from harness.contract import (
+    BACKEND_UPDATE,
+    COMPONENTS,
+    ROLE_APP,
+    SERVICES,
+    TAG_BASE,
+    TAG_ROLE,
+    TAG_TIER,
+    TIER_PRIVATE,
+    WEB,
+    EnvNames,
+    image_tag,
+    with_tag,
+)
+from harness.endpoint import Endpoint, Target
+from harness.errors import AppUpdateError
+
+log = logging.getLogger(__name__)
+
+STARTED_BY = "harness-app-update"
+_ECR_IMAGE = re.compile(
+    r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/(?P<repo>[^:@]+)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Waits:
+    """How often to poll and how long to wait for the backend-update task and the services."""
+
+    delay_s: float
+    task_timeout_s: float
+    services_timeout_s: float
+
+    @classmethod
+    def for_endpoint(cls, endpoint: Endpoint) -> Waits:
+        """Real AWS takes minutes; the embedded emulator settles in well under a second."""
+        if endpoint.target is Target.AWS:
+            return cls(delay_s=6.0, task_timeout_s=1800.0, services_timeout_s=1800.0)
+        if endpoint.target is Target.EMBEDDED:
+            return cls(delay_s=0.1, task_timeout_s=60.0, services_timeout_s=60.0)
+        return cls(delay_s=1.0, task_timeout_s=600.0, services_timeout_s=600.0)
+
+    def waiter_config(self, timeout_s: float) -> dict[str, float]:
+        return {"Delay": self.delay_s, "MaxAttempts": max(1, math.ceil(timeout_s / self.delay_s))}
+
+
+@dataclass(frozen=True, slots=True)
+class AppUpdateResult:
+    """What one app update did."""
+
+    env: str
+    base: str
+    old_version: str
+    new_version: str
+    revisions: dict[str, str]
+    """Component -> ARN of the task definition revision registered for it."""
+    task_arn: str
+    task_exit_code: int
+    timings: dict[str, float]
+    """Seconds per step: preflight_s, register_s, backend_update_s, services_s, total_s."""
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRun:
+    """One run of the backend-update task that exited 0."""
+
+    task_arn: str
+    exit_code: int
+    duration_s: float
+
+
+def update(
+    endpoint: Endpoint, env: str, base: str, version: str, *, waits: Waits | None = None
+) -> AppUpdateResult:
+    """Deploy image tag ``version`` to environment ``env`` (on base ``base``); see the module doc."""
+    waits = waits or Waits.for_endpoint(endpoint)
+    names = EnvNames(env, base)
+    began = step = time.perf_counter()
+    ecs = endpoint.client("ecs")  # clients cost ~0.1-0.3 s each to build: one per service
+    timings: dict[str, float] = {}
+
+    _require_cluster(ecs, names)
+    _require_services(ecs, names)
+    old_version = _running_version(ecs, names)
+    current = {c: _latest_revision(ecs, names.family(c)) for c in COMPONENTS}
+    network = _private_network(endpoint.client("ec2"), base)
+    images = {_app_container(d["taskDefinition"], c)["image"] for c, d in current.items()}
+    _require_images(endpoint, sorted(with_tag(image, version) for image in images))
+    step = _lap(timings, "preflight_s", step)
+
+    log.info("%s: registering %s revisions with tag %s", env, len(current), version)
+    revisions = {c: _register(ecs, copy_with_tag(d, c, version)) for c, d in current.items()}
+    step = _lap(timings, "register_s", step)
+
+    try:
+        run = _run_task(ecs, names, revisions[BACKEND_UPDATE], network, waits)
+    except AppUpdateError:
+        _deregister(ecs, revisions.values())
+        raise
+    step = _lap(timings, "backend_update_s", step)
+
+    _roll_services(ecs, names, revisions, waits)
+    _lap(timings, "services_s", step)
+    timings["total_s"] = time.perf_counter() - began
+    log.info("%s: %s -> %s in %.2fs", env, old_version, version, timings["total_s"])
+    return AppUpdateResult(
+        env, base, old_version, version, revisions, run.task_arn, run.exit_code, timings
+    )
+
+
+def run_backend_update(
+    endpoint: Endpoint, env: str, base: str, *, waits: Waits | None = None
+) -> TaskRun:
+    """Run ``ENV-backend-update`` (latest ACTIVE revision) once; AppUpdateError unless it exits 0."""
+    names = EnvNames(env, base)
+    ecs = endpoint.client("ecs")
+    _require_cluster(ecs, names)
+    revision = _latest_revision(ecs, names.family(BACKEND_UPDATE))["taskDefinition"]
+    network = _private_network(endpoint.client("ec2"), base)
+    return _run_task(
+        ecs, names, revision["taskDefinitionArn"], network, waits or Waits.for_endpoint(endpoint)
+    )
+
+
+def running_version(endpoint: Endpoint, env: str) -> str:
+    """The image tag of the ``web`` container in the task definition ``ENV-web`` runs."""
+    return _running_version(endpoint.client("ecs"), EnvNames(env, base=""))
+
+
+def _running_version(ecs: Any, names: EnvNames) -> str:
+    # names.base is unused here: cluster and service names do not involve the base
+    service = _describe_services(ecs, names, [names.service(WEB)])[names.service(WEB)]
+    definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
+    return image_tag(_app_container(definition["taskDefinition"], WEB)["image"])
+
+
+def copy_with_tag(described: Mapping[str, Any], component: str, tag: str) -> dict[str, Any]:
+    """RegisterTaskDefinition arguments copying ``described`` with its app image re-tagged.
+
+    ``described`` is a DescribeTaskDefinition answer (with ``include=["TAGS"]``). Every field
+    RegisterTaskDefinition accepts is kept; the read-only ones ECS adds are dropped.
+    """
+    definition = described["taskDefinition"]
+    spec = {k: v for k, v in definition.items() if k not in _READ_ONLY_FIELDS}
+    spec["containerDefinitions"] = [dict(c) for c in definition["containerDefinitions"]]
+    app = _app_container(spec, component)
+    app["image"] = with_tag(app["image"], tag)
+    if described.get("tags"):
+        spec["tags"] = list(described["tags"])
+    return spec
+
+
+# TaskDefinition members that RegisterTaskDefinition does not accept (botocore's ECS model).
+_READ_ONLY_FIELDS = frozenset(
+    {
+        "taskDefinitionArn",
+        "revision",
+        "status",
+        "requiresAttributes",
+        "compatibilities",
+        "registeredAt",
+        "registeredBy",
+        "deregisteredAt",
+        "deleteRequestedAt",
+    }
+)
+
+
+# preflight -------------------------------------------------------------------------------
+def _require_cluster(ecs: Any, names: EnvNames) -> None:
+    clusters = ecs.describe_clusters(clusters=[names.cluster])["clusters"]
+    if not any(c["status"] == "ACTIVE" for c in clusters):
+        raise AppUpdateError(f"unknown environment {names.env!r}: no ECS cluster {names.cluster}")
+
+
+def _require_services(ecs: Any, names: EnvNames) -> None:
+    _describe_services(ecs, names, [names.service(c) for c in SERVICES])
+
+
+def _describe_services(ecs: Any, names: EnvNames, wanted: list[str]) -> dict[str, Any]:
+    try:
+        answer = ecs.describe_services(cluster=names.cluster, services=wanted)
+    except ClientError as exc:
+        if _code(exc) == "ClusterNotFoundException":
+            raise AppUpdateError(
+                f"unknown environment {names.env!r}: no ECS cluster {names.cluster}"
+            ) from exc
+        raise
+    found = {s["serviceName"]: s for s in answer["services"] if s["status"] == "ACTIVE"}
+    missing = [name for name in wanted if name not in found]
+    if missing:
+        raise AppUpdateError(
+            f"environment {names.env!r} has no service {', '.join(missing)} in {names.cluster}"
+        )
+    return found
+
+
+def _latest_revision(ecs: Any, family: str) -> dict[str, Any]:
+    try:
+        described: dict[str, Any] = ecs.describe_task_definition(
+            taskDefinition=family, include=["TAGS"]
+        )
+    except ClientError as exc:
+        raise AppUpdateError(
+            f"no ACTIVE task definition in family {family}: {_message(exc)}"
+        ) from exc
+    return described
+
+
+def _app_container(definition: Mapping[str, Any], component: str) -> dict[str, Any]:
+    """The application container: named after its component (the contract)."""
+    for container in definition["containerDefinitions"]:
+        if container["name"] == component:
+            found: dict[str, Any] = container
+            return found
+    family = definition.get("family", "?")
+    raise AppUpdateError(f"task definition {family} has no container named {component!r}")
+
+
+def _private_network(ec2: Any, base: str) -> dict[str, Any]:
+    """awsvpc configuration: the base's private subnets and app security group, no public IP."""
+    subnets = ec2.describe_subnets(Filters=_tags({TAG_BASE: base, TAG_TIER: TIER_PRIVATE}))[
+        "Subnets"
+    ]
+    if not subnets:
+        raise AppUpdateError(
+            f"base {base!r} has no private subnets (tagged {TAG_BASE}={base}, {TAG_TIER}={TIER_PRIVATE})"
+        )
+    groups = ec2.describe_security_groups(Filters=_tags({TAG_BASE: base, TAG_ROLE: ROLE_APP}))[
+        "SecurityGroups"
+    ]
+    if len(groups) != 1:
+        found = ", ".join(g["GroupId"] for g in groups) or "none"
+        raise AppUpdateError(
+            f"base {base!r} needs exactly one app security group (tagged {TAG_BASE}={base}, "
+            f"{TAG_ROLE}={ROLE_APP}); found {found}"
+        )
+    return {
+        "awsvpcConfiguration": {
+            "subnets": sorted(s["SubnetId"] for s in subnets),
+            "securityGroups": [groups[0]["GroupId"]],
+            "assignPublicIp": "DISABLED",
+        }
+    }
+
+
+def _require_images(endpoint: Endpoint, images: list[str]) -> None:
+    """Fail unless each image in an ECR repository of this account has its tag there."""
+    in_ecr = [(image, m) for image in images if (m := _ECR_IMAGE.match(image))]
+    if not in_ecr:
+        return  # other registries: nothing we can check
+    account = endpoint.client("sts").get_caller_identity()["Account"]
+    for image, match in in_ecr:
+        if match["account"] != account:
+            log.info("not checking %s: ECR of account %s, not ours", image, match["account"])
+            continue
+        _require_image(endpoint.client("ecr", region_name=match["region"]), image, match)
+
+
+def _require_image(ecr: Any, image: str, match: re.Match[str]) -> None:
+    tag = image_tag(image)
+    try:
+        ecr.describe_images(repositoryName=match["repo"], imageIds=[{"imageTag": tag}])
+    except ClientError as exc:
+        raise AppUpdateError(
+            f"image {image} is not in ECR (repository {match['repo']}): {_message(exc)}; push it first"
+        ) from exc
+
+
+# changes ---------------------------------------------------------------------------------
+def _register(ecs: Any, spec: dict[str, Any]) -> str:
+    arn: str = ecs.register_task_definition(**spec)["taskDefinition"]["taskDefinitionArn"]
+    log.info("registered %s", arn)
+    return arn
+
+
+def _deregister(ecs: Any, arns: Iterable[str]) -> None:
+    """Withdraw revisions of a failed update, so "latest ACTIVE" stays what the services run."""
+    for arn in arns:
+        try:
+            ecs.deregister_task_definition(taskDefinition=arn)
+        except ClientError as exc:
+            log.warning("could not deregister %s: %s", arn, _message(exc))
+
+
+def _run_task(
+    ecs: Any, names: EnvNames, revision: str, network: dict[str, Any], waits: Waits
+) -> TaskRun:
+    """Run the backend-update task once and wait for it; AppUpdateError unless it exits 0."""
+    family = names.family(BACKEND_UPDATE)
+    began = time.perf_counter()
+    answer = ecs.run_task(
+        cluster=names.cluster,
+        taskDefinition=revision,
+        launchType="FARGATE",
+        count=1,
+        networkConfiguration=network,
+        startedBy=STARTED_BY,
+    )
+    if answer.get("failures") or not answer.get("tasks"):
+        raise AppUpdateError(f"could not start {family}: {answer.get('failures')}")
+    task_arn: str = answer["tasks"][0]["taskArn"]
+    log.info("%s: started %s, waiting for it to stop", names.env, task_arn)
+    try:
+        ecs.get_waiter("tasks_stopped").wait(
+            cluster=names.cluster,
+            tasks=[task_arn],
+            WaiterConfig=waits.waiter_config(waits.task_timeout_s),
+        )
+    except WaiterError as exc:
+        task = _describe_task(ecs, names.cluster, task_arn)
+        ecs.stop_task(cluster=names.cluster, task=task_arn, reason="app update timed out")
+        raise AppUpdateError(
+            f"{family} task {task_arn} did not stop within {waits.task_timeout_s:g}s "
+            f"(last status {task.get('lastStatus')}); stopped it"
+        ) from exc
+    task = _describe_task(ecs, names.cluster, task_arn)
+    exit_code = _app_container(
+        {"containerDefinitions": task["containers"], "family": family}, BACKEND_UPDATE
+    ).get("exitCode")
+    if exit_code != 0:
+        raise AppUpdateError(
+            f"{family} task {task_arn} failed: exit code {exit_code}, stop code "
+            f"{task.get('stopCode')}, reason {task.get('stoppedReason')!r}"
+        )
+    return TaskRun(task_arn, exit_code, time.perf_counter() - began)
+
+
+def _describe_task(ecs: Any, cluster: str, task_arn: str) -> dict[str, Any]:
+    tasks = ecs.describe_tasks(cluster=cluster, tasks=[task_arn])["tasks"]
+    return dict(tasks[0]) if tasks else {}
+
+
+def _roll_services(ecs: Any, names: EnvNames, revisions: Mapping[str, str], waits: Waits) -> None:
+    services = [names.service(c) for c in SERVICES]
+    for component in SERVICES:
+        ecs.update_service(
+            cluster=names.cluster,
+            service=names.service(component),
+            taskDefinition=revisions[component],
+        )
+    log.info("%s: services updated, waiting for them to be stable", names.env)
+    try:
+        ecs.get_waiter("services_stable").wait(
+            cluster=names.cluster,
+            services=services,
+            WaiterConfig=waits.waiter_config(waits.services_timeout_s),
+        )
+    except WaiterError as exc:
+        state = _describe_services(ecs, names, services)
+        summary = "; ".join(
+            f"{name}: {s['runningCount']}/{s['desiredCount']} running, deployments "
+            + ", ".join(
+                f"{d['status']} {d['taskDefinition'].rsplit('/', 1)[-1]}" for d in s["deployments"]
+            )
+            for name, s in state.items()
+        )
+        raise AppUpdateError(
+            f"services of {names.env!r} not stable within {waits.services_timeout_s:g}s: {summary}"
+        ) from exc
+
+
+# helpers ---------------------------------------------------------------------------------
+def _tags(tags: Mapping[str, str]) -> list[dict[str, Any]]:
+    return [{"Name": f"tag:{k}", "Values": [v]} for k, v in tags.items()]
+
+
+def _lap(timings: dict[str, float], name: str, since: float) -> float:
+    now = time.perf_counter()
+    timings[name] = now - since
+    return now
+
+
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def _message(exc: ClientError) -> str:
+    error = exc.response.get("Error", {})
+    return f"{error.get('Code', '?')}: {error.get('Message', exc)}"
