@@ -31,6 +31,7 @@ def build(app: cdk.App) -> tuple[BaseStack, AppStack | None]:
     account = os.environ.get("CDK_DEFAULT_ACCOUNT", "123456789012")
     region = os.environ.get("CDK_DEFAULT_REGION", "us-east-1")
     env = cdk.Environment(account=account, region=region)
+    synthesizer = _synthesizer(app)
     base = base_name(app.node)
     commands = app_commands()
     # Explicit AZs: a lookup would need the CLI's context provider and a cdk.context.json.
@@ -42,6 +43,7 @@ def build(app: cdk.App) -> tuple[BaseStack, AppStack | None]:
         stack_name=f"{base}-base",
         description=f"Django on ECS: base layer {base}",
         env=env,
+        synthesizer=synthesizer,
         base=base,
         app_port=commands.port,
         availability_zones=list(zones),
@@ -56,11 +58,24 @@ def build(app: cdk.App) -> tuple[BaseStack, AppStack | None]:
         stack_name=f"{config.env}-app",
         description=f"Django on ECS: app environment {config.env} on {base} (image tag {config.strategy})",
         env=env,
+        synthesizer=synthesizer,
         config=config,
         commands=commands,
         base=base_stack,
     )
     return base_stack, app_stack
+
+
+def _synthesizer(app: cdk.App) -> cdk.IStackSynthesizer | None:
+    # "default" is CDK's recommended synthesizer (needs `cdk bootstrap`); "legacy" deploys
+    # without a bootstrap stack (templates inline, no assets), for accounts and emulators
+    # where the bootstrap stack cannot be created.
+    choice = app.node.try_get_context("synthesizer") or "default"
+    if choice == "default":
+        return None
+    if choice == "legacy":
+        return cdk.LegacyStackSynthesizer()
+    raise ValueError(f"context synthesizer={choice!r}: expected default or legacy")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,346 @@
+"""The CDK driver: the app under ``cdk/`` synthesized and deployed through the pinned CDK CLI.
+
+Each distinct set of inputs (context values) is synthesized once into a cloud assembly of its
+own (``cdk synth -o DIR``); deploy, diff and destroy then run on that assembly (``--app DIR``),
+so a step never pays for a synthesis that an earlier one already did, and synthesis is timed
+apart from deployment. Every step targets one stack (``--exclusively``): the app stack of an
+environment never redeploys the base. The target is bootstrapped once per process.
+
+A failed command raises :class:`CdkError` carrying the CLI's own last lines of output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import re
+import secrets
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from harness import cdk_cli
+from harness.drivers.base import AppSettings, DriftReport, StepResult
+from harness.endpoint import Endpoint, Target
+from harness.errors import CommandError
+from harness.process import Completed
+from harness.records import Tool
+
+log = logging.getLogger(__name__)
+
+APP_DIR = cdk_cli.ROOT / "cdk"
+"""The CDK app (``app.py``, ``cdk.json``, ``django_stacks/``)."""
+APP_SOURCES = ("app.py", "cdk.json", "django_stacks/*.py")
+COMMANDS_FILE = cdk_cli.ROOT / "app" / "commands.json"
+TOOLKIT_STACK = "CDKToolkit"
+TIMEOUT_S = 900.0
+NO_NOTICES = "--no-notices"  # notices are fetched from the internet; the harness runs offline
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_RESOURCE_LINE = re.compile(r"^\[([+~-])\] (\S+::\S+::\S+) (.+)$")
+_IMPACT = re.compile(r"\s+(?:replace|may be replaced|destroy|orphan|remove)$")
+_STACKS_WITH_DIFFERENCES = re.compile(r"Number of stacks with differences:\s*(\d+)")
+_DEPLOYMENT_TIME = re.compile(r"Deployment time:\s*([\d.]+)s")
+_NO_CHANGES = re.compile(r"\(no changes\)")
+
+
+class CdkError(CommandError):
+    """A CDK CLI command failed; the message carries the CLI's own output."""
+
+
+# -- pure parsing of the CLI's output ----------------------------------------------------------
+def strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+def diff_logical_ids(output: str) -> tuple[str, ...]:
+    """Logical ids of the resources ``cdk diff`` lists as added, removed or changed, in order.
+
+    A resource line reads ``[~] AWS::ECS::TaskDefinition Web/TaskDefinition WebTaskDef1A2B replace``
+    (the construct path is absent when the template has no metadata; the impact word may be too).
+    """
+    ids: list[str] = []
+    for line in strip_ansi(output).splitlines():
+        match = _RESOURCE_LINE.match(line.rstrip())
+        if match is None:
+            continue
+        rest = _IMPACT.sub("", match.group(3).strip())
+        logical_id = rest.split()[-1]
+        if logical_id not in ids:
+            ids.append(logical_id)
+    return tuple(ids)
+
+
+def stacks_with_differences(output: str) -> int | None:
+    """The count ``cdk diff`` ends with, or None when the output has none (it failed)."""
+    match = _STACKS_WITH_DIFFERENCES.search(strip_ansi(output))
+    return int(match.group(1)) if match else None
+
+
+def deployment_time_s(output: str) -> float | None:
+    """CloudFormation's share of a ``cdk deploy`` as the CLI reports it (``Deployment time``)."""
+    match = _DEPLOYMENT_TIME.search(strip_ansi(output))
+    return float(match.group(1)) if match else None
+
+
+def deploy_skipped(output: str) -> bool:
+    """Whether ``cdk deploy`` found the stack unchanged and did not deploy (``(no changes)``)."""
+    return bool(_NO_CHANGES.search(strip_ansi(output)))
+
+
+def stack_outputs(outputs_file: Mapping[str, Any], stack: str) -> dict[str, str]:
+    """One stack's outputs from a ``--outputs-file`` document (``{stack: {key: value}}``)."""
+    return {str(k): str(v) for k, v in (outputs_file.get(stack) or {}).items()}
+
+
+def app_context(settings: AppSettings) -> dict[str, str]:
+    """The context values (``-c key=value``) that make the app deploy ``settings``."""
+    return {
+        "base": settings.base,
+        "env": settings.env,
+        "strategy": str(settings.strategy),
+        "image_repository": settings.image_repository,
+        # Verbatim: for "pinned" this is the running version the lifecycle read.
+        "image_tag": settings.image_tag,
+        "log_retention_days": str(settings.log_retention_days),
+        "web_health_check_grace_s": str(settings.web_health_check_grace_s),
+        "web_environment": json.dumps(dict(settings.web_environment), sort_keys=True),
+    }
+
+
+def context_args(context: Mapping[str, str]) -> list[str]:
+    return [arg for key in sorted(context) for arg in ("-c", f"{key}={context[key]}")]
+
+
+def base_stack(base: str) -> str:
+    return f"{base}-base"
+
+
+def app_stack(env: str) -> str:
+    return f"{env}-app"
+
+
+def db_password_parameter(base: str) -> str:
+    """Mirrors ``cdk/django_stacks/base_stack.py``: the SecureString the database password is in."""
+    return f"/{base}/db-password"
+
+
+# -- the driver ----------------------------------------------------------------------------------
+_bootstrap_lock = threading.Lock()
+_bootstrapped: set[tuple[str, str, str]] = set()
+
+
+class CdkDriver:
+    """``StackDriver`` for the CDK app, bound to one endpoint and a working directory."""
+
+    tool = Tool.CDK
+
+    def __init__(
+        self,
+        workdir: Path,
+        endpoint: Endpoint,
+        *,
+        cli: cdk_cli.CdkCli | None = None,
+        app_dir: Path = APP_DIR,
+        synthesizer: str = "default",
+        timeout_s: float = TIMEOUT_S,
+    ) -> None:
+        self.workdir, self.endpoint, self.app_dir = Path(workdir), endpoint, app_dir
+        self.cli = cli or cdk_cli.locate()
+        self.synthesizer, self.timeout_s = synthesizer, timeout_s
+        self._assemblies: dict[str, Path] = {}
+        self.workdir.mkdir(parents=True, exist_ok=True)
+
+    # -- what ran -------------------------------------------------------------------------------
+    def tool_version(self) -> str:
+        return f"aws-cdk {self.cli.version} (aws-cdk-lib {_package_version('aws-cdk-lib')})"
+
+    def engine(self) -> str:
+        if self.endpoint.target is Target.AWS:
+            cfn = "AWS CloudFormation"
+        else:
+            cfn = f"CloudFormation on {self.endpoint.engine or self.endpoint.target}"
+        return f"{cfn}; {self.synthesizer} synthesizer"
+
+    # -- StackDriver ----------------------------------------------------------------------------
+    def deploy_base(self, base: str) -> StepResult:
+        began = time.perf_counter()
+        timings = self._prepare_target(base)
+        assembly, timings["synth"] = self.synthesize({"base": base})
+        result = self._deploy(assembly, base_stack(base), timings, began)
+        return result
+
+    def deploy_app(self, settings: AppSettings) -> StepResult:
+        began = time.perf_counter()
+        timings = self._prepare_target(settings.base)
+        assembly, timings["synth"] = self.synthesize(app_context(settings))
+        return self._deploy(assembly, app_stack(settings.env), timings, began)
+
+    def drift_app(self, settings: AppSettings) -> DriftReport:
+        """``cdk diff --fail`` of the app stack against the inputs ``settings`` (templates, not live state)."""
+        began = time.perf_counter()
+        assembly, synth_s = self.synthesize(app_context(settings))
+        stack = app_stack(settings.env)
+        done = self._cdk(
+            ["diff", "--app", str(assembly), stack, "--exclusively", "--fail"], ok=(0, 1)
+        )
+        output = done.stdout + done.stderr
+        count = stacks_with_differences(output)
+        if count is None:  # exit 1 is also how the CLI fails: only its summary tells them apart
+            raise CdkError(done.argv, done.returncode, _tail(output), message="cdk diff failed")
+        items = diff_logical_ids(output)
+        detail = f"{count} stack(s) differ; synth {synth_s:.2f}s" if count else "no differences"
+        return DriftReport(count > 0, items, time.perf_counter() - began, detail)
+
+    def destroy_app(self, settings: AppSettings) -> StepResult:
+        began = time.perf_counter()
+        assembly, synth_s = self.synthesize(app_context(settings))
+        return self._destroy(assembly, app_stack(settings.env), synth_s, began)
+
+    def destroy_base(self, base: str) -> StepResult:
+        began = time.perf_counter()
+        assembly, synth_s = self.synthesize({"base": base})
+        result = self._destroy(assembly, base_stack(base), synth_s, began)
+        self._delete_db_password(base)
+        return result
+
+    # -- synthesis ------------------------------------------------------------------------------
+    def synthesize(self, context: Mapping[str, str]) -> tuple[Path, float]:
+        """The cloud assembly of ``context`` and the seconds synthesis took (0.0 when cached)."""
+        full = {**context, "synthesizer": self.synthesizer}
+        key = self._assembly_key(full)
+        cached = self._assemblies.get(key)
+        if cached is not None and (cached / "manifest.json").exists():
+            return cached, 0.0
+        outdir = self.workdir / "assemblies" / key
+        began = time.perf_counter()
+        self._cdk(["synth", "--quiet", "-o", str(outdir), *context_args(full)])
+        self._assemblies[key] = outdir
+        return outdir, time.perf_counter() - began
+
+    def _assembly_key(self, context: Mapping[str, str]) -> str:
+        # The app's own sources are part of the key: an edit between runs must not reuse a stale
+        # assembly (a driver's cache lives as long as its working directory).
+        digest = hashlib.sha256(json.dumps(dict(context), sort_keys=True).encode())
+        for pattern in APP_SOURCES:
+            for path in sorted(self.app_dir.glob(pattern)):
+                digest.update(path.read_bytes())
+        if COMMANDS_FILE.exists():
+            digest.update(COMMANDS_FILE.read_bytes())
+        return digest.hexdigest()[:16]
+
+    # -- deploy and destroy ---------------------------------------------------------------------
+    def _deploy(
+        self, assembly: Path, stack: str, timings: dict[str, float], began: float
+    ) -> StepResult:
+        outputs_file = self.workdir / f"outputs-{stack}.json"
+        outputs_file.unlink(missing_ok=True)
+        args = ["deploy", "--app", str(assembly), stack, "--exclusively"]
+        args += ["--require-approval", "never", "--method=change-set"]
+        args += ["--outputs-file", str(outputs_file)]
+        done = self._cdk(args)
+        output = done.stdout + done.stderr
+        timings["deploy"] = done.duration_s
+        cfn_s = deployment_time_s(output)
+        if cfn_s is not None:
+            timings["cloudformation"] = cfn_s
+        outputs = json.loads(outputs_file.read_text()) if outputs_file.exists() else {}
+        return StepResult(
+            duration_s=time.perf_counter() - began,
+            timings=timings,
+            outputs=stack_outputs(outputs, stack),
+            changed=not deploy_skipped(output),
+        )
+
+    def _destroy(self, assembly: Path, stack: str, synth_s: float, began: float) -> StepResult:
+        done = self._cdk(["destroy", "--app", str(assembly), stack, "--exclusively", "--force"])
+        timings = {"synth": synth_s, "destroy": done.duration_s}
+        return StepResult(duration_s=time.perf_counter() - began, timings=timings, changed=True)
+
+    # -- the target -----------------------------------------------------------------------------
+    def _prepare_target(self, base: str) -> dict[str, float]:
+        """Bootstrap (once per target) and the base's database password; their time, if any."""
+        timings: dict[str, float] = {}
+        began = time.perf_counter()
+        if self.synthesizer == "default" and self._bootstrap():
+            timings["bootstrap"] = time.perf_counter() - began
+        self._ensure_db_password(base)
+        return timings
+
+    def _bootstrap(self) -> bool:
+        """``cdk bootstrap`` unless this process or someone before did; True if it ran now."""
+        account = self.endpoint.client("sts").get_caller_identity()["Account"]
+        target = (self.endpoint.url or "aws", account, self.endpoint.region)
+        with _bootstrap_lock:
+            if target in _bootstrapped:
+                return False
+            if self._toolkit_ready():
+                _bootstrapped.add(target)
+                return False
+            self._cdk(["bootstrap", f"aws://{account}/{self.endpoint.region}"])
+            _bootstrapped.add(target)
+            return True
+
+    def _toolkit_ready(self) -> bool:
+        cfn = self.endpoint.client("cloudformation")
+        try:
+            stacks = cfn.describe_stacks(StackName=TOOLKIT_STACK)["Stacks"]
+        except cfn.exceptions.ClientError:
+            return False
+        return any(s["StackStatus"] in ("CREATE_COMPLETE", "UPDATE_COMPLETE") for s in stacks)
+
+    def _ensure_db_password(self, base: str) -> None:
+        # The base stack reads the database password from SSM at deploy time (no secret in the
+        # template or in cdk.json); a user creates it once, the harness does it for them.
+        ssm = self.endpoint.client("ssm")
+        name = db_password_parameter(base)
+        try:
+            ssm.get_parameter(Name=name)
+        except ssm.exceptions.ParameterNotFound:
+            value = secrets.token_urlsafe(24)
+            ssm.put_parameter(Name=name, Value=value, Type="SecureString", Overwrite=False)
+
+    def _delete_db_password(self, base: str) -> None:
+        ssm = self.endpoint.client("ssm")
+        with contextlib.suppress(ssm.exceptions.ParameterNotFound):
+            ssm.delete_parameter(Name=db_password_parameter(base))
+
+    # -- running the CLI ------------------------------------------------------------------------
+    def _cdk(self, args: Sequence[str], ok: Sequence[int] = (0,)) -> Completed:
+        try:
+            return self.cli.run(
+                [*args, NO_NOTICES],
+                self.endpoint,
+                cwd=self.app_dir,
+                timeout=self.timeout_s,
+                ok_codes=ok,
+            )
+        except CommandError as exc:
+            raise CdkError(
+                exc.argv, exc.returncode, exc.stderr_tail, message=_message(exc)
+            ) from exc
+
+
+def _message(exc: CommandError) -> str:
+    """The CLI's own reason (its ``❌``/``Error`` lines) as the headline of the error."""
+    lines = [ln.strip() for ln in strip_ansi(exc.stderr_tail).splitlines()]
+    reasons = [ln for ln in lines if ln.startswith(("❌", "‣", "Error", "ValidationError"))]
+    reason = reasons[-1] if reasons else (lines[-1] if lines else "")
+    head = f"cdk exited with {exc.returncode}"
+    return f"{head}: {reason}" if reason else head
+
+
+def _tail(text: str, lines: int = 40) -> str:
+    return "\n".join(strip_ansi(text).rstrip().splitlines()[-lines:])
+
+
+def _package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
