@@ -24,7 +24,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from harness import images, process
 from harness.drivers.base import AppSettings, DriftReport, StackDriver, StepResult
@@ -38,35 +38,45 @@ from harness.report import runinfo
 log = logging.getLogger(__name__)
 
 V1, VERSIONS = "v1", ["v1", "v2", "v3"]  # what the lifecycle deploys (harness.lifecycle)
-DRIVER_CLASSES = {Tool.TERRAFORM: "TerraformDriver", Tool.CDK: "CdkDriver"}
 DriverFactory = Callable[[Tool, Path, Endpoint], StackDriver]
 
 
 class DriverUnavailable(HarnessError):
-    """The driver module of a tool does not exist (yet) in this version of the harness."""
+    """The driver of a tool does not exist (yet) in this version of the harness."""
 
 
 def make_driver(tool: Tool, workdir: Path, endpoint: Endpoint) -> StackDriver:
-    """The driver of ``tool``: ``harness.drivers.<tool>.<Tool>Driver(workdir, endpoint)``.
+    """The driver of ``tool`` for ``endpoint``, working in ``workdir`` (shared by the tool's cells).
 
-    Imported lazily, so a missing or broken tool costs only its own cells.
+    A driver module may offer ``create(endpoint, workdir)``; otherwise the driver class is
+    built as the scenarios build it. Imported lazily, so a tool whose driver is missing costs
+    only its own cells: it raises :class:`DriverUnavailable`, saying what is missing.
     """
     name = f"harness.drivers.{tool}"
+    module = _import(name, tool)
+    create = getattr(module, "create", None)
+    if create is not None:
+        driver: StackDriver = create(endpoint, workdir)
+        return driver
+    if tool is Tool.TERRAFORM and hasattr(module, "TerraformDriver"):
+        runtime = _import("harness.terraform.runtime", tool)
+        driver = module.TerraformDriver(endpoint, workdir, runtime.for_endpoint)
+        return driver
+    if tool is Tool.CDK and hasattr(module, "CdkDriver"):
+        driver = module.CdkDriver(endpoint, workdir)
+        return driver
+    raise DriverUnavailable(f"{tool}: not run: driver not available ({name} has no create())")
+
+
+def _import(name: str, tool: Tool) -> Any:
     try:
-        module = importlib.import_module(name)
+        return importlib.import_module(name)
     except ModuleNotFoundError as exc:
         if exc.name != name:
             raise
         raise DriverUnavailable(
             f"{tool}: not run: driver not available ({name} does not exist yet)"
         ) from None
-    driver_class = getattr(module, DRIVER_CLASSES[tool], None)
-    if driver_class is None:
-        raise DriverUnavailable(
-            f"{tool}: not run: driver not available ({name} has no {DRIVER_CLASSES[tool]})"
-        )
-    driver: StackDriver = driver_class(workdir, endpoint)
-    return driver
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,18 +361,19 @@ def _deploy_bases(
         name = f"{'tf' if tool is Tool.TERRAFORM else 'cdk'}-{suffix}"
         endpoint, calls = target.for_key(f"base-{tool}")
         try:
-            driver = factory(tool, target.workdir(name), endpoint)
+            driver = factory(tool, target.workdir(str(tool)), endpoint)
         except DriverUnavailable as exc:
             notes.append(str(exc))
             continue
+        # A base belongs to no cell: its records leave the env name empty (as the scenarios do).
         identity = CellIdentity(tool, driver.tool_version(), driver.engine(),
-                                STRATEGIES[tool][0], ChangeKind.NONE, name)  # fmt: skip
+                                STRATEGIES[tool][0], ChangeKind.NONE, "")  # fmt: skip
         recorder = CellRecorder(context, identity, writer, calls)
         bases.append(BaseLayer(tool, name, driver, recorder))
         try:
+            repository = images.publish(endpoint, name, VERSIONS)  # the registry comes first
             deploy_base(driver, recorder, name)
-            repository = images.publish(endpoint, name, VERSIONS)
-        except HarnessError as exc:
+        except Exception as exc:  # its record says what failed; the other tool still runs
             notes.append(f"{tool}: not run: base layer failed ({str(exc).splitlines()[0]})")
             continue
         bases[-1] = replace(bases[-1], image_repository=repository)
@@ -443,7 +454,7 @@ def _run_one(
     progress.started(cell)
     endpoint, calls = target.for_key(f"cell-{cell.number}")
     try:
-        driver = Stoppable(factory(cell.tool, target.workdir(cell.env), endpoint), stop)
+        driver = Stoppable(factory(cell.tool, target.workdir(str(cell.tool)), endpoint), stop)
         identity = CellIdentity(cell.tool, driver.tool_version(), driver.engine(), cell.strategy,
                                 cell.kind, cell.env, cell.repetition)  # fmt: skip
         recorder = CellRecorder(context, identity, writer, calls)

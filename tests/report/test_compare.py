@@ -1,0 +1,250 @@
+"""The comparison run with a fake driver: parallel cells, failures, Ctrl-C, missing drivers."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from harness import compare, records
+from harness.compare import CellResult, CellSpec, CompareOptions, DriverUnavailable
+from harness.drivers.base import AppSettings
+from harness.endpoint import Endpoint, Target
+from harness.errors import CommandError
+from harness.records import ChangeKind, Phase, Record, Status, Strategy, Tool
+from harness.report import runinfo
+
+from .fake_driver import World, factory, patch_lifecycle
+
+
+class Events:
+    """A Progress that remembers what it was told."""
+
+    def __init__(self, interrupt_after: int | None = None) -> None:
+        self.planned_cells: list[CellSpec] = []
+        self.started_cells: list[str] = []
+        self.results: list[CellResult] = []
+        self.notes: list[str] = []
+        self.interrupt_after = interrupt_after
+
+    def planned(self, cells: Sequence[CellSpec]) -> None:
+        self.planned_cells = list(cells)
+
+    def started(self, cell: CellSpec) -> None:
+        self.started_cells.append(cell.env)
+
+    def finished(self, result: CellResult) -> None:
+        self.results.append(result)
+        if self.interrupt_after is not None and len(self.results) == self.interrupt_after:
+            raise KeyboardInterrupt  # Ctrl-C reaching the main thread while it waits
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+
+
+@pytest.fixture
+def world(monkeypatch: pytest.MonkeyPatch) -> World:
+    world = World()
+    patch_lifecycle(monkeypatch, world)
+    return world
+
+
+def options(tmp_path: Path, **values: object) -> CompareOptions:
+    base: dict[str, object] = {
+        "tools": (Tool.TERRAFORM,),
+        "strategies": (Strategy.PLAIN,),
+        "changes": (ChangeKind.NONE, ChangeKind.SERVICE),
+        "workers": 2,
+        "results": tmp_path,
+    }
+    return CompareOptions(**(base | values))  # type: ignore[arg-type]
+
+
+def by_env(run: compare.RunResult) -> dict[str, list[Record]]:
+    grouped: dict[str, list[Record]] = {}
+    for record in records.load([run.folder]):
+        grouped.setdefault(record.env_name, []).append(record)
+    return grouped
+
+
+def steps(cell_records: list[Record]) -> list[tuple[str, str, str]]:
+    return [(str(r.phase), r.step, str(r.status)) for r in cell_records]
+
+
+def test_cells_run_in_parallel_and_write_records_and_report(tmp_path: Path, world: World) -> None:
+    events = Events()
+    run = compare.run_comparison(options(tmp_path), events, factory(world, delay_s=0.3))
+    assert world.most_active == 2
+    assert sorted(r.status for r in run.cells) == ["as documented", "as documented"]
+    grouped = by_env(run)
+    envs = [c.env for c in events.planned_cells]
+    assert len(set(envs)) == 2
+    assert set(grouped) == {"", *envs}
+    for env in envs:
+        assert steps(grouped[env])[-1] == ("destroy", "app", "ok")
+        app = next(r for r in grouped[env] if r.phase is Phase.APP)
+        assert app.api_calls == {"logs:CreateLogGroup": 1}  # this cell's calls only
+        assert app.tool_version == "fake-terraform 1.0"
+    base = [(str(r.phase), r.step) for r in grouped[""]]
+    assert base == [("base", ""), ("destroy", "base")]
+    assert world.envs == {}
+    assert world.bases == set()
+    summary = runinfo.load([run.folder])[0]
+    assert summary.run_id == run.folder.name
+    assert summary.workers == 2
+    assert not summary.interrupted
+    assert summary.wall_s > 0
+    assert "| terraform · plain |" in (run.folder / "report.md").read_text()
+    assert (run.folder / "report.html").exists()
+
+
+def test_a_failing_cell_keeps_its_failed_record_and_is_destroyed(
+    tmp_path: Path, world: World
+) -> None:
+    def fail_service_drift(method: str, name: str, settings: AppSettings | None) -> None:
+        if (
+            method == "drift_app"
+            and settings
+            and settings.web_health_check_grace_s == 60
+            and "c2-" in name
+        ):
+            raise CommandError(["terraform", "plan"], 1, "Error: boom")
+
+    run = compare.run_comparison(options(tmp_path), Events(), factory(world, fail_service_drift))
+    statuses = {r.cell.env.split("-")[0]: r.status for r in run.cells}
+    assert statuses == {"c1": "as documented", "c2": "failed"}
+    failed = next(records for env, records in by_env(run).items() if env.startswith("c2-"))
+    assert steps(failed) == [
+        ("app", "", "ok"),
+        ("post-deploy", "", "ok"),
+        ("drift", "after-deploy", "failed"),
+        ("destroy", "app", "ok"),
+    ]
+    assert "Error: boom" in (failed[2].error or "")
+    assert world.envs == {}
+    assert world.bases == set()
+    assert "failed in drift (after-deploy)" in (run.folder / "report.md").read_text()
+
+
+def test_ctrl_c_inside_a_cell_destroys_and_keeps_records(tmp_path: Path, world: World) -> None:
+    def interrupt_first_deploy(method: str, name: str, settings: AppSettings | None) -> None:
+        if method == "deploy_app" and name.startswith("c1-"):
+            raise KeyboardInterrupt
+
+    opts = options(tmp_path, workers=1, changes=tuple(ChangeKind)[:3])
+    run = compare.run_comparison(opts, Events(), factory(world, interrupt_first_deploy))
+    grouped = by_env(run)
+    first = next(rs for env, rs in grouped.items() if env.startswith("c1-"))
+    assert steps(first) == [("app", "", "interrupted"), ("destroy", "app", "ok")]
+    assert not any(env.startswith("c3-") for env in grouped)  # cancelled before it started
+    assert all(steps(rs)[-1][:2] == ("destroy", "app") for env, rs in grouped.items() if env)
+    assert not any(r.phase is Phase.INFRA_UPDATE for rs in grouped.values() for r in rs)
+    assert steps(grouped[""])[-1] == ("destroy", "base", "ok")
+    assert world.envs == {}
+    assert world.bases == set()
+    assert run.summary.interrupted
+    assert any("interrupted" in note for note in run.summary.notes)
+    assert (run.folder / "report.html").exists()
+
+
+def test_ctrl_c_in_the_main_thread_cancels_pending_cells(tmp_path: Path, world: World) -> None:
+    opts = options(tmp_path, workers=1, changes=tuple(ChangeKind)[:3])
+    events = Events(interrupt_after=1)
+    run = compare.run_comparison(opts, events, factory(world))
+    grouped = by_env(run)
+    first = next(rs for env, rs in grouped.items() if env.startswith("c1-"))
+    assert steps(first)[-1] == ("destroy", "app", "ok")
+    assert any(r.phase is Phase.INFRA_UPDATE for r in first)  # it had finished
+    assert not any(env.startswith("c3-") for env in grouped)
+    assert world.envs == {}
+    assert world.bases == set()
+    assert run.summary.interrupted
+
+
+def test_a_tool_without_driver_is_skipped_with_a_note(tmp_path: Path, world: World) -> None:
+    fake = factory(world)
+
+    def only_terraform(tool: Tool, workdir: Path, endpoint: Endpoint) -> compare.StackDriver:
+        if tool is Tool.CDK:
+            raise DriverUnavailable(
+                "cdk: not run: driver not available (harness.drivers.cdk does not exist yet)"
+            )
+        return fake(tool, workdir, endpoint)
+
+    opts = options(
+        tmp_path, tools=(Tool.TERRAFORM, Tool.CDK), strategies=(), changes=(ChangeKind.NONE,)
+    )
+    run = compare.run_comparison(opts, Events(), only_terraform)
+    assert {r.cell.tool for r in run.cells} == {Tool.TERRAFORM}
+    assert len(run.cells) == 2  # plain and ignore-changes
+    assert run.summary.notes == (
+        "cdk: not run: driver not available (harness.drivers.cdk does not exist yet)",
+    )
+    assert {r.tool for r in records.load([run.folder])} == {Tool.TERRAFORM}
+    assert "cdk: not run: driver not available" in (run.folder / "report.md").read_text()
+
+
+def test_repetitions_multiply_the_cells(tmp_path: Path, world: World) -> None:
+    run = compare.run_comparison(
+        options(tmp_path, repeat=2), Events(), factory(world), build_report=False
+    )
+    assert sorted((r.cell.repetition, r.cell.kind) for r in run.cells) == [
+        (0, ChangeKind.NONE), (0, ChangeKind.SERVICE), (1, ChangeKind.NONE), (1, ChangeKind.SERVICE),
+    ]  # fmt: skip
+    assert not (run.folder / "report.md").exists()
+
+
+def test_make_driver_says_which_driver_is_missing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "harness.drivers.cdk", None)
+    endpoint = Endpoint(Target.EMBEDDED, "http://localhost:1")
+    with pytest.raises(
+        DriverUnavailable, match=r"^cdk: not run: driver not available \(harness.drivers.cdk"
+    ):
+        compare.make_driver(Tool.CDK, tmp_path, endpoint)
+
+
+def test_make_driver_prefers_the_module_create_function(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import types
+
+    module = types.ModuleType("harness.drivers.cdk")
+    module.create = lambda endpoint, workdir: ("built", endpoint.url, workdir)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "harness.drivers.cdk", module)
+    endpoint = Endpoint(Target.EMBEDDED, "http://localhost:1")
+    assert compare.make_driver(Tool.CDK, tmp_path, endpoint) == (
+        "built",
+        "http://localhost:1",
+        tmp_path,
+    )  # type: ignore[comparison-overlap]
+
+
+def test_plan_covers_the_filtered_matrix_with_unique_env_names() -> None:
+    bases = [
+        compare.BaseLayer(Tool.TERRAFORM, "tf-x", None, None, "repo-tf"),  # type: ignore[arg-type]
+        compare.BaseLayer(Tool.CDK, "cdk-x", None, None, "repo-cdk"),  # type: ignore[arg-type]
+        compare.BaseLayer(Tool.CDK, "cdk-failed", None, None, ""),  # type: ignore[arg-type]
+    ]
+    cells = compare.plan_cells(
+        CompareOptions(strategies=(Strategy.PLAIN, Strategy.PINNED)), "x", bases
+    )
+    assert [(c.tool, c.strategy) for c in cells[:: len(ChangeKind)]] == [
+        (Tool.TERRAFORM, Strategy.PLAIN),
+        (Tool.CDK, Strategy.PINNED),
+    ]
+    assert len(cells) == 2 * len(ChangeKind)
+    assert len({c.env for c in cells}) == len(cells)
+    assert all(c.settings().image_tag == "v1" for c in cells)
+    assert cells[-1].settings().image_repository == "repo-cdk"
+
+
+def test_status_of_records_is_never_faked(tmp_path: Path, world: World) -> None:
+    run = compare.run_comparison(
+        options(tmp_path, changes=(ChangeKind.NONE,)), Events(), factory(world)
+    )
+    assert all(r.status is Status.OK for r in records.load([run.folder]))
+    assert {r.run_id for r in records.load([run.folder])} == {run.folder.name}
