@@ -1,0 +1,78 @@
+"""``python -m harness tf -- <terraform args>``: any Terraform configuration against a target.
+
+Like LocalStack's ``tflocal``: runs the pinned Terraform in the current directory with the
+endpoint (``--endpoint`` or ``AWS_ENDPOINT_URL``, e.g. the one ``python -m harness emulator``
+printed), credentials, and - offline - the stand-in ``hashicorp/aws`` provider. With network
+(or a plugin cache holding it) the real provider is used. Commands that ask questions need
+their non-interactive flags (``apply -auto-approve``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from harness import process
+from harness.endpoint import DEFAULT_REGION, DUMMY_CREDENTIALS, Endpoint, Target
+from harness.errors import HarnessError
+from harness.terraform import ProviderMode, provider_in_use, setup
+from harness.terraform import override as endpoint_override
+
+TIMEOUT_S = 3600.0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--endpoint", default=os.environ.get("AWS_ENDPOINT_URL"), help="AWS endpoint URL")
+    parser.add_argument(
+        "--region", default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+    )
+    parser.add_argument(
+        "--provider",
+        choices=[m.value for m in ProviderMode],
+        default=os.environ.get("HARNESS_TF_PROVIDER", ProviderMode.AUTO.value),
+        help="hashicorp/aws to use: auto (real if installable, else the stand-in), standin, real",
+    )
+    parser.add_argument("--terraform-bin", default=None, help="your own terraform binary (or TERRAFORM_BIN)")
+    parser.add_argument(
+        "--no-override", action="store_true", help="do not write the endpoint override file (env vars only)"
+    )
+    parser.add_argument("terraform_args", nargs=argparse.REMAINDER, help="-- then the terraform command")
+
+
+def run(args: argparse.Namespace) -> int:
+    tf_args = list(args.terraform_args)
+    if tf_args[:1] == ["--"]:
+        tf_args = tf_args[1:]
+    if not tf_args:
+        print("usage: python -m harness tf [options] -- <terraform command>", file=sys.stderr)
+        return 2
+    if not args.endpoint:
+        print(
+            "python -m harness tf: no endpoint; pass --endpoint or set AWS_ENDPOINT_URL"
+            " (start one with `python -m harness emulator`)",
+            file=sys.stderr,
+        )
+        return 2
+    credentials = {k: os.environ.get(k, v) for k, v in DUMMY_CREDENTIALS.items()}
+    endpoint = Endpoint(Target.EMBEDDED, args.endpoint.rstrip("/"), region=args.region, credentials=credentials)
+    workdir = Path.cwd()
+    try:
+        tf = setup(endpoint, provider=args.provider, terraform_bin=args.terraform_bin)
+    except HarnessError as exc:
+        print(f"python -m harness tf: {exc}", file=sys.stderr)
+        return 1
+    print(f"harness tf: {tf.description}; endpoint {endpoint.url}", file=sys.stderr)
+    written = None if args.no_override else endpoint_override.write(workdir, endpoint)
+    try:
+        done = process.run([*tf.argv, *tf_args], env=tf.env, cwd=workdir, timeout=TIMEOUT_S, ok_codes=range(256))
+    finally:
+        if written is not None:
+            written.unlink(missing_ok=True)
+    sys.stdout.write(done.stdout)
+    sys.stderr.write(done.stderr)
+    used = provider_in_use(workdir)
+    if used and tf_args[0] == "init":
+        print(f"harness tf: hashicorp/aws is {used}", file=sys.stderr)
+    return done.returncode
