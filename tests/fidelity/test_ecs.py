@@ -233,6 +233,21 @@ def test_create_service_keeps_fargate_properties(world: World) -> None:
     assert service["tags"] == [{"key": "env", "value": "alpha"}]
 
 
+def test_create_service_defaults(world: World) -> None:
+    """CreateService (API reference, DeploymentConfiguration): for a REPLICA service with the
+    rolling update (ECS) deployment type, maximumPercent defaults to 200 and
+    minimumHealthyPercent to 100; a Fargate service's platformVersion defaults to LATEST;
+    enableExecuteCommand defaults to false."""
+    name = unique("svc")
+    world.service(name, world.fargate_family(unique("web")), desired=1)
+    service = world.describe_service(name)
+    assert service["deploymentConfiguration"]["maximumPercent"] == 200
+    assert service["deploymentConfiguration"]["minimumHealthyPercent"] == 100
+    assert service["platformVersion"] == "LATEST"
+    assert service["enableExecuteCommand"] is False
+    assert service["schedulingStrategy"] == "REPLICA"
+
+
 def test_new_service_has_one_primary_deployment_that_completes(world: World) -> None:
     """Deployment (API reference): PRIMARY is "the most recent deployment of a service"; "When a
     service deployment is started, it begins in an IN_PROGRESS state. When the service reaches a

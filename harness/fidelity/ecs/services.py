@@ -49,46 +49,79 @@ responses: Any = moto_responses
 
 def install() -> None:
     backend = models.EC2ContainerServiceBackend
+    backend.create_service = _creating(backend.create_service)
     backend.update_service = _update_service
     backend.describe_services = _settling(backend.describe_services)
-    responses.EC2ContainerServiceResponse.create_service = _creating(
+    responses.EC2ContainerServiceResponse.create_service = _keeping(
         responses.EC2ContainerServiceResponse.create_service
     )
 
 
 # CreateService ---------------------------------------------------------------------------
 def _creating(original: Callable[..., Any]) -> Callable[..., Any]:
-    def create_service(self: Any) -> Any:
-        result = original(self)
-        service = self.ecs_backend._get_service(
-            self._get_param("cluster", "default"), self._get_param("serviceName")
-        )
+    """Backend CreateService (also what CloudFormation calls): ECS defaults, a fresh deployment."""
+
+    def create_service(self: Any, *args: Any, **kwargs: Any) -> Any:
+        service = original(self, *args, **kwargs)
         with _lock:
-            _keep_properties(service, self._get_param, self.current_account)
+            _defaults(service, self.account_id)
             service.deployments = [_new_deployment(service)] if service.deployments else []
             _count(service)
-        return result
+        return service
 
     return create_service
 
 
-def _keep_properties(service: Any, param: Callable[..., Any], account_id: str) -> None:
-    """Store what CreateService was given that moto drops, with ECS's defaults."""
-    service.health_check_grace_period_seconds = param("healthCheckGracePeriodSeconds")
-    service.enable_execute_command = bool(param("enableExecuteCommand", False))
-    service.enable_ecs_managed_tags = bool(param("enableECSManagedTags", False))
-    service.deployment_configuration = param("deploymentConfiguration") or dict(
-        _DEFAULT_DEPLOYMENT_CONFIGURATION
-    )
-    service.capacity_provider_strategy = param("capacityProviderStrategy")
-    service.placement_constraints = param("placementConstraints") or []
-    service.placement_strategy = param("placementStrategy") or []
-    service.availability_zone_rebalancing = param("availabilityZoneRebalancing")
+def _defaults(service: Any, account_id: str) -> None:
+    """What DescribeServices shows for properties CreateService was not given."""
+    service.health_check_grace_period_seconds = None
+    service.enable_execute_command = False
+    service.enable_ecs_managed_tags = False
+    service.deployment_configuration = dict(_DEFAULT_DEPLOYMENT_CONFIGURATION)
+    service.capacity_provider_strategy = None
+    service.placement_constraints = []
+    service.placement_strategy = []
+    service.availability_zone_rebalancing = None
     if service.launch_type == "FARGATE":
         service.platform_version = service.platform_version or "LATEST"
         service.platform_family = "Linux"
     service.created_at = utcnow()
     service.created_by = f"arn:{get_partition(service.region_name)}:iam::{account_id}:root"
+
+
+def _keeping(original: Callable[..., Any]) -> Callable[..., Any]:
+    """CreateService request handler: keep the parameters moto's backend call leaves out."""
+
+    def create_service(self: Any) -> Any:
+        result = original(self)
+        service = self.ecs_backend._get_service(
+            self._get_param("cluster", "default"), self._get_param("serviceName")
+        )
+        given = {name: self._get_param(key) for key, name in _DROPPED_BY_MOTO.items()}
+        with _lock:
+            for name, value in given.items():
+                if value is not None:
+                    setattr(service, name, value)
+            if service.deployments:
+                service.deployments[0]["capacityProviderStrategy"] = (
+                    service.capacity_provider_strategy
+                )
+        return result
+
+    return create_service
+
+
+# CreateService parameters moto's response layer does not pass on -> attribute names.
+_DROPPED_BY_MOTO = {
+    "healthCheckGracePeriodSeconds": "health_check_grace_period_seconds",
+    "enableExecuteCommand": "enable_execute_command",
+    "enableECSManagedTags": "enable_ecs_managed_tags",
+    "deploymentConfiguration": "deployment_configuration",
+    "capacityProviderStrategy": "capacity_provider_strategy",
+    "placementConstraints": "placement_constraints",
+    "placementStrategy": "placement_strategy",
+    "availabilityZoneRebalancing": "availability_zone_rebalancing",
+}
 
 
 # UpdateService ---------------------------------------------------------------------------
