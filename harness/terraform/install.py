@@ -11,6 +11,7 @@ that mirror and everything else from the registry as usual. HCL that says
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -64,32 +65,55 @@ def target_platform() -> str:
     return f"{sys.platform.replace('win32', 'windows')}_{arch}"
 
 
+def interpreter() -> str:
+    """This environment's Python, named the same however we were started (python, python3).
+
+    The mirror's content is hashed into every lock file, so it must not change between runs.
+    """
+    name = "python.exe" if sys.platform == "win32" else "python"
+    candidate = Path(sys.prefix) / ("Scripts" if sys.platform == "win32" else "bin") / name
+    return str(candidate) if candidate.exists() else sys.executable
+
+
+def standin_root(root: Path | None = None) -> Path:
+    """One mirror per (environment, checkout): two venvs or clones never rewrite each other's."""
+    key = hashlib.sha256(f"{interpreter()}\0{REPO_ROOT}".encode()).hexdigest()[:12]
+    return (root or cache_dir()) / f"standin-{key}"
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if path.exists() and path.read_text() == text:
+        return
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text)
+    tmp.chmod(0o755)
+    tmp.replace(path)  # atomic: a Terraform reading the mirror never sees half a file
+
+
 def install_standin(root: Path | None = None) -> Path:
     """Write (idempotently) the stand-in's mirror; return the mirror directory."""
-    mirror = (root or cache_dir()) / "mirror"
+    mirror = standin_root(root) / "mirror"
     package = mirror / SOURCE / PROVIDER_VERSION / target_platform()
     package.mkdir(parents=True, exist_ok=True)
     executable = package / f"terraform-provider-aws_v{PROVIDER_VERSION}"
     script = (
-        f"#!{sys.executable}\n"
+        f"#!{interpreter()}\n"
         "# The harness's stand-in for hashicorp/aws (written by harness.terraform.install).\n"
         "import sys\n"
         f"sys.path.insert(0, {str(REPO_ROOT)!r})\n"
         "from harness.tfprovider.plugin import serve\n"
         "serve()\n"
     )
-    if not executable.exists() or executable.read_text() != script:
-        executable.write_text(script)
-    executable.chmod(0o755)
+    _write_if_changed(executable, script)
     marker = {"provider": standin_description(), "revision": STANDIN_REVISION}
-    (package / MARKER).write_text(json.dumps(marker))
+    _write_if_changed(package / MARKER, json.dumps(marker))
     return mirror
 
 
 def cli_config_for_standin(root: Path | None = None) -> Path:
     """A CLI config taking hashicorp/aws from the stand-in mirror, the rest from the registry."""
     mirror = install_standin(root)
-    path = (root or cache_dir()) / "standin.tfrc"
+    path = standin_root(root) / "standin.tfrc"
     text = (
         "provider_installation {\n"
         "  filesystem_mirror {\n"
@@ -101,8 +125,7 @@ def cli_config_for_standin(root: Path | None = None) -> Path:
         "  }\n"
         "}\n"
     )
-    if not path.exists() or path.read_text() != text:
-        path.write_text(text)
+    _write_if_changed(path, text)
     return path
 
 
