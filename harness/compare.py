@@ -63,7 +63,7 @@ def make_driver(tool: Tool, workdir: Path, endpoint: Endpoint) -> StackDriver:
         driver = module.TerraformDriver(endpoint, workdir, runtime.for_endpoint)
         return driver
     if tool is Tool.CDK and hasattr(module, "CdkDriver"):
-        driver = module.CdkDriver(endpoint, workdir)
+        driver = module.CdkDriver(workdir, endpoint)
         return driver
     raise DriverUnavailable(f"{tool}: not run: driver not available ({name} has no create())")
 

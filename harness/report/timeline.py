@@ -1,12 +1,12 @@
-"""Which app version ran after each phase, and what each tool's drift check said: per cell."""
+"""Per cell: which app version ran after each phase, what the drift checks said, what failed."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from harness.expectations import STRATEGIES, expected
-from harness.records import ChangeKind, Phase, Record
-from harness.report.model import NEXT_APP_UPDATE, CellKey, Table, cells, find
+from harness.records import ChangeKind, Phase, Record, Status
+from harness.report.model import NEXT_APP_UPDATE, CellKey, Table, cells, find, phase_label
 
 TIMELINE_STEPS: tuple[tuple[str, Phase, str], ...] = (
     ("after app deploy", Phase.APP, ""),
@@ -87,3 +87,20 @@ def _drift(records: Sequence[Record], step: str) -> str | None:
     if not record.drift_detected:
         return "no drift"
     return "drift: " + (", ".join(record.drift) if record.drift else "(no details)")
+
+
+def failures(records: Sequence[Record]) -> Table:
+    """Every phase that did not finish, base layers included, with the error it ended with."""
+    body = [
+        (str(r.tool), str(r.strategy), str(r.change_kind), r.env_name or "(base layer)",
+         phase_label(r.phase, r.step), str(r.status), r.error or "")
+        for r in records
+        if r.status is not Status.OK
+    ]  # fmt: skip
+    return Table(
+        "Phases that did not finish",
+        "Every phase that failed or was interrupted, with the error it ended with. A cell whose "
+        "phase failed still destroyed its app layer; its outcome above reads 'failed in ...'.",
+        ("tool", "strategy", "change kind", "environment", "phase", "status", "error"),
+        tuple(body),
+    )

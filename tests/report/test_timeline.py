@@ -49,3 +49,38 @@ def test_drift_table_lists_what_the_tool_reported(run_a: list[Record]) -> None:
         "drift",
     )
     assert rows["cdk", "unpinned", "none", run] == ("no drift", "no drift", "no drift", "no drift")
+
+
+def test_failures_list_unfinished_phases_base_layers_included() -> None:
+    from harness.records import ChangeKind, Phase, Status, Strategy, Tool
+
+    from .records_builder import CellBuilder
+
+    base = CellBuilder("r", Tool.CDK, Strategy.UNPINNED, ChangeKind.NONE, env_name="")
+    base.add(Phase.BASE, 3.0, status=Status.FAILED, error="CommandError: cdk exited with 1")
+    cell = CellBuilder("r", Tool.CDK, Strategy.PINNED, ChangeKind.SERVICE, env_name="c2-x")
+    cell.add(Phase.APP, 1.0).add(
+        Phase.DRIFT, 1.0, "after-deploy", status=Status.INTERRUPTED, error="interrupted (Ctrl-C)"
+    )
+    table = timeline.failures(base.records + cell.records)
+    assert table.rows == (
+        (
+            "cdk",
+            "unpinned",
+            "none",
+            "(base layer)",
+            "base",
+            "failed",
+            "CommandError: cdk exited with 1",
+        ),
+        (
+            "cdk",
+            "pinned",
+            "service-property",
+            "c2-x",
+            "drift (after-deploy)",
+            "interrupted",
+            "interrupted (Ctrl-C)",
+        ),
+    )
+    assert timeline.failures(cell.records[:1]).rows == ()
