@@ -24,7 +24,8 @@ import logging
 import math
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,8 +106,14 @@ def update(
     endpoint: Endpoint, env: str, base: str, version: str, *, waits: Waits | None = None
 ) -> AppUpdateResult:
     """Deploy image tag ``version`` to environment ``env`` (on base ``base``); see the module doc."""
-    waits = waits or Waits.for_endpoint(endpoint)
-    names = EnvNames(env, base)
+    with _aws_refusals(env):
+        return _update(
+            endpoint, EnvNames(env, base), version, waits or Waits.for_endpoint(endpoint)
+        )
+
+
+def _update(endpoint: Endpoint, names: EnvNames, version: str, waits: Waits) -> AppUpdateResult:
+    env, base = names.env, names.base
     began = step = time.perf_counter()
     ecs = endpoint.client("ecs")  # clients cost ~0.1-0.3 s each to build: one per service
     timings: dict[str, float] = {}
@@ -126,7 +133,7 @@ def update(
 
     try:
         run = _run_task(ecs, names, revisions[BACKEND_UPDATE], network, waits)
-    except AppUpdateError:
+    except (AppUpdateError, ClientError):
         _deregister(ecs, revisions.values())
         raise
     step = _lap(timings, "backend_update_s", step)
@@ -146,12 +153,12 @@ def run_backend_update(
     """Run ``ENV-backend-update`` (latest ACTIVE revision) once; AppUpdateError unless it exits 0."""
     names = EnvNames(env, base)
     ecs = endpoint.client("ecs")
-    _require_cluster(ecs, names)
-    revision = _latest_revision(ecs, names.family(BACKEND_UPDATE))["taskDefinition"]
-    network = _private_network(endpoint.client("ec2"), base)
-    return _run_task(
-        ecs, names, revision["taskDefinitionArn"], network, waits or Waits.for_endpoint(endpoint)
-    )
+    with _aws_refusals(env):
+        _require_cluster(ecs, names)
+        revision = _latest_revision(ecs, names.family(BACKEND_UPDATE))["taskDefinition"]
+        network = _private_network(endpoint.client("ec2"), base)
+        waits = waits or Waits.for_endpoint(endpoint)
+        return _run_task(ecs, names, revision["taskDefinitionArn"], network, waits)
 
 
 def running_version(endpoint: Endpoint, env: str) -> str:
@@ -393,6 +400,15 @@ def _roll_services(ecs: Any, names: EnvNames, revisions: Mapping[str, str], wait
 
 
 # helpers ---------------------------------------------------------------------------------
+@contextmanager
+def _aws_refusals(env: str) -> Iterator[None]:
+    """An AWS error no check foresaw still ends as an AppUpdateError naming the call."""
+    try:
+        yield
+    except ClientError as exc:
+        raise AppUpdateError(f"{env}: {exc.operation_name} failed: {_message(exc)}") from exc
+
+
 def _tags(tags: Mapping[str, str]) -> list[dict[str, Any]]:
     return [{"Name": f"tag:{k}", "Values": [v]} for k, v in tags.items()]
 

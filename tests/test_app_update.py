@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from harness import app_update
 from harness.__main__ import main
@@ -369,6 +370,48 @@ def test_post_deploy_backend_update_runs_the_latest_revision(layout: Layout, fas
 
 
 # pure -----------------------------------------------------------------------------------------
+def test_an_aws_error_no_check_foresaw_still_names_the_call() -> None:
+    refusal = {"Error": {"Code": "InvalidParameterException", "Message": "no subnets"}}
+    with (
+        pytest.raises(
+            AppUpdateError, match=r"^alpha: RunTask failed: InvalidParameterException: no subnets$"
+        ),
+        app_update._aws_refusals("alpha"),
+    ):
+        raise ClientError(refusal, "RunTask")  # type: ignore[arg-type]
+
+
+def test_cli_endpoint_comes_from_the_flag_then_the_environment() -> None:
+    from argparse import Namespace
+
+    from harness.cli.app_update import endpoint_from
+
+    flags = Namespace(endpoint="http://localhost:1234/", region=None)
+    assert endpoint_from(flags, {}).url == "http://localhost:1234"
+    assert endpoint_from(flags, {}).credentials == {
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+    }
+    environ = {"AWS_ENDPOINT_URL": "http://localhost:9", "AWS_REGION": "eu-west-1"}
+    from_env = endpoint_from(Namespace(endpoint=None, region=None), environ)
+    assert (from_env.url, from_env.region) == ("http://localhost:9", "eu-west-1")
+    real = endpoint_from(
+        Namespace(endpoint=None, region="eu-central-1"), {"AWS_ACCESS_KEY_ID": "AKIA"}
+    )
+    assert (real.target, real.url, real.region) == (Target.AWS, None, "eu-central-1")
+    assert real.credentials == {"AWS_ACCESS_KEY_ID": "AKIA"}
+
+
+def test_waits_are_bounded_and_fast_on_the_emulator() -> None:
+    embedded = Waits.for_endpoint(Endpoint(Target.EMBEDDED, "http://localhost:1"))
+    assert embedded.delay_s <= 1
+    config = embedded.waiter_config(embedded.task_timeout_s)
+    assert config["Delay"] * config["MaxAttempts"] >= embedded.task_timeout_s
+    assert config["MaxAttempts"] < 10_000
+    real = Waits.for_endpoint(Endpoint(Target.AWS, None))
+    assert real.delay_s >= 5
+
+
 def test_copy_with_tag_retags_only_the_app_container() -> None:
     described = {
         "taskDefinition": {

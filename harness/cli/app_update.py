@@ -12,6 +12,8 @@ import argparse
 import os
 import sys
 
+from botocore.exceptions import BotoCoreError
+
 from harness.app_update import Waits, update
 from harness.endpoint import DEFAULT_REGION, DUMMY_CREDENTIALS, Endpoint, Target
 from harness.errors import AppUpdateError
@@ -61,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
         result = update(endpoint, args.env, args.base, args.version, waits=waits)
     except AppUpdateError as exc:
         print(f"app-update failed: {exc}", file=sys.stderr)
+        return 1
+    except BotoCoreError as exc:  # no endpoint answering, no credentials
+        print(f"app-update failed: cannot reach AWS ({endpoint.engine}): {exc}", file=sys.stderr)
         return 1
     print(
         f"{result.env}: {result.old_version} -> {result.new_version} in "
