@@ -175,10 +175,6 @@ def _redeploy(service: Any) -> None:
             deployment["status"] = "ACTIVE"
             deployment["updatedAt"] = utcnow()
     service.deployments.insert(0, _new_deployment(service))
-    _event(
-        service,
-        f"(service {service.name}) has started a new deployment {service.deployments[0]['id']}.",
-    )
 
 
 def _new_deployment(service: Any) -> dict[str, Any]:
@@ -234,7 +230,7 @@ def _settle(service: Any) -> None:
         primary["rolloutState"] = "COMPLETED"
         primary["rolloutStateReason"] = f"ECS deployment {primary['id']} completed."
         _event(
-            service, f"(service {service.name}) deployment {primary['id']} deployment completed."
+            service, f"(service {service.name}) (deployment {primary['id']}) deployment completed."
         )
         changed = True
     if changed:
