@@ -6,20 +6,11 @@ import argparse
 import logging
 import os
 import sys
-import time
-from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import TypeVar
 
-from harness.compare import (
-    CellResult,
-    CellSpec,
-    CompareOptions,
-    LogProgress,
-    Progress,
-    run_comparison,
-)
+from harness.compare import CompareOptions, LogProgress, Progress, run_comparison
+from harness.compare.progress import RichProgress
 from harness.endpoint import Target
 from harness.errors import HarnessError
 from harness.expectations import STRATEGIES
@@ -87,66 +78,6 @@ def options_from(args: argparse.Namespace) -> CompareOptions:
         workers=args.workers,
         results=args.results,
     )
-
-
-class RichProgress:
-    """A live terminal display: overall progress, the cells running now, the last results."""
-
-    def __init__(self) -> None:
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        self.console = Console(stderr=True)
-        self._bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=self.console,
-        )
-        self._task = self._bar.add_task("cells", total=None)
-        self._running: dict[str, float] = {}
-
-    def __enter__(self) -> RichProgress:
-        self._bar.start()
-        return self
-
-    def __exit__(
-        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._bar.stop()
-
-    def _describe(self) -> None:
-        now = time.perf_counter()
-        running = ", ".join(f"{label} {now - t:.0f}s" for label, t in self._running.items())
-        self._bar.update(self._task, description=f"running: {running}" if running else "cells")
-
-    def planned(self, cells: Sequence[CellSpec]) -> None:
-        self._bar.update(self._task, total=len(cells))
-
-    def started(self, cell: CellSpec) -> None:
-        self._running[cell.label] = time.perf_counter()
-        self._describe()
-
-    def finished(self, result: CellResult) -> None:
-        began = self._running.pop(result.cell.label, time.perf_counter())
-        mark = {"as documented": "[green]✓", "differs": "[yellow]≠", "failed": "[red]✗"}.get(
-            result.status, "·"
-        )
-        self.console.print(
-            f"{mark} {result.cell.label}[/]: {result.status} {result.detail} ({time.perf_counter() - began:.0f}s)"
-        )
-        self._bar.advance(self._task)
-        self._describe()
-
-    def note(self, text: str) -> None:
-        self.console.print(f"[bold]{text}")
 
 
 def _interactive() -> bool:

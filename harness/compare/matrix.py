@@ -1,0 +1,73 @@
+"""The comparison matrix: which cells a run has, and what each cell is called and deployed with."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from harness.drivers.base import AppSettings
+from harness.endpoint import Target
+from harness.expectations import STRATEGIES
+from harness.records import ChangeKind, Strategy, Tool
+
+if TYPE_CHECKING:
+    from harness.compare.cells import BaseLayer
+
+V1, VERSIONS = "v1", ["v1", "v2", "v3"]  # what the lifecycle deploys (harness.lifecycle)
+
+
+@dataclass(frozen=True, slots=True)
+class CompareOptions:
+    target: Target = Target.EMBEDDED
+    aws_account_id: str | None = None
+    repeat: int = 1
+    tools: tuple[Tool, ...] = tuple(STRATEGIES)
+    strategies: tuple[Strategy, ...] = ()
+    """Empty: every strategy of each tool."""
+    changes: tuple[ChangeKind, ...] = tuple(ChangeKind)
+    workers: int = 2
+    results: Path = Path("results")
+
+
+@dataclass(frozen=True, slots=True)
+class CellSpec:
+    number: int
+    tool: Tool
+    strategy: Strategy
+    kind: ChangeKind
+    repetition: int
+    env: str
+    base: str
+    image_repository: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.tool}·{self.strategy}·{self.kind} #{self.repetition} ({self.env})"
+
+    def settings(self) -> AppSettings:
+        return AppSettings(self.env, self.base, self.strategy, self.image_repository, V1)
+
+
+@dataclass(frozen=True, slots=True)
+class CellResult:
+    cell: CellSpec
+    status: str
+    """``as documented``, ``differs``, ``failed``, ``interrupted`` or ``cancelled``."""
+    detail: str = ""
+
+
+def plan_cells(options: CompareOptions, suffix: str, bases: Sequence[BaseLayer]) -> list[CellSpec]:
+    """The matrix, repetitions innermost-last so a partial run still covers every cell once."""
+    cells: list[CellSpec] = []
+    for repetition in range(options.repeat):
+        for base in (b for b in bases if b.image_repository):  # bases that deployed
+            for strategy in STRATEGIES[base.tool]:
+                if options.strategies and strategy not in options.strategies:
+                    continue
+                for kind in options.changes:
+                    n = len(cells) + 1
+                    cells.append(CellSpec(n, base.tool, strategy, kind, repetition,
+                                          f"c{n}-{suffix}", base.name, base.image_repository))  # fmt: skip
+    return cells
