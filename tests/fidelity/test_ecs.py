@@ -21,6 +21,8 @@ from botocore.exceptions import ClientError, WaiterError
 
 from harness.emulator import Emulator
 
+pytestmark = pytest.mark.services("ecs", "ec2", "elbv2")
+
 FAST = {"Delay": 0.1, "MaxAttempts": 100}  # waiter polling against the emulator: <= 10 s
 
 
