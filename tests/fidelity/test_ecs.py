@@ -326,6 +326,25 @@ def test_force_new_deployment_starts_a_deployment_of_the_same_revision(world: Wo
     assert [d["id"] for d in world.describe_service(name)["deployments"]] == [deployments[0]["id"]]
 
 
+def test_update_service_without_changes_starts_no_deployment(world: World) -> None:
+    """UpdateService, forceNewDeployment: "By default, deployments aren't forced. You can use
+    this option to start a new deployment with no service definition changes" - so an update
+    naming the task definition the service already runs starts no new deployment (what lets an
+    unchanged CloudFormation or Terraform re-apply leave a service alone)."""
+    name = unique("svc")
+    arn = world.fargate_family(unique("web"))
+    world.service(name, arn, desired=1)
+    world.ecs.get_waiter("services_stable").wait(
+        cluster=world.cluster, services=[name], WaiterConfig=FAST
+    )
+    before = [d["id"] for d in world.describe_service(name)["deployments"]]
+
+    answer = world.ecs.update_service(cluster=world.cluster, service=name, taskDefinition=arn)
+
+    assert [d["id"] for d in answer["service"]["deployments"]] == before
+    assert answer["service"]["deployments"][0]["rolloutState"] == "COMPLETED"
+
+
 def test_desired_count_change_is_reached_by_the_primary_deployment(world: World) -> None:
     """UpdateService: a new desiredCount changes how many tasks the service maintains; the
     Deployment's desiredCount is "the most recent desired count ... specified for the service"."""
