@@ -13,7 +13,12 @@ from typing import Any
 from moto.core.responses import ActionResult, EmptyResult
 
 from harness.fidelity.cloudformation import engine, requests, store, views
-from harness.fidelity.cloudformation.errors import AlreadyExists, CloudFormationError, ValidationError
+from harness.fidelity.cloudformation.errors import (
+    AlreadyExists,
+    ChangeSetNotFound,
+    CloudFormationError,
+    ValidationError,
+)
 from harness.fidelity.cloudformation.evaluation import Evaluation
 from harness.fidelity.cloudformation.model import ChangeSet, Stack
 from harness.fidelity.cloudformation.planner import plan
@@ -268,8 +273,15 @@ def execute_change_set(resp: Any) -> ActionResult:
 def delete_change_set(resp: Any) -> ActionResult:
     account, region = _where(resp)
     p = _params(resp)
-    stack = store.find_stack(account, region, p["StackName"]) if p.get("StackName") else None
-    change_set = store.find_change_set(stack, p["ChangeSetName"])
+    stack = store.get_stack(account, region, p["StackName"]) if p.get("StackName") else None
+    try:
+        change_set = store.find_change_set(stack, p["ChangeSetName"])
+    except ChangeSetNotFound:
+        # By name within an existing stack, deleting succeeds even when no such change set
+        # exists (the CDK CLI relies on this before every deploy: aws-cdk's cleanupOldChangeset).
+        if stack is None:
+            raise
+        return EmptyResult()
     store.remove_change_set(change_set)
     return EmptyResult()
 

@@ -13,6 +13,7 @@ HANDLERS: dict[str, Handler] = {
     "AWS::ECS::Service": ecs.ServiceHandler(),
     "AWS::S3::BucketPolicy": api_types.BucketPolicyHandler(),
     "AWS::EC2::SecurityGroupEgress": api_types.SecurityGroupEgressHandler(),
+    "AWS::EC2::SubnetRouteTableAssociation": api_types.SubnetRouteTableAssociationHandler(),
     "AWS::SecretsManager::Secret": api_types.SecretHandler(),
     "AWS::SecretsManager::SecretTargetAttachment": api_types.SecretTargetAttachmentHandler(),
     "AWS::CDK::Metadata": noop.NoopHandler(),

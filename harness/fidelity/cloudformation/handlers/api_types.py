@@ -142,3 +142,19 @@ class SecretTargetAttachmentHandler(AttributesFromCreate):
 
     def delete(self, ctx: ResourceContext, resource: Resource) -> None:
         return None
+
+
+class SubnetRouteTableAssociationHandler(AttributesFromCreate):
+    """Ref is the association id (moto's own handler answers the route table id)."""
+
+    def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Provisioned:
+        answer = client("ec2", ctx.account, ctx.region).associate_route_table(
+            RouteTableId=properties["RouteTableId"], SubnetId=properties["SubnetId"]
+        )
+        return Provisioned(answer["AssociationId"], {"Id": answer["AssociationId"]})
+
+    def update(self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]) -> Provisioned:
+        return Provisioned(resource.physical_id, resource.attributes)
+
+    def delete(self, ctx: ResourceContext, resource: Resource) -> None:
+        client("ec2", ctx.account, ctx.region).disassociate_route_table(AssociationId=resource.physical_id)

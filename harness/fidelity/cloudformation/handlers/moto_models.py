@@ -13,10 +13,14 @@ import logging
 from typing import Any
 
 from harness.fidelity.cloudformation.errors import ValidationError
+from harness.fidelity.cloudformation.handlers import deleters
 from harness.fidelity.cloudformation.handlers.base import Provisioned, ResourceContext
 from harness.fidelity.cloudformation.model import Resource
 
 log = logging.getLogger(__name__)
+
+NAME = "_moto_name"
+"""Where a resource's physical name (given or generated) is kept between operations."""
 
 
 def supports(resource_type: str) -> bool:
@@ -49,24 +53,33 @@ class MotoModelHandler:
             StackId=ctx.stack_id,
             ResourceType=ctx.resource_type,
         )
-        return Provisioned(_physical_id(model, name), state=model)
+        return Provisioned(_physical_id(model, name), {NAME: name}, state=model)
 
     def update(self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]) -> Provisioned:
+        if deleters.update(ctx, resource, properties):
+            return Provisioned(resource.physical_id, resource.attributes, state=resource.state)
         model_class = _model_class(ctx.resource_type)
         update = model_class.update_from_cloudformation_json
         if getattr(update, "__isabstractmethod__", False):
             log.warning("moto cannot update %s in place; keeping it as it is", ctx.resource_type)
-            return Provisioned(resource.physical_id, state=resource.state)
+            return Provisioned(resource.physical_id, resource.attributes, state=resource.state)
+        request = _json(ctx, properties)
+        name_property = model_class.cloudformation_name_type()
+        name = resource.attributes.get(NAME, resource.physical_id)
+        if name_property and name_property not in properties:
+            request["Properties"][name_property] = name  # the name it was created with
         model = update(
             original_resource=resource.state,
-            new_resource_name=resource.physical_id,
-            cloudformation_json=_json(ctx, properties),
+            new_resource_name=name,
+            cloudformation_json=request,
             account_id=ctx.account,
             region_name=ctx.region,
         )
-        return Provisioned(_physical_id(model, resource.physical_id), state=model)
+        return Provisioned(_physical_id(model, name), {NAME: name}, state=model)
 
     def delete(self, ctx: ResourceContext, resource: Resource) -> None:
+        if deleters.delete(ctx, resource):
+            return
         model_class = _model_class(ctx.resource_type)
         delete = model_class.delete_from_cloudformation_json
         if getattr(delete, "__isabstractmethod__", False):
