@@ -301,6 +301,8 @@ def _require_image(ecr: Any, image: str, match: re.Match[str]) -> None:
     try:
         ecr.describe_images(repositoryName=match["repo"], imageIds=[{"imageTag": tag}])
     except ClientError as exc:
+        if _code(exc) not in {"ImageNotFoundException", "RepositoryNotFoundException"}:
+            raise
         raise AppUpdateError(
             f"image {image} is not in ECR (repository {match['repo']}): {_message(exc)}; push it first"
         ) from exc
