@@ -86,7 +86,9 @@ def locate(tools_dir: Path = TOOLS_DIR) -> CdkCli:
     script = modules / "aws-cdk" / "bin" / "cdk"
     if not script.exists():
         raise CommandNotFound(
-            ["cdk"], None, message=f"the pinned CDK CLI is not installed: run npm ci --prefix {tools_dir}"
+            ["cdk"],
+            None,
+            message=f"the pinned CDK CLI is not installed: run npm ci --prefix {tools_dir}",
         )
     version = json.loads((modules / "aws-cdk" / "package.json").read_text())["version"]
     return CdkCli(_node(modules), script, str(version))
@@ -98,7 +100,9 @@ def _node(modules: Path) -> Path:
         return pinned
     found = shutil.which("node")
     if found is None:
-        raise CommandNotFound(["node"], None, message="Node.js is not installed (npm ci --prefix cdk)")
+        raise CommandNotFound(
+            ["node"], None, message="Node.js is not installed (npm ci --prefix cdk)"
+        )
     return Path(found)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from harness import cdk_cli
 from harness.endpoint import DEFAULT_REGION, DUMMY_CREDENTIALS, Endpoint, Target
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"python -m harness cdk: {exc}", file=sys.stderr)
         return 2
     result = cli.run(
-        cdk_args, endpoint_from(args.endpoint, args.region), cwd=os.getcwd(), ok_codes=range(256)
+        cdk_args, endpoint_from(args.endpoint, args.region), cwd=Path.cwd(), ok_codes=range(256)
     )
     sys.stdout.write(result.stdout)
     sys.stderr.write(result.stderr)

@@ -127,7 +127,9 @@ def describe_stack_resource(resp: Any) -> ActionResult:
     stack = store.get_stack(account, region, p["StackName"])
     resource = stack.resources.get(p["LogicalResourceId"])
     if resource is None:
-        raise ValidationError(f"Resource {p['LogicalResourceId']} does not exist for stack {stack.name}")
+        raise ValidationError(
+            f"Resource {p['LogicalResourceId']} does not exist for stack {stack.name}"
+        )
     return ActionResult({"StackResourceDetail": views.resource(stack, resource, detail=True)})
 
 
@@ -156,35 +158,43 @@ def get_template_summary(resp: Any) -> ActionResult:
     else:
         _body, template, _v, _r = _parse_only(p, account, region)
     declared = template.get("Parameters", {})
-    return ActionResult({
-        "Parameters": [_declared(k, v) for k, v in declared.items()],
-        "Description": template.get("Description", ""),
-        "ResourceTypes": sorted({r["Type"] for r in template["Resources"].values()}),
-        "Version": template.get("AWSTemplateFormatVersion", "2010-09-09"),
-        "Metadata": "{}",
-    })
+    return ActionResult(
+        {
+            "Parameters": [_declared(k, v) for k, v in declared.items()],
+            "Description": template.get("Description", ""),
+            "ResourceTypes": sorted({r["Type"] for r in template["Resources"].values()}),
+            "Version": template.get("AWSTemplateFormatVersion", "2010-09-09"),
+            "Metadata": "{}",
+        }
+    )
 
 
 def validate_template(resp: Any) -> ActionResult:
     account, region = _where(resp)
     _body, template, _v, _r = _parse_only(_params(resp), account, region)
     declared = template.get("Parameters", {})
-    return ActionResult({
-        "Parameters": [
-            {k: v for k, v in _declared(name, spec).items() if k != "ParameterType"}
-            for name, spec in declared.items()
-        ],
-        "Description": template.get("Description", ""),
-    })
+    return ActionResult(
+        {
+            "Parameters": [
+                {k: v for k, v in _declared(name, spec).items() if k != "ParameterType"}
+                for name, spec in declared.items()
+            ],
+            "Description": template.get("Description", ""),
+        }
+    )
 
 
 def list_exports(resp: Any) -> ActionResult:
     account, region = _where(resp)
     exported = store.exports(account, region)
-    return ActionResult({"Exports": [
-        {"ExportingStackId": s.stack_id, "Name": name, "Value": value}
-        for name, (s, value) in sorted(exported.items())
-    ]})
+    return ActionResult(
+        {
+            "Exports": [
+                {"ExportingStackId": s.stack_id, "Name": name, "Value": value}
+                for name, (s, value) in sorted(exported.items())
+            ]
+        }
+    )
 
 
 def list_imports(resp: Any) -> ActionResult:
@@ -211,11 +221,15 @@ def create_change_set(resp: Any) -> ActionResult:
     stack = store.find_stack(account, region, p["StackName"])
     if kind == "CREATE":
         if stack is not None and stack.status != "REVIEW_IN_PROGRESS":
-            raise AlreadyExists(f"Stack [{p['StackName']}] already exists and cannot be created again with the changeSet [{p['ChangeSetName']}].")
+            raise AlreadyExists(
+                f"Stack [{p['StackName']}] already exists and cannot be created again with the changeSet [{p['ChangeSetName']}]."
+            )
     elif stack is None:
         raise ValidationError(f"Stack [{p['StackName']}] does not exist")
     elif stack.status == "REVIEW_IN_PROGRESS":
-        raise ValidationError(f"Stack:{stack.stack_id} is in REVIEW_IN_PROGRESS state and can not be updated.")
+        raise ValidationError(
+            f"Stack:{stack.stack_id} is in REVIEW_IN_PROGRESS state and can not be updated."
+        )
     if stack is not None and any(c.name == p["ChangeSetName"] for c in store.change_sets_of(stack)):
         raise AlreadyExists(f"ChangeSet {p['ChangeSetName']} already exists")
     body, template, values, resolved = requests.load(p, account, region, stack)
@@ -226,10 +240,18 @@ def create_change_set(resp: Any) -> ActionResult:
         stack.stack_event("REVIEW_IN_PROGRESS", "User Initiated")
     change_set = ChangeSet(
         change_set_id=f"arn:aws:cloudformation:{region}:{account}:changeSet/{p['ChangeSetName']}/{uuid.uuid4()}",
-        name=p["ChangeSetName"], stack_id=stack.stack_id, stack_name=stack.name, change_set_type=kind,
-        template=template, template_body=body, parameters=values, resolved_parameters=resolved,
-        description=p.get("Description"), tags=requests.tags(p) if "Tags" in p else list(stack.tags),
-        capabilities=list(p.get("Capabilities") or []), notification_arns=list(p.get("NotificationARNs") or []),
+        name=p["ChangeSetName"],
+        stack_id=stack.stack_id,
+        stack_name=stack.name,
+        change_set_type=kind,
+        template=template,
+        template_body=body,
+        parameters=values,
+        resolved_parameters=resolved,
+        description=p.get("Description"),
+        tags=requests.tags(p) if "Tags" in p else list(stack.tags),
+        capabilities=list(p.get("Capabilities") or []),
+        notification_arns=list(p.get("NotificationARNs") or []),
         role_arn=p.get("RoleARN"),
     )
     _plan_into(change_set, stack)
@@ -264,8 +286,12 @@ def execute_change_set(resp: Any) -> ActionResult:
     stack.notification_arns, stack.role_arn = change_set.notification_arns, change_set.role_arn
     if change_set.change_set_type == "CREATE":
         stack.disable_rollback = bool(p.get("DisableRollback"))
-    target = engine.Target(change_set.template, change_set.template_body, change_set.parameters,
-                           change_set.resolved_parameters)
+    target = engine.Target(
+        change_set.template,
+        change_set.template_body,
+        change_set.parameters,
+        change_set.resolved_parameters,
+    )
     engine.deploy(stack, target)
     return EmptyResult()
 
@@ -289,7 +315,9 @@ def delete_change_set(resp: Any) -> ActionResult:
 def list_change_sets(resp: Any) -> ActionResult:
     account, region = _where(resp)
     stack = store.get_stack(account, region, _params(resp)["StackName"])
-    return ActionResult({"Summaries": [views.change_set_summary(c) for c in store.change_sets_of(stack)]})
+    return ActionResult(
+        {"Summaries": [views.change_set_summary(c) for c in store.change_sets_of(stack)]}
+    )
 
 
 # helpers -------------------------------------------------------------------------------------
@@ -297,9 +325,14 @@ def _new_stack(account: str, region: str, p: dict[str, Any]) -> Stack:
     name = p["StackName"]
     return Stack(
         stack_id=f"arn:aws:cloudformation:{region}:{account}:stack/{name}/{uuid.uuid4()}",
-        name=name, account=account, region=region, tags=requests.tags(p),
-        capabilities=list(p.get("Capabilities") or []), notification_arns=list(p.get("NotificationARNs") or []),
-        role_arn=p.get("RoleARN"), disable_rollback=bool(p.get("DisableRollback")),
+        name=name,
+        account=account,
+        region=region,
+        tags=requests.tags(p),
+        capabilities=list(p.get("Capabilities") or []),
+        notification_arns=list(p.get("NotificationARNs") or []),
+        role_arn=p.get("RoleARN"),
+        disable_rollback=bool(p.get("DisableRollback")),
         termination_protection=bool(p.get("EnableTerminationProtection")),
     )
 
@@ -307,7 +340,9 @@ def _new_stack(account: str, region: str, p: dict[str, Any]) -> Stack:
 def _plan_into(change_set: ChangeSet, stack: Stack) -> None:
     """Fill ``change_set.changes``; FAILED with CloudFormation's reason when nothing changes."""
     try:
-        evaluation = Evaluation(stack, change_set.template, change_set.resolved_parameters, stack.resources)
+        evaluation = Evaluation(
+            stack, change_set.template, change_set.resolved_parameters, stack.resources
+        )
         planned = plan(evaluation, stack.template)
     except (ValidationError, KeyError) as exc:
         change_set.status, change_set.execution_status = "FAILED", "UNAVAILABLE"
@@ -326,7 +361,9 @@ def _plan_into(change_set: ChangeSet, stack: Stack) -> None:
         change_set.status_reason = NO_CHANGES
 
 
-def _parse_only(p: dict[str, Any], account: str, region: str) -> tuple[str, dict[str, Any], None, None]:
+def _parse_only(
+    p: dict[str, Any], account: str, region: str
+) -> tuple[str, dict[str, Any], None, None]:
     from harness.fidelity.cloudformation import template as templates
 
     body = requests.template_body(p, account, region, None)
@@ -334,8 +371,12 @@ def _parse_only(p: dict[str, Any], account: str, region: str) -> tuple[str, dict
 
 
 def _declared(name: str, spec: dict[str, Any]) -> dict[str, Any]:
-    item: dict[str, Any] = {"ParameterKey": name, "ParameterType": str(spec.get("Type", "String")),
-                            "NoEcho": bool(spec.get("NoEcho", False)), "Description": spec.get("Description", "")}
+    item: dict[str, Any] = {
+        "ParameterKey": name,
+        "ParameterType": str(spec.get("Type", "String")),
+        "NoEcho": bool(spec.get("NoEcho", False)),
+        "Description": spec.get("Description", ""),
+    }
     if "Default" in spec:
         item["DefaultValue"] = str(spec["Default"])
     return item
@@ -343,13 +384,18 @@ def _declared(name: str, spec: dict[str, Any]) -> dict[str, Any]:
 
 def _stack_owning(account: str, region: str, physical_id: str) -> Stack:
     for stack in store.stacks(account, region):
-        if stack.deleted is None and any(r.physical_id == physical_id for r in stack.resources.values()):
+        if stack.deleted is None and any(
+            r.physical_id == physical_id for r in stack.resources.values()
+        ):
             return stack
     raise ValidationError(f"Stack for {physical_id} does not exist")
 
 
 def _require_updatable(stack: Stack) -> None:
-    if stack.status.endswith("_IN_PROGRESS") or stack.status in ("ROLLBACK_COMPLETE", "CREATE_FAILED"):
+    if stack.status.endswith("_IN_PROGRESS") or stack.status in (
+        "ROLLBACK_COMPLETE",
+        "CREATE_FAILED",
+    ):
         raise ValidationError(
             f"Stack:{stack.stack_id} is in {stack.status} state and can not be updated."
         )
@@ -362,10 +408,25 @@ def _tags_change(stack: Stack, p: dict[str, Any]) -> bool:
 ACTIONS: dict[str, Action] = {
     name: globals()[name]
     for name in (
-        "create_stack", "update_stack", "delete_stack", "describe_stacks", "list_stacks",
-        "describe_stack_events", "describe_stack_resources", "describe_stack_resource",
-        "list_stack_resources", "get_template", "get_template_summary", "validate_template",
-        "list_exports", "list_imports", "update_termination_protection", "create_change_set",
-        "describe_change_set", "execute_change_set", "delete_change_set", "list_change_sets",
+        "create_stack",
+        "update_stack",
+        "delete_stack",
+        "describe_stacks",
+        "list_stacks",
+        "describe_stack_events",
+        "describe_stack_resources",
+        "describe_stack_resource",
+        "list_stack_resources",
+        "get_template",
+        "get_template_summary",
+        "validate_template",
+        "list_exports",
+        "list_imports",
+        "update_termination_protection",
+        "create_change_set",
+        "describe_change_set",
+        "execute_change_set",
+        "delete_change_set",
+        "list_change_sets",
     )
 }

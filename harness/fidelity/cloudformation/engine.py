@@ -117,7 +117,9 @@ def _apply_resources(stack: Stack, evaluation: Evaluation, journal: _Journal, ve
             new = _create(stack, evaluation, logical_id, spec, properties, "UPDATE", REPLACING)
             journal.replaced.append((current, new))
         elif changed:
-            journal.updated.append((copy.copy(current), _update(stack, evaluation, current, properties)))
+            journal.updated.append(
+                (copy.copy(current), _update(stack, evaluation, current, properties))
+            )
 
 
 def _create(
@@ -132,38 +134,68 @@ def _create(
     resource = Resource(logical_id, spec["Type"], properties=properties)
     _refresh_policies(resource, spec)
     ctx = evaluation.context(logical_id, spec["Type"])
-    stack.event(logical_id, "", spec["Type"], f"{verb}_IN_PROGRESS", reason=reason, properties=_json(properties))
+    stack.event(
+        logical_id,
+        "",
+        spec["Type"],
+        f"{verb}_IN_PROGRESS",
+        reason=reason,
+        properties=_json(properties),
+    )
     try:
         made = handler_for(spec["Type"]).create(ctx, copy.deepcopy(properties))
     except Exception as exc:
         message = _reason(exc)
         stack.event(logical_id, "", spec["Type"], f"{verb}_FAILED", reason=message)
         raise ResourceFailed(f"{logical_id}: {message}") from exc
-    resource.physical_id, resource.attributes, resource.state = made.physical_id, made.attributes, made.state
+    resource.physical_id, resource.attributes, resource.state = (
+        made.physical_id,
+        made.attributes,
+        made.state,
+    )
     resource.status, resource.updated = f"{verb}_COMPLETE", now()
     stack.resources[logical_id] = resource
     stack.event(logical_id, resource.physical_id, spec["Type"], f"{verb}_COMPLETE")
     return resource
 
 
-def _update(stack: Stack, evaluation: Evaluation, resource: Resource, properties: dict[str, Any]) -> Resource:
+def _update(
+    stack: Stack, evaluation: Evaluation, resource: Resource, properties: dict[str, Any]
+) -> Resource:
     ctx = evaluation.context(resource.logical_id, resource.type)
-    stack.event(resource.logical_id, resource.physical_id, resource.type, "UPDATE_IN_PROGRESS",
-                properties=_json(properties))
+    stack.event(
+        resource.logical_id,
+        resource.physical_id,
+        resource.type,
+        "UPDATE_IN_PROGRESS",
+        properties=_json(properties),
+    )
     try:
         made = handler_for(resource.type).update(ctx, resource, copy.deepcopy(properties))
     except Exception as exc:
         message = _reason(exc)
-        stack.event(resource.logical_id, resource.physical_id, resource.type, "UPDATE_FAILED", reason=message)
+        stack.event(
+            resource.logical_id,
+            resource.physical_id,
+            resource.type,
+            "UPDATE_FAILED",
+            reason=message,
+        )
         raise ResourceFailed(f"{resource.logical_id}: {message}") from exc
-    resource.physical_id, resource.attributes, resource.state = made.physical_id, made.attributes, made.state
+    resource.physical_id, resource.attributes, resource.state = (
+        made.physical_id,
+        made.attributes,
+        made.state,
+    )
     resource.properties, resource.status, resource.updated = properties, "UPDATE_COMPLETE", now()
     stack.event(resource.logical_id, resource.physical_id, resource.type, "UPDATE_COMPLETE")
     return resource
 
 
 def _delete_resource(stack: Stack, resource: Resource, retain_policy: str) -> None:
-    policy = resource.deletion_policy if retain_policy == "deletion" else resource.update_replace_policy
+    policy = (
+        resource.deletion_policy if retain_policy == "deletion" else resource.update_replace_policy
+    )
     if policy in ("Retain", "RetainExceptOnCreate"):
         stack.event(resource.logical_id, resource.physical_id, resource.type, "DELETE_SKIPPED")
         return
@@ -173,7 +205,13 @@ def _delete_resource(stack: Stack, resource: Resource, retain_policy: str) -> No
         handler_for(resource.type).delete(ctx, resource)
     except Exception as exc:
         message = _reason(exc)
-        stack.event(resource.logical_id, resource.physical_id, resource.type, "DELETE_FAILED", reason=message)
+        stack.event(
+            resource.logical_id,
+            resource.physical_id,
+            resource.type,
+            "DELETE_FAILED",
+            reason=message,
+        )
         raise ResourceFailed(f"{resource.logical_id}: {message}") from exc
     stack.event(resource.logical_id, resource.physical_id, resource.type, "DELETE_COMPLETE")
 
@@ -184,14 +222,20 @@ def _check_exports(stack: Stack, outputs: list[dict[str, Any]]) -> None:
     for name, value in stack.exports.items():
         if new.get(name) == value:
             continue
-        users = [u.name for u in store.importers(stack.account, stack.region, name) if u is not stack]
+        users = [
+            u.name for u in store.importers(stack.account, stack.region, name) if u is not stack
+        ]
         if users:
             verb = "updated" if name in new else "deleted"
-            raise ValidationError(f"Export {name} cannot be {verb} as it is in use by {', '.join(users)}")
+            raise ValidationError(
+                f"Export {name} cannot be {verb} as it is in use by {', '.join(users)}"
+            )
     taken = store.exports(stack.account, stack.region)
     for name in new:
         if name in taken and taken[name][0] is not stack:
-            raise ValidationError(f"Export with name {name} is already exported by stack {taken[name][0].name}")
+            raise ValidationError(
+                f"Export with name {name} is already exported by stack {taken[name][0].name}"
+            )
 
 
 # cleanup and rollback ------------------------------------------------------------------------
@@ -218,7 +262,7 @@ def _roll_back(stack: Stack, before: Stack, journal: _Journal, creating: bool, r
         return
     stack.stack_event("UPDATE_ROLLBACK_IN_PROGRESS", reason)
     evaluation = Evaluation(stack, before.template, before.resolved_parameters, stack.resources)
-    for old, new in journal.replaced:
+    for old, _new in journal.replaced:
         stack.resources[old.logical_id] = old
     for previous, current in reversed(journal.updated):
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from moto.core.exceptions import ServiceException
 
 
-class CloudFormationError(ServiceException):  # type: ignore[misc]
+class CloudFormationError(ServiceException):
     code = "ValidationError"
 
     def __init__(self, message: str) -> None:

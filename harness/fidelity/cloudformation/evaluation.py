@@ -61,7 +61,10 @@ class Evaluation:
         for key, spec in self.template.get("Outputs", {}).items():
             if "Condition" in spec and not self.resolver.conditions[spec["Condition"]]:
                 continue
-            output: dict[str, Any] = {"OutputKey": key, "OutputValue": _text(self.resolver.resolve(spec["Value"]))}
+            output: dict[str, Any] = {
+                "OutputKey": key,
+                "OutputValue": _text(self.resolver.resolve(spec["Value"])),
+            }
             if "Description" in spec:
                 output["Description"] = spec["Description"]
             if "Export" in spec:
@@ -130,7 +133,9 @@ class Evaluation:
 
 def resource_context(stack: Stack, logical_id: str, resource_type: str) -> ResourceContext:
     """Where one of ``stack``'s resources lives, for its handler."""
-    return ResourceContext(stack.account, stack.region, stack.name, stack.stack_id, logical_id, resource_type)
+    return ResourceContext(
+        stack.account, stack.region, stack.name, stack.stack_id, logical_id, resource_type
+    )
 
 
 def _text(value: Any) -> str:

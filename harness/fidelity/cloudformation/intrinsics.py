@@ -73,7 +73,7 @@ class Resolver:
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
-            (key, arg), = value.items()
+            ((key, arg),) = value.items()
             if key == "Ref" or key.startswith("Fn::"):
                 return self._function(key, arg)
         resolved = {k: self.resolve(v) for k, v in value.items()}
@@ -159,7 +159,9 @@ class Resolver:
         try:
             return self._mappings[name][top][second]
         except KeyError as exc:
-            raise ValidationError(f"Template error: Unable to get mapping for {name}::{top}::{second}") from exc
+            raise ValidationError(
+                f"Template error: Unable to get mapping for {name}::{top}::{second}"
+            ) from exc
 
     def _fn_get_azs(self, arg: Any) -> Any:
         return self._azs(self.resolve(arg) or "")

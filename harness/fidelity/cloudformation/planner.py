@@ -88,11 +88,17 @@ def _modification(
         evaluation.unknown.add(logical_id)
     old_spec = old_template.get("Resources", {}).get(logical_id, {}).get("Properties", {})
     details = [
-        _detail(name, name in possible, is_unknown(new.get(name)),
-                old_spec.get(name) != spec.get("Properties", {}).get(name))
+        _detail(
+            name,
+            name in possible,
+            is_unknown(new.get(name)),
+            old_spec.get(name) != spec.get("Properties", {}).get(name),
+        )
         for name in sorted(changed)
     ]
-    return PlannedChange("Modify", logical_id, current.type, current.physical_id, replacement, details)
+    return PlannedChange(
+        "Modify", logical_id, current.type, current.physical_id, replacement, details
+    )
 
 
 def _detail(name: str, recreates: bool, dynamic: bool, direct: bool) -> dict[str, Any]:
@@ -102,5 +108,11 @@ def _detail(name: str, recreates: bool, dynamic: bool, direct: bool) -> dict[str
     }
     if name not in TAG_PROPERTIES:
         target["Name"] = name
-    source = "DirectModification" if direct else "ResourceAttribute" if dynamic else "ResourceReference"
-    return {"Target": target, "Evaluation": "Dynamic" if dynamic else "Static", "ChangeSource": source}
+    source = (
+        "DirectModification" if direct else "ResourceAttribute" if dynamic else "ResourceReference"
+    )
+    return {
+        "Target": target,
+        "Evaluation": "Dynamic" if dynamic else "Static",
+        "ChangeSource": source,
+    }

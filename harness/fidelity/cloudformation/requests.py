@@ -16,7 +16,9 @@ def template_body(params: dict[str, Any], account: str, region: str, stack: Stac
     body, url = params.get("TemplateBody"), params.get("TemplateURL")
     previous = bool(params.get("UsePreviousTemplate"))
     if previous and (body or url):
-        raise ValidationError("You cannot specify both usePreviousTemplate and Template Body/Template URL.")
+        raise ValidationError(
+            "You cannot specify both usePreviousTemplate and Template Body/Template URL."
+        )
     if previous:
         if stack is None:
             raise ValidationError("UsePreviousTemplate can only be used with an existing stack")
@@ -100,9 +102,13 @@ def check_capabilities(template: dict[str, Any], capabilities: list[str]) -> Non
         if str(spec.get("Type", "")).startswith(REQUIRES_IAM):
             iam = True
             props = spec.get("Properties", {})
-            named = named or any(k in props for k in ("RoleName", "UserName", "GroupName", "ManagedPolicyName"))
+            named = named or any(
+                k in props for k in ("RoleName", "UserName", "GroupName", "ManagedPolicyName")
+            )
     needed = "CAPABILITY_NAMED_IAM" if named else "CAPABILITY_IAM" if iam else None
     if needed == "CAPABILITY_NAMED_IAM" and needed not in capabilities:
         raise InsufficientCapabilities(f"Requires capabilities : [{needed}]")
-    if needed == "CAPABILITY_IAM" and not {"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"} & set(capabilities):
+    if needed == "CAPABILITY_IAM" and not {"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"} & set(
+        capabilities
+    ):
         raise InsufficientCapabilities(f"Requires capabilities : [{needed}]")

@@ -30,7 +30,7 @@ def install() -> None:
         finally:
             self.policy = policy
 
-    FakeBucket.get_permission = get_permission
+    FakeBucket.get_permission = get_permission  # type: ignore[method-assign]
 
 
 def _without_conditions(policy: bytes) -> bytes | None:

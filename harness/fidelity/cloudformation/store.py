@@ -53,7 +53,11 @@ def find_change_set(stack: Stack | None, name_or_id: str) -> ChangeSet:
     if name_or_id in _change_sets:
         return _change_sets[name_or_id]
     for change_set in _change_sets.values():
-        if stack is not None and change_set.stack_id == stack.stack_id and change_set.name == name_or_id:
+        if (
+            stack is not None
+            and change_set.stack_id == stack.stack_id
+            and change_set.name == name_or_id
+        ):
             return change_set
     raise ChangeSetNotFound(f"ChangeSet [{name_or_id}] does not exist")
 
@@ -78,6 +82,4 @@ def exports(account: str, region: str) -> dict[str, tuple[Stack, str]]:
 
 def importers(account: str, region: str, export_name: str) -> list[Stack]:
     """Live stacks whose current template imports ``export_name``."""
-    return [
-        s for s in stacks(account, region) if s.deleted is None and export_name in s.imports
-    ]
+    return [s for s in stacks(account, region) if s.deleted is None and export_name in s.imports]

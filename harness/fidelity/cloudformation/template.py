@@ -33,7 +33,9 @@ def parse(body: str) -> dict[str, Any]:
     # cfn-lint returns its own node subclasses; plain values keep copies and diffs cheap.
     plain: dict[str, Any] = json.loads(json.dumps(template, default=str))
     if not isinstance(plain.get("Resources"), dict) or not plain["Resources"]:
-        raise ValidationError("Template format error: At least one Resources member must be defined.")
+        raise ValidationError(
+            "Template format error: At least one Resources member must be defined."
+        )
     return plain
 
 
@@ -62,9 +64,7 @@ def parameter_values(
             raise ValidationError(f"Parameters: [{name}] must have values")
         allowed = spec.get("AllowedValues")
         if allowed and values[name] not in [_text(a) for a in allowed]:
-            raise ValidationError(
-                f"Parameter '{name}' must be one of AllowedValues"
-            )
+            raise ValidationError(f"Parameter '{name}' must be one of AllowedValues")
     return values
 
 

@@ -36,11 +36,16 @@ def stack(s: Stack) -> dict[str, Any]:
     return answer
 
 
-def parameters(template: dict[str, Any], values: dict[str, str], resolved: dict[str, Any]) -> list[dict[str, Any]]:
+def parameters(
+    template: dict[str, Any], values: dict[str, str], resolved: dict[str, Any]
+) -> list[dict[str, Any]]:
     answer = []
     for key, value in values.items():
         spec = template.get("Parameters", {}).get(key, {})
-        item: dict[str, Any] = {"ParameterKey": key, "ParameterValue": "****" if spec.get("NoEcho") else value}
+        item: dict[str, Any] = {
+            "ParameterKey": key,
+            "ParameterValue": "****" if spec.get("NoEcho") else value,
+        }
         if str(spec.get("Type", "")).startswith("AWS::SSM::Parameter::Value<"):
             item["ResolvedValue"] = _text(resolved.get(key, ""))
         answer.append(item)
@@ -55,9 +60,12 @@ def summary(s: Stack) -> dict[str, Any]:
         "StackStatus": s.status,
         "DriftInformation": {"StackDriftStatus": "NOT_CHECKED"},
     }
-    for key, value in (("LastUpdatedTime", s.last_updated), ("DeletionTime", s.deleted),
-                       ("TemplateDescription", s.template.get("Description")),
-                       ("StackStatusReason", s.status_reason)):
+    for key, value in (
+        ("LastUpdatedTime", s.last_updated),
+        ("DeletionTime", s.deleted),
+        ("TemplateDescription", s.template.get("Description")),
+        ("StackStatusReason", s.status_reason),
+    ):
         if value:
             answer[key] = value
     return answer
@@ -119,9 +127,23 @@ def change_set(c: ChangeSet) -> dict[str, Any]:
 
 
 def change_set_summary(c: ChangeSet) -> dict[str, Any]:
-    answer = {k: v for k, v in change_set(c).items() if k in (
-        "StackId", "StackName", "ChangeSetId", "ChangeSetName", "ExecutionStatus", "Status",
-        "StatusReason", "CreationTime", "Description", "IncludeNestedStacks")}
+    answer = {
+        k: v
+        for k, v in change_set(c).items()
+        if k
+        in (
+            "StackId",
+            "StackName",
+            "ChangeSetId",
+            "ChangeSetName",
+            "ExecutionStatus",
+            "Status",
+            "StatusReason",
+            "CreationTime",
+            "Description",
+            "IncludeNestedStacks",
+        )
+    }
     return answer
 
 

@@ -25,14 +25,20 @@ from harness.fidelity.cloudformation.model import Resource
 class BucketPolicyHandler(AttributesFromCreate):
     def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Provisioned:
         s3 = client("s3", ctx.account, ctx.region)
-        s3.put_bucket_policy(Bucket=properties["Bucket"], Policy=json.dumps(properties["PolicyDocument"]))
+        s3.put_bucket_policy(
+            Bucket=properties["Bucket"], Policy=json.dumps(properties["PolicyDocument"])
+        )
         return Provisioned(str(properties["Bucket"]))
 
-    def update(self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]) -> Provisioned:
+    def update(
+        self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]
+    ) -> Provisioned:
         return self.create(ctx, properties)
 
     def delete(self, ctx: ResourceContext, resource: Resource) -> None:
-        client("s3", ctx.account, ctx.region).delete_bucket_policy(Bucket=resource.properties["Bucket"])
+        client("s3", ctx.account, ctx.region).delete_bucket_policy(
+            Bucket=resource.properties["Bucket"]
+        )
 
 
 def _permission(properties: dict[str, Any], peer_key: str, cidr_key: str) -> dict[str, Any]:
@@ -48,7 +54,9 @@ def _permission(properties: dict[str, Any], peer_key: str, cidr_key: str) -> dic
     if peer_key in properties:
         rule["UserIdGroupPairs"] = [{"GroupId": properties[peer_key], **described}]
     if "DestinationPrefixListId" in properties:
-        rule["PrefixListIds"] = [{"PrefixListId": properties["DestinationPrefixListId"], **described}]
+        rule["PrefixListIds"] = [
+            {"PrefixListId": properties["DestinationPrefixListId"], **described}
+        ]
     return rule
 
 
@@ -65,13 +73,17 @@ class SecurityGroupEgressHandler(AttributesFromCreate):
         rule_id = rules[0].get("SecurityGroupRuleId") or f"sgr-{uuid.uuid4().hex[:17]}"
         return Provisioned(rule_id, {"Id": rule_id})
 
-    def update(self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]) -> Provisioned:
+    def update(
+        self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]
+    ) -> Provisioned:
         return Provisioned(resource.physical_id, resource.attributes)
 
     def delete(self, ctx: ResourceContext, resource: Resource) -> None:
         client("ec2", ctx.account, ctx.region).revoke_security_group_egress(
             GroupId=resource.properties["GroupId"],
-            IpPermissions=[_permission(resource.properties, "DestinationSecurityGroupId", "CidrIp")],
+            IpPermissions=[
+                _permission(resource.properties, "DestinationSecurityGroupId", "CidrIp")
+            ],
         )
 
 
@@ -91,7 +103,9 @@ def _generated_secret(spec: dict[str, Any]) -> str:
 
 class SecretHandler(AttributesFromCreate):
     def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Provisioned:
-        request: dict[str, Any] = {"Name": properties.get("Name") or ctx.physical_name(max_length=64)}
+        request: dict[str, Any] = {
+            "Name": properties.get("Name") or ctx.physical_name(max_length=64)
+        }
         if "Description" in properties:
             request["Description"] = properties["Description"]
         if "KmsKeyId" in properties:
@@ -104,10 +118,14 @@ class SecretHandler(AttributesFromCreate):
         arn = client("secretsmanager", ctx.account, ctx.region).create_secret(**request)["ARN"]
         return Provisioned(arn, {"Id": arn})
 
-    def update(self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]) -> Provisioned:
+    def update(
+        self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]
+    ) -> Provisioned:
         api = client("secretsmanager", ctx.account, ctx.region)
         if "SecretString" in properties:
-            api.put_secret_value(SecretId=resource.physical_id, SecretString=properties["SecretString"])
+            api.put_secret_value(
+                SecretId=resource.physical_id, SecretString=properties["SecretString"]
+            )
         if "Description" in properties:
             api.update_secret(SecretId=resource.physical_id, Description=properties["Description"])
         return Provisioned(resource.physical_id, resource.attributes)
@@ -127,17 +145,23 @@ class SecretTargetAttachmentHandler(AttributesFromCreate):
         value = json.loads(api.get_secret_value(SecretId=secret_id)["SecretString"])
         if properties.get("TargetType") == "AWS::RDS::DBInstance":
             rds = client("rds", ctx.account, ctx.region)
-            db = rds.describe_db_instances(DBInstanceIdentifier=properties["TargetId"])["DBInstances"][0]
-            value.update({
-                "engine": db.get("Engine"),
-                "host": db.get("Endpoint", {}).get("Address"),
-                "port": db.get("Endpoint", {}).get("Port"),
-                "dbInstanceIdentifier": db.get("DBInstanceIdentifier"),
-            })
+            db = rds.describe_db_instances(DBInstanceIdentifier=properties["TargetId"])[
+                "DBInstances"
+            ][0]
+            value.update(
+                {
+                    "engine": db.get("Engine"),
+                    "host": db.get("Endpoint", {}).get("Address"),
+                    "port": db.get("Endpoint", {}).get("Port"),
+                    "dbInstanceIdentifier": db.get("DBInstanceIdentifier"),
+                }
+            )
         api.put_secret_value(SecretId=secret_id, SecretString=json.dumps(value))
         return Provisioned(str(secret_id))
 
-    def update(self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]) -> Provisioned:
+    def update(
+        self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]
+    ) -> Provisioned:
         return self.create(ctx, properties)
 
     def delete(self, ctx: ResourceContext, resource: Resource) -> None:
@@ -153,8 +177,12 @@ class SubnetRouteTableAssociationHandler(AttributesFromCreate):
         )
         return Provisioned(answer["AssociationId"], {"Id": answer["AssociationId"]})
 
-    def update(self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]) -> Provisioned:
+    def update(
+        self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]
+    ) -> Provisioned:
         return Provisioned(resource.physical_id, resource.attributes)
 
     def delete(self, ctx: ResourceContext, resource: Resource) -> None:
-        client("ec2", ctx.account, ctx.region).disassociate_route_table(AssociationId=resource.physical_id)
+        client("ec2", ctx.account, ctx.region).disassociate_route_table(
+            AssociationId=resource.physical_id
+        )

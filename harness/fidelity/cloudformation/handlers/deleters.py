@@ -41,7 +41,9 @@ def _release_eip(api: Api, pid: str, props: dict[str, Any]) -> None:
 
 def _detach_gateway(api: Api, pid: str, props: dict[str, Any]) -> None:
     if "InternetGatewayId" in props:
-        api("ec2").detach_internet_gateway(InternetGatewayId=props["InternetGatewayId"], VpcId=props["VpcId"])
+        api("ec2").detach_internet_gateway(
+            InternetGatewayId=props["InternetGatewayId"], VpcId=props["VpcId"]
+        )
     elif "VpnGatewayId" in props:
         api("ec2").detach_vpn_gateway(VpnGatewayId=props["VpnGatewayId"], VpcId=props["VpcId"])
 
@@ -49,7 +51,8 @@ def _detach_gateway(api: Api, pid: str, props: dict[str, Any]) -> None:
 DELETERS: dict[str, Deleter] = {
     "AWS::EC2::RouteTable": lambda api, pid, p: api("ec2").delete_route_table(RouteTableId=pid),
     "AWS::EC2::Route": lambda api, pid, p: api("ec2").delete_route(
-        RouteTableId=p["RouteTableId"], DestinationCidrBlock=p.get("DestinationCidrBlock", "0.0.0.0/0")
+        RouteTableId=p["RouteTableId"],
+        DestinationCidrBlock=p.get("DestinationCidrBlock", "0.0.0.0/0"),
     ),
     "AWS::EC2::EIP": _release_eip,
     "AWS::EC2::NatGateway": lambda api, pid, p: api("ec2").delete_nat_gateway(NatGatewayId=pid),
@@ -60,22 +63,32 @@ DELETERS: dict[str, Deleter] = {
     "AWS::EC2::SecurityGroupIngress": lambda api, pid, p: api("ec2").revoke_security_group_ingress(
         GroupId=p["GroupId"], IpPermissions=[_ec2_permission(p)]
     ),
-    "AWS::ElasticLoadBalancingV2::LoadBalancer": lambda api, pid, p: api("elbv2").delete_load_balancer(
-        LoadBalancerArn=pid
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": lambda api, pid, p: api(
+        "elbv2"
+    ).delete_load_balancer(LoadBalancerArn=pid),
+    "AWS::ElasticLoadBalancingV2::Listener": lambda api, pid, p: api("elbv2").delete_listener(
+        ListenerArn=pid
     ),
-    "AWS::ElasticLoadBalancingV2::Listener": lambda api, pid, p: api("elbv2").delete_listener(ListenerArn=pid),
-    "AWS::ElasticLoadBalancingV2::TargetGroup": lambda api, pid, p: api("elbv2").delete_target_group(
-        TargetGroupArn=pid
+    "AWS::ElasticLoadBalancingV2::TargetGroup": lambda api, pid, p: api(
+        "elbv2"
+    ).delete_target_group(TargetGroupArn=pid),
+    "AWS::ElasticLoadBalancingV2::ListenerRule": lambda api, pid, p: api("elbv2").delete_rule(
+        RuleArn=pid
     ),
-    "AWS::ElasticLoadBalancingV2::ListenerRule": lambda api, pid, p: api("elbv2").delete_rule(RuleArn=pid),
     "AWS::Logs::LogGroup": lambda api, pid, p: api("logs").delete_log_group(logGroupName=pid),
     "AWS::RDS::DBInstance": lambda api, pid, p: api("rds").delete_db_instance(
         DBInstanceIdentifier=pid, SkipFinalSnapshot=True
     ),
-    "AWS::RDS::DBSubnetGroup": lambda api, pid, p: api("rds").delete_db_subnet_group(DBSubnetGroupName=pid),
+    "AWS::RDS::DBSubnetGroup": lambda api, pid, p: api("rds").delete_db_subnet_group(
+        DBSubnetGroupName=pid
+    ),
     "AWS::IAM::ManagedPolicy": lambda api, pid, p: api("iam").delete_policy(PolicyArn=pid),
-    "AWS::ECR::Repository": lambda api, pid, p: api("ecr").delete_repository(repositoryName=pid, force=True),
-    "AWS::KMS::Key": lambda api, pid, p: api("kms").schedule_key_deletion(KeyId=pid, PendingWindowInDays=7),
+    "AWS::ECR::Repository": lambda api, pid, p: api("ecr").delete_repository(
+        repositoryName=pid, force=True
+    ),
+    "AWS::KMS::Key": lambda api, pid, p: api("kms").schedule_key_deletion(
+        KeyId=pid, PendingWindowInDays=7
+    ),
     "AWS::KMS::Alias": lambda api, pid, p: api("kms").delete_alias(AliasName=pid),
 }
 
@@ -83,15 +96,23 @@ DELETERS: dict[str, Deleter] = {
 def _log_group_retention(api: Api, resource: Resource, props: dict[str, Any]) -> None:
     logs = api("logs")
     if "RetentionInDays" in props:
-        logs.put_retention_policy(logGroupName=resource.physical_id, retentionInDays=int(props["RetentionInDays"]))
+        logs.put_retention_policy(
+            logGroupName=resource.physical_id, retentionInDays=int(props["RetentionInDays"])
+        )
     else:
         logs.delete_retention_policy(logGroupName=resource.physical_id)
 
 
 _TARGET_GROUP_UPDATABLE = (
-    "HealthCheckProtocol", "HealthCheckPort", "HealthCheckPath", "HealthCheckEnabled",
-    "HealthCheckIntervalSeconds", "HealthCheckTimeoutSeconds", "HealthyThresholdCount",
-    "UnhealthyThresholdCount", "Matcher",
+    "HealthCheckProtocol",
+    "HealthCheckPort",
+    "HealthCheckPath",
+    "HealthCheckEnabled",
+    "HealthCheckIntervalSeconds",
+    "HealthCheckTimeoutSeconds",
+    "HealthyThresholdCount",
+    "UnhealthyThresholdCount",
+    "Matcher",
 )
 
 
@@ -118,7 +139,11 @@ def delete(ctx: ResourceContext, resource: Resource) -> bool:
     deleter = DELETERS.get(ctx.resource_type)
     if deleter is None:
         return False
-    deleter(lambda service: client(service, ctx.account, ctx.region), resource.physical_id, resource.properties)
+    deleter(
+        lambda service: client(service, ctx.account, ctx.region),
+        resource.physical_id,
+        resource.properties,
+    )
     return True
 
 

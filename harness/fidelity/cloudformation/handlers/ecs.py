@@ -45,8 +45,10 @@ class ClusterHandler(AttributesFromCreate):
         cluster = _ecs(ctx).create_cluster(**request)["cluster"]
         return Provisioned(cluster["clusterName"], {"Arn": cluster["clusterArn"]})
 
-    def update(self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]) -> Provisioned:
-        request = {
+    def update(
+        self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]
+    ) -> Provisioned:
+        request: dict[str, Any] = {
             k: camel(properties[k])
             for k in ("Settings", "Configuration", "ServiceConnectDefaults")
             if k in properties
@@ -71,7 +73,9 @@ class TaskDefinitionHandler(AttributesFromCreate):
         arn = _ecs(ctx).register_task_definition(**request)["taskDefinition"]["taskDefinitionArn"]
         return Provisioned(arn, {"TaskDefinitionArn": arn})
 
-    def update(self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]) -> Provisioned:
+    def update(
+        self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]
+    ) -> Provisioned:
         _retag(ctx, resource.physical_id, resource.properties, properties)
         return Provisioned(resource.physical_id, resource.attributes)
 
@@ -103,7 +107,9 @@ _SERVICE_UPDATABLE = (
 
 class ServiceHandler(AttributesFromCreate):
     def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Provisioned:
-        request = camel({k: v for k, v in properties.items() if k not in ("Tags", "PlacementStrategies")})
+        request = camel(
+            {k: v for k, v in properties.items() if k not in ("Tags", "PlacementStrategies")}
+        )
         request["serviceName"] = properties.get("ServiceName") or ctx.physical_name()
         request.setdefault("desiredCount", 1)  # CloudFormation's default when none is given
         if "PlacementStrategies" in properties:
@@ -112,10 +118,13 @@ class ServiceHandler(AttributesFromCreate):
             request["tags"] = api_tags(properties["Tags"])
         service = _ecs(ctx).create_service(**request)["service"]
         return Provisioned(
-            service["serviceArn"], {"ServiceArn": service["serviceArn"], "Name": service["serviceName"]}
+            service["serviceArn"],
+            {"ServiceArn": service["serviceArn"], "Name": service["serviceName"]},
         )
 
-    def update(self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]) -> Provisioned:
+    def update(
+        self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]
+    ) -> Provisioned:
         # The whole desired state, changed or not: this is what rolls back an image that was
         # deployed outside CloudFormation (awslabs/ecs-refarch-continuous-deployment#33).
         request = {k: properties[k] for k in _SERVICE_UPDATABLE if k in properties}

@@ -55,7 +55,9 @@ class MotoModelHandler:
         )
         return Provisioned(_physical_id(model, name), {NAME: name}, state=model)
 
-    def update(self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]) -> Provisioned:
+    def update(
+        self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]
+    ) -> Provisioned:
         if deleters.update(ctx, resource, properties):
             return Provisioned(resource.physical_id, resource.attributes, state=resource.state)
         model_class = _model_class(ctx.resource_type)

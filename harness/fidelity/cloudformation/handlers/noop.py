@@ -17,7 +17,9 @@ class NoopHandler(AttributesFromCreate):
     def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Provisioned:
         return Provisioned(str(uuid.uuid4()))
 
-    def update(self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]) -> Provisioned:
+    def update(
+        self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]
+    ) -> Provisioned:
         return Provisioned(resource.physical_id, resource.attributes)
 
     def delete(self, ctx: ResourceContext, resource: Resource) -> None:
