@@ -33,14 +33,13 @@ def make_driver(tool: Tool, workdir: Path, endpoint: Endpoint) -> StackDriver:
     if create is not None:
         driver: StackDriver = create(endpoint, workdir)
         return driver
-    if tool is Tool.TERRAFORM and hasattr(module, "TerraformDriver"):
-        runtime = _import("harness.terraform.runtime", tool)
-        driver = module.TerraformDriver(endpoint, workdir, runtime.for_endpoint)
+    if tool is Tool.TERRAFORM and hasattr(module, "standard_runtime"):
+        driver = module.TerraformDriver(endpoint, workdir, module.standard_runtime)
         return driver
     if tool is Tool.CDK and hasattr(module, "CdkDriver"):
         driver = module.CdkDriver(workdir, endpoint)
         return driver
-    raise DriverUnavailable(f"{tool}: not run: driver not available ({name} has no create())")
+    raise DriverUnavailable(f"{tool}: not run: driver not available ({name} is not complete yet)")
 
 
 def _import(name: str, tool: Tool) -> Any:
