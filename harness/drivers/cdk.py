@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import cdk_cli
+from harness.contract import COMPONENTS, EnvNames
 from harness.drivers.base import AppSettings, DriftReport, StepResult
 from harness.endpoint import Endpoint, Target
 from harness.errors import CommandError
@@ -38,6 +39,8 @@ APP_DIR = cdk_cli.ROOT / "cdk"
 APP_SOURCES = ("app.py", "cdk.json", "django_stacks/*.py")
 COMMANDS_FILE = cdk_cli.ROOT / "app" / "commands.json"
 TOOLKIT_STACK = "CDKToolkit"
+SYNTH_DONE = "harness-synth-done.json"
+"""Written into an assembly once ``cdk synth`` succeeded: a failed synthesis is never reused."""
 TIMEOUT_S = 900.0
 NO_NOTICES = "--no-notices"  # notices are fetched from the internet; the harness runs offline
 
@@ -130,6 +133,21 @@ def db_password_parameter(base: str) -> str:
     return f"/{base}/db-password"
 
 
+def deregister_revisions(endpoint: Endpoint, env: str) -> int:
+    """Deregister every ACTIVE revision of ``env``'s task definition families; return how many."""
+    ecs, names, count = endpoint.client("ecs"), EnvNames(env, ""), 0
+    for component in COMPONENTS:
+        family = names.family(component)
+        pages = ecs.get_paginator("list_task_definitions").paginate(
+            familyPrefix=family, status="ACTIVE"
+        )
+        for arn in (a for page in pages for a in page["taskDefinitionArns"]):
+            if arn.rsplit("/", 1)[-1].rsplit(":", 1)[0] == family:  # not ENV-web2's
+                ecs.deregister_task_definition(taskDefinition=arn)
+                count += 1
+    return count
+
+
 # -- the driver ----------------------------------------------------------------------------------
 _bootstrap_lock = threading.Lock()
 _bootstrapped: set[tuple[str, str, str]] = set()
@@ -153,7 +171,6 @@ class CdkDriver:
         self.workdir, self.endpoint, self.app_dir = Path(workdir), endpoint, app_dir
         self.cli = cli or cdk_cli.locate()
         self.synthesizer, self.timeout_s = synthesizer, timeout_s
-        self._assemblies: dict[str, Path] = {}
         self.workdir.mkdir(parents=True, exist_ok=True)
 
     # -- what ran -------------------------------------------------------------------------------
@@ -200,7 +217,16 @@ class CdkDriver:
     def destroy_app(self, settings: AppSettings) -> StepResult:
         began = time.perf_counter()
         assembly, synth_s = self.synthesize(app_context(settings))
-        return self._destroy(assembly, app_stack(settings.env), synth_s, began)
+        result = self._destroy(assembly, app_stack(settings.env), synth_s, began)
+        # CloudFormation deletes the revisions it registered; those the app-update script
+        # registered outside it stay ACTIVE. The environment is gone, so they go too.
+        lap = time.perf_counter()
+        count = deregister_revisions(self.endpoint, settings.env)
+        log.info(
+            "%s: deregistered %d revisions registered outside CloudFormation", settings.env, count
+        )
+        timings = {**result.timings, "deregister": time.perf_counter() - lap}
+        return StepResult(time.perf_counter() - began, timings, {}, True)
 
     def destroy_base(self, base: str) -> StepResult:
         began = time.perf_counter()
@@ -213,14 +239,13 @@ class CdkDriver:
     def synthesize(self, context: Mapping[str, str]) -> tuple[Path, float]:
         """The cloud assembly of ``context`` and the seconds synthesis took (0.0 when cached)."""
         full = {**context, "synthesizer": self.synthesizer}
-        key = self._assembly_key(full)
-        cached = self._assemblies.get(key)
-        if cached is not None and (cached / "manifest.json").exists():
-            return cached, 0.0
-        outdir = self.workdir / "assemblies" / key
+        outdir = self.workdir / "assemblies" / self._assembly_key(full)
+        done_marker = outdir / SYNTH_DONE
+        if done_marker.exists():  # also from another driver sharing this working directory
+            return outdir, 0.0
         began = time.perf_counter()
         self._cdk(["synth", "--quiet", "-o", str(outdir), *context_args(full)])
-        self._assemblies[key] = outdir
+        done_marker.write_text(json.dumps(full, sort_keys=True))
         return outdir, time.perf_counter() - began
 
     def _assembly_key(self, context: Mapping[str, str]) -> str:

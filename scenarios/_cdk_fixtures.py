@@ -1,0 +1,133 @@
+"""Fixtures of the CDK scenarios: the pinned CLI, a working directory, the records, the base.
+
+Imported by ``test_cdk*.py`` only (the Terraform scenarios have their own), so the two tracks
+never share a fixture by accident.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from harness import cdk_cli, images, lifecycle, process
+from harness.drivers.cdk import CdkDriver
+from harness.endpoint import Endpoint, Target
+from harness.lifecycle import VERSIONS
+from harness.recorder import CallReader, CellIdentity, CellRecorder, RunContext
+from harness.records import ChangeKind, RecordWriter, Strategy, Tool
+
+REPO = Path(__file__).resolve().parents[1]
+CDK_BASE = "cdkbase"
+BASE_KEY = "cdk-base"
+"""Access key of the base's deploy and destroy (the emulator counts calls per key)."""
+
+
+@pytest.fixture(scope="session")
+def cdk_cli_installed() -> cdk_cli.CdkCli:
+    """The pinned CDK CLI; the CDK scenarios skip, saying how to install it, when it is absent."""
+    if not cdk_cli.installed():
+        pytest.skip("the pinned CDK CLI is not installed: run npm ci --prefix cdk")
+    pytest.importorskip("aws_cdk", reason="aws-cdk-lib is not installed (dependency group cdk)")
+    return cdk_cli.locate()
+
+
+@pytest.fixture(scope="session")
+def cdk_run_context(target: object) -> RunContext:
+    commit = process.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, ok_codes=range(256))
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return RunContext(f"{stamp}-{uuid.uuid4().hex[:6]}", str(target), commit.stdout.strip())
+
+
+@pytest.fixture(scope="session")
+def cdk_records(cdk_run_context: RunContext) -> Iterator[RecordWriter]:
+    """``results/scenarios/<run-id>/cdk/records.jsonl`` (or under ``$HARNESS_RESULTS_DIR``)."""
+    root = Path(os.environ.get("HARNESS_RESULTS_DIR", REPO / "results" / "scenarios"))
+    with RecordWriter(root / cdk_run_context.run_id / "cdk" / "records.jsonl") as writer:
+        yield writer
+
+
+@pytest.fixture(scope="module")
+def cdk_workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cdk")
+
+
+def cell_endpoint(endpoint: Endpoint, key: str) -> Endpoint:
+    """``endpoint`` with an access key of its own, so the emulator counts this cell's calls apart."""
+    credentials = {**endpoint.credentials, "AWS_ACCESS_KEY_ID": key}
+    return dataclasses.replace(endpoint, credentials=credentials)
+
+
+def call_counter(
+    request: pytest.FixtureRequest, target: Target, key: str
+) -> Callable[[], dict[str, int]] | None:
+    """The emulator's call counts for ``key`` (None on targets that do not count calls)."""
+    if target is not Target.EMBEDDED:
+        return None
+    emulator = request.getfixturevalue("emulator")
+    return lambda: dict(emulator.calls(key))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DeployedBase:
+    name: str
+    repository: str
+    driver: CdkDriver
+
+
+class CdkBase:
+    """The scenarios' one base stack: deployed at first use, destroyed at the end of the module."""
+
+    def __init__(
+        self, cli: cdk_cli.CdkCli, workdir: Path, context: RunContext, writer: RecordWriter
+    ) -> None:
+        self.cli, self.workdir, self.context, self.writer = cli, workdir, context, writer
+        self.deployed: DeployedBase | None = None
+        self.destroyed = False
+        self.calls: CallReader | None = None
+
+    def ensure(self, endpoint: Endpoint, calls: CallReader | None = None) -> DeployedBase:
+        """The base, deployed on first call (``calls`` counts its API calls, key ``cdk-base``)."""
+        if self.deployed is None:
+            self.calls = calls
+            driver = CdkDriver(self.workdir, cell_endpoint(endpoint, BASE_KEY), cli=self.cli)
+            repository = images.publish(endpoint, CDK_BASE, list(VERSIONS))
+            self.deployed = DeployedBase(CDK_BASE, repository, driver)
+            lifecycle.deploy_base(driver, self.recorder(driver), CDK_BASE)
+        return self.deployed
+
+    def driver(self, endpoint: Endpoint) -> CdkDriver:
+        """A driver for one cell: its own endpoint (access key), the base's assembly cache."""
+        return CdkDriver(self.workdir, endpoint, cli=self.cli)
+
+    def destroy(self) -> None:
+        if self.deployed is not None and not self.destroyed:
+            self.destroyed = True
+            driver = self.deployed.driver
+            lifecycle.destroy_base(driver, self.recorder(driver), CDK_BASE)
+
+    def recorder(self, driver: CdkDriver) -> CellRecorder:
+        # A base belongs to no cell; its records say so with the env name left empty.
+        cell = CellIdentity(
+            Tool.CDK, driver.tool_version(), driver.engine(), Strategy.UNPINNED, ChangeKind.NONE, ""
+        )
+        return CellRecorder(self.context, cell, self.writer, self.calls)
+
+
+@pytest.fixture(scope="module")
+def cdk_base(
+    cdk_cli_installed: cdk_cli.CdkCli,
+    cdk_workdir: Path,
+    cdk_run_context: RunContext,
+    cdk_records: RecordWriter,
+) -> Iterator[CdkBase]:
+    base = CdkBase(cdk_cli_installed, cdk_workdir, cdk_run_context, cdk_records)
+    try:
+        yield base
+    finally:
+        base.destroy()  # no-op when test_destroy_leaves_nothing_behind already did it
