@@ -50,6 +50,7 @@ def create_stack(resp: Any) -> ActionResult:
     body, template, values, resolved = requests.load(p, account, region, None)
     requests.check_capabilities(template, p.get("Capabilities") or [])
     stack = _new_stack(account, region, p)
+    Evaluation(stack, template, resolved, {})  # conditions and rules fail the request itself
     stack.status = "CREATE_IN_PROGRESS"
     store.add_stack(stack)
     engine.deploy(stack, engine.Target(template, body, values, resolved))
@@ -63,6 +64,7 @@ def update_stack(resp: Any) -> ActionResult:
     _require_updatable(stack)
     body, template, values, resolved = requests.load(p, account, region, stack)
     requests.check_capabilities(template, p.get("Capabilities") or [])
+    Evaluation(stack, template, resolved, stack.resources)  # rules fail the request itself
     if template == stack.template and values == stack.parameters and not _tags_change(stack, p):
         raise ValidationError("No updates are to be performed.")
     if "Tags" in p:
@@ -236,6 +238,7 @@ def create_change_set(resp: Any) -> ActionResult:
     requests.check_capabilities(template, p.get("Capabilities") or [])
     if stack is None:
         stack = _new_stack(account, region, p)
+        Evaluation(stack, template, resolved, {})
         store.add_stack(stack)
         stack.stack_event("REVIEW_IN_PROGRESS", "User Initiated")
     change_set = ChangeSet(
