@@ -1,0 +1,271 @@
+"""The CDK driver without the CLI: parsing recorded CLI output, and the driver's own logic
+(synthesize once per input set, timings, errors) against a fake CLI and an in-process moto.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from pathlib import Path
+
+import pytest
+from moto import mock_aws
+
+from harness.drivers import cdk
+from harness.drivers.base import AppSettings
+from harness.endpoint import Endpoint, Target
+from harness.errors import CommandError
+from harness.process import Completed
+from harness.records import Strategy
+
+FIXTURES = Path(__file__).parent / "fixtures" / "cdk"
+
+
+def recorded(name: str) -> Completed:
+    """A recorded CLI run: ``# argv``, ``# exit``, then ``# stdout:`` and ``# stderr:`` sections."""
+    text = (FIXTURES / name).read_text()
+    head, _, rest = text.partition("# stdout:\n")
+    stdout, _, stderr = rest.partition("# stderr:\n")
+    fields = dict(line[2:].split(": ", 1) for line in head.splitlines())
+    return Completed(tuple(fields["argv"].split()), int(fields["exit"]), stdout, stderr, 1.5)
+
+
+def output(name: str) -> str:
+    done = recorded(name)
+    return done.stdout + done.stderr
+
+
+# -- parsing ---------------------------------------------------------------------------------
+def test_diff_lists_the_replaced_task_definitions_by_logical_id() -> None:
+    text = output("diff-image-changed.txt")
+    assert cdk.stacks_with_differences(text) == 1
+    assert cdk.diff_logical_ids(text) == (
+        "WebTaskDefinitionD1709B1C",
+        "WorkerTaskDefinitionC7EEADA6",
+        "BeatTaskDefinition6A281E56",
+        "BackendUpdateTaskDefinition603357A9",
+    )
+
+
+def test_diff_without_differences() -> None:
+    text = output("diff-no-differences.txt")
+    assert cdk.stacks_with_differences(text) == 0
+    assert cdk.diff_logical_ids(text) == ()
+
+
+def test_diff_line_forms_path_optional_impact_optional_colours_stripped() -> None:
+    text = "\n".join(
+        [
+            "\x1b[33m[~]\x1b[39m \x1b[36mAWS::ECS::Service\x1b[39m Web/Service/Service WebServiceD04B5F3E",
+            "[+] AWS::Logs::LogGroup NewLogs12AB",
+            "[-] AWS::IAM::Role Old/Role OldRole99 destroy",
+            "[~] AWS::ECS::TaskDefinition TaskDef1 may be replaced",
+            " └─ [~] ContainerDefinitions (requires replacement)",
+            "│ + │ ${Role.Arn} │ Allow │ sts:AssumeRole │",
+        ]
+    )
+    assert cdk.diff_logical_ids(text) == (
+        "WebServiceD04B5F3E",
+        "NewLogs12AB",
+        "OldRole99",
+        "TaskDef1",
+    )
+
+
+def test_a_failed_command_has_no_difference_count() -> None:
+    assert cdk.stacks_with_differences(output("destroy-base-failed.txt")) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "seconds", "skipped"),
+    [
+        ("deploy-created.txt", 1.21, False),
+        ("deploy-updated.txt", 0.39, False),
+        ("deploy-no-changes.txt", 0.0, True),
+    ],
+)
+def test_deploy_output(name: str, seconds: float, skipped: bool) -> None:
+    text = output(name)
+    assert cdk.deployment_time_s(text) == seconds
+    assert cdk.deploy_skipped(text) is skipped
+
+
+def test_outputs_file_of_one_stack() -> None:
+    doc = {"alpha-app": {"ClusterName": "alpha-cluster", "Port": 8000}, "dev-base": {"X": "y"}}
+    assert cdk.stack_outputs(doc, "alpha-app") == {"ClusterName": "alpha-cluster", "Port": "8000"}
+    assert cdk.stack_outputs(doc, "beta-app") == {}
+
+
+def test_app_context_passes_every_knob_and_the_tag_verbatim() -> None:
+    settings = AppSettings(
+        "alpha", "dev", Strategy.PINNED, "1.dkr.ecr/x", "v2-running", 14, 120, (("A", "1"),)
+    )
+    assert cdk.app_context(settings) == {
+        "base": "dev",
+        "env": "alpha",
+        "strategy": "pinned",
+        "image_repository": "1.dkr.ecr/x",
+        "image_tag": "v2-running",
+        "log_retention_days": "14",
+        "web_health_check_grace_s": "120",
+        "web_environment": '{"A": "1"}',
+    }
+    assert cdk.context_args({"b": "2", "a": "1"}) == ["-c", "a=1", "-c", "b=2"]
+
+
+def test_error_headline_is_the_clis_own_reason() -> None:
+    failed = recorded("destroy-base-failed.txt")
+    error = CommandError(failed.argv, 1, failed.stderr)
+    message = cdk._message(error)
+    assert message.startswith("cdk exited with 1: ❌  dev-base: destroy failed")
+    assert "DependencyViolation" in message
+
+
+# -- the driver against a fake CLI -----------------------------------------------------------
+class FakeCli:
+    """Answers like the CLI from recorded output; writes what the real one would write."""
+
+    version = "2.1148.1"
+
+    def __init__(self, diff: str = "diff-no-differences.txt", fail: str | None = None) -> None:
+        self.calls: list[list[str]] = []
+        self.diff, self.fail = diff, fail
+
+    def run(
+        self,
+        args: Sequence[str],
+        endpoint: Endpoint,
+        *,
+        cwd: object = None,
+        timeout: float = 0.0,
+        extra_env: Mapping[str, str] | None = None,
+        ok_codes: Collection[int] = (0,),
+    ) -> Completed:
+        args = list(args)
+        self.calls.append(args)
+        if self.fail == args[0]:
+            failed = recorded("destroy-base-failed.txt")
+            raise CommandError(["cdk", *args], 1, failed.stderr)
+        if args[0] == "synth":
+            outdir = Path(args[args.index("-o") + 1])
+            outdir.mkdir(parents=True)
+            (outdir / "manifest.json").write_text("{}")
+            return Completed(tuple(args), 0, "", "Successfully synthesized", 2.0)
+        if args[0] == "deploy":
+            stack = args[3]
+            outputs = Path(args[args.index("--outputs-file") + 1])
+            outputs.write_text(json.dumps({stack: {"ClusterName": "alpha-cluster"}}))
+            return recorded("deploy-created.txt")
+        if args[0] == "diff":
+            return recorded(self.diff)
+        return recorded("destroy-app.txt")
+
+    def verbs(self) -> list[str]:
+        return [c[0] for c in self.calls]
+
+
+@pytest.fixture
+def moto_endpoint() -> Iterator[Endpoint]:
+    with mock_aws():
+        yield Endpoint(Target.EMBEDDED, None, engine="moto in-process")
+
+
+def driver(tmp_path: Path, endpoint: Endpoint, cli: FakeCli) -> cdk.CdkDriver:
+    return cdk.CdkDriver(tmp_path, endpoint, cli=cli, synthesizer="legacy")  # type: ignore[arg-type]
+
+
+SETTINGS = AppSettings("alpha", "dev", Strategy.UNPINNED, "123.dkr.ecr/x", "v1")
+
+
+def test_one_synthesis_per_input_set(tmp_path: Path, moto_endpoint: Endpoint) -> None:
+    cli = FakeCli()
+    d = driver(tmp_path, moto_endpoint, cli)
+    first = d.deploy_app(SETTINGS)
+    again = d.deploy_app(SETTINGS)
+    d.drift_app(SETTINGS)
+    d.deploy_app(SETTINGS.with_tag("v2"))
+    assert cli.verbs() == ["synth", "deploy", "deploy", "diff", "synth", "deploy"]
+    assert first.timings["synth"] > 0
+    assert again.timings["synth"] == 0.0
+    assert first.timings["deploy"] == 1.5
+    assert first.timings["cloudformation"] == 1.21
+    assert first.outputs == {"ClusterName": "alpha-cluster"}
+    assert first.changed is True
+    deploy = cli.calls[1]
+    assert deploy[:5] == ["deploy", "--app", deploy[2], "alpha-app", "--exclusively"]
+    assert {"--require-approval", "never", "--method=change-set", "--no-notices"} <= set(deploy)
+
+
+def test_another_driver_on_the_same_workdir_reuses_the_assembly(
+    tmp_path: Path, moto_endpoint: Endpoint
+) -> None:
+    cli = FakeCli()
+    driver(tmp_path, moto_endpoint, cli).deploy_app(SETTINGS)
+    driver(tmp_path, moto_endpoint, cli).destroy_app(SETTINGS)
+    assert cli.verbs() == ["synth", "deploy", "destroy"]
+
+
+def test_a_failed_synthesis_is_not_reused(tmp_path: Path, moto_endpoint: Endpoint) -> None:
+    cli = FakeCli(fail="synth")
+    with pytest.raises(cdk.CdkError):
+        driver(tmp_path, moto_endpoint, cli).deploy_app(SETTINGS)
+    cli.fail = None
+    driver(tmp_path, moto_endpoint, cli).deploy_app(SETTINGS)
+    assert cli.verbs() == ["synth", "synth", "deploy"]
+
+
+def test_drift_reports_the_diff(tmp_path: Path, moto_endpoint: Endpoint) -> None:
+    report = driver(tmp_path, moto_endpoint, FakeCli("diff-image-changed.txt")).drift_app(SETTINGS)
+    assert report.drifted is True
+    assert report.items[0] == "WebTaskDefinitionD1709B1C"
+    assert len(report.items) == 4
+
+
+def test_a_diff_that_failed_is_an_error_not_drift(tmp_path: Path, moto_endpoint: Endpoint) -> None:
+    with pytest.raises(cdk.CdkError, match="cdk diff failed"):
+        driver(tmp_path, moto_endpoint, FakeCli("destroy-base-failed.txt")).drift_app(SETTINGS)
+
+
+def test_errors_carry_the_clis_message(tmp_path: Path, moto_endpoint: Endpoint) -> None:
+    with pytest.raises(cdk.CdkError, match="DependencyViolation") as caught:
+        driver(tmp_path, moto_endpoint, FakeCli(fail="destroy")).destroy_base("dev")
+    assert caught.value.returncode == 1
+
+
+def test_deploy_base_creates_the_db_password_once_and_destroy_removes_it(
+    tmp_path: Path, moto_endpoint: Endpoint
+) -> None:
+    d = driver(tmp_path, moto_endpoint, FakeCli())
+    ssm = moto_endpoint.client("ssm")
+    d.deploy_base("dev")
+    first = ssm.get_parameter(Name="/dev/db-password", WithDecryption=True)["Parameter"]
+    d.deploy_base("dev")
+    again = ssm.get_parameter(Name="/dev/db-password", WithDecryption=True)["Parameter"]
+    assert first["Type"] == "SecureString"
+    assert again["Value"] == first["Value"]
+    d.destroy_base("dev")
+    with pytest.raises(ssm.exceptions.ParameterNotFound):
+        ssm.get_parameter(Name="/dev/db-password")
+
+
+def test_destroy_app_deregisters_revisions_registered_outside_cloudformation(
+    tmp_path: Path, moto_endpoint: Endpoint
+) -> None:
+    ecs = moto_endpoint.client("ecs")
+    for family in ("alpha-web", "alpha-web", "alpha-web2"):
+        ecs.register_task_definition(
+            family=family, containerDefinitions=[{"name": "web", "image": "x:v2", "memory": 512}]
+        )
+    result = driver(tmp_path, moto_endpoint, FakeCli()).destroy_app(SETTINGS)
+    active = ecs.list_task_definitions(status="ACTIVE")["taskDefinitionArns"]
+    assert [a.rsplit("/", 1)[-1] for a in active] == ["alpha-web2:1"]
+    assert "deregister" in result.timings
+    assert "destroy" in result.timings
+
+
+def test_version_and_engine_say_what_ran(tmp_path: Path, moto_endpoint: Endpoint) -> None:
+    d = driver(tmp_path, moto_endpoint, FakeCli())
+    assert d.tool_version().startswith("aws-cdk 2.1148.1 (aws-cdk-lib ")
+    assert d.engine() == "CloudFormation on moto in-process; legacy synthesizer"
+    aws = cdk.CdkDriver(tmp_path, Endpoint(Target.AWS, None), cli=FakeCli())  # type: ignore[arg-type]
+    assert aws.engine() == "AWS CloudFormation; default synthesizer"
