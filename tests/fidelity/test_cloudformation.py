@@ -17,6 +17,7 @@ its source. Sources:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from collections.abc import Iterator
@@ -71,10 +72,8 @@ class Stacks:
 
     def delete_all(self) -> None:
         for name in reversed(self.names):
-            try:
+            with contextlib.suppress(ClientError):
                 self.cf.delete_stack(StackName=name)
-            except ClientError:
-                pass
 
 
 @pytest.fixture
