@@ -95,7 +95,7 @@ def _summary(records: Sequence[Record], runs: Sequence[RunSummary]) -> list[str]
         if run.interrupted:
             lines.append(f"Run {run.run_id} was interrupted (Ctrl-C); its records are partial.")
     for row in stats.overhead_table(records, runs).rows:
-        run_id, _, wall, _, busy, _, share = row
+        run_id, _, wall, _, busy, _, share, *_ = row
         if isinstance(share, float):
             lines.append(
                 f"Run {run_id}: harness overhead {share:.1f}% of {wall:.1f} s wall time "

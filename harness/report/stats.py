@@ -135,15 +135,19 @@ def overhead_table(records: Sequence[Record], runs: Sequence[RunSummary]) -> Tab
         idle = max(run.wall_s - busy, 0.0)
         share = 100 * idle / run.wall_s if run.wall_s else None
         summed = sum(r.duration_s for r in mine)
-        body.append((run.run_id, run.workers, run.wall_s, summed, busy, idle, share))
+        split = [r for r in mine if r.timings]
+        steps = sum(sum(r.timings.values()) for r in split)
+        glue = sum(max(r.duration_s - sum(r.timings.values()), 0.0) for r in split)
+        body.append((run.run_id, run.workers, run.wall_s, summed, busy, idle, share, steps, glue))
     return Table(
         "Harness overhead",
         "Wall time of each run against the time during which at least one phase (a tool process "
         "or AWS calls) was running; the rest, given as overhead, is the harness's own work "
         "(emulator start, scheduling, bookkeeping). The sum of phase durations exceeds the wall "
-        "time when cells ran in parallel.",
+        "time when cells ran in parallel. The last two columns add up, over the phases whose "
+        "driver timed its steps, the time inside those steps and the driver's own work around them.",
         ("run", "workers", "wall s", "sum of phases s", "inside phases s", "overhead s",
-         "overhead %"),
+         "overhead %", "timed tool steps s", "driver work around them s"),
         tuple(body),
     )  # fmt: skip
 

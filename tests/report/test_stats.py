@@ -95,11 +95,14 @@ def test_overhead_is_wall_time_outside_phases(
 ) -> None:
     table = stats.overhead_table(run_a, summaries[:1])
     assert table.rows[0][:3] == ("20261126T060000Z-aaaa", 1, 722.0)
-    sum_s, busy_s, idle_s, share = table.rows[0][3:]
+    sum_s, busy_s, idle_s, share, steps_s, glue_s = table.rows[0][3:]
     assert sum_s == pytest.approx(712.0)
     assert busy_s == pytest.approx(712.0)
     assert idle_s == pytest.approx(10.0)
     assert share == pytest.approx(100 * 10 / 722)
+    # timed: app (1 + 4 of 10 s) and infra update (1 + 2 of 8 s) in each of the 16 cells
+    assert steps_s == pytest.approx(16 * (5 + 3))
+    assert glue_s == pytest.approx(16 * (5 + 5))
 
 
 def test_environment_names_every_run_machine_and_commit(
