@@ -63,7 +63,7 @@ def deploy_bases(
             repository = images.publish(endpoint, name, VERSIONS)  # the registry comes first
             deploy_base(driver, recorder, name)
         except Exception as exc:  # its record says what failed; the other tool still runs
-            notes.append(f"{tool}: not run: base layer failed ({str(exc).splitlines()[0]})")
+            notes.append(f"{tool}: not run: base layer failed ({first_line(exc)})")
             continue
         bases[-1] = replace(bases[-1], image_repository=repository)
 
@@ -75,7 +75,7 @@ def destroy_bases(bases: Sequence[BaseLayer], notes: list[str]) -> None:
         try:
             destroy_base(base.driver, base.recorder, base.name)
         except Exception as exc:  # keep destroying the others; the record says what failed
-            notes.append(f"{base.tool}: base layer {base.name} not destroyed ({exc})")
+            notes.append(f"{base.tool}: base layer {base.name} not destroyed ({first_line(exc)})")
             log.exception("destroying base %s failed", base.name)
 
 
@@ -150,8 +150,14 @@ def _run_one(
         outcome = run_cell(driver, endpoint, recorder, cell.settings(), cell.kind)
     except Exception as exc:
         log.debug("cell %s failed", cell.label, exc_info=True)
-        return CellResult(cell, "failed", f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+        return CellResult(cell, "failed", f"{type(exc).__name__}: {first_line(exc)}")
     exp = outcome.expectation
     same = (outcome.version, outcome.change) == (exp.version, exp.change)
     detail = f"{outcome.version}/{outcome.change} (expected {exp.version}/{exp.change})"
     return CellResult(cell, "as documented" if same else "differs", detail)
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's message (tool errors carry pages of output after it)."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__

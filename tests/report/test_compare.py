@@ -248,3 +248,11 @@ def test_status_of_records_is_never_faked(tmp_path: Path, world: World) -> None:
     )
     assert all(r.status is Status.OK for r in records.load([run.folder]))
     assert {r.run_id for r in records.load([run.folder])} == {run.folder.name}
+
+
+def test_first_line_of_an_error() -> None:
+    from harness.compare.cells import first_line
+
+    assert first_line(RuntimeError("apply failed\n--- output ---\nmore")) == "apply failed"
+    assert first_line(KeyError("")) == "''"
+    assert first_line(RuntimeError()) == "RuntimeError"
