@@ -16,27 +16,16 @@ from pathlib import Path
 import pytest
 
 from harness import images, lifecycle, process
-from harness.drivers.terraform import Runtime, RuntimeFactory, TerraformDriver
+from harness.drivers.terraform import RuntimeFactory, TerraformDriver, standard_runtime
 from harness.endpoint import Endpoint
 from harness.lifecycle import VERSIONS
-from harness.recorder import CellIdentity, CellRecorder, RunContext
+from harness.recorder import CallReader, CellIdentity, CellRecorder, RunContext
 from harness.records import ChangeKind, RecordWriter, Strategy, Tool
 
 REPO = Path(__file__).resolve().parents[1]
 TF_BASE = "tfbase"
-
-
-def terraform_runtime_factory() -> RuntimeFactory:
-    """The pinned Terraform with the provider the harness chose, or skip saying why not."""
-    try:
-        from harness.terraform import runtime as tf_runtime
-    except ImportError as exc:
-        pytest.skip(f"the offline Terraform runtime is not available: {exc}")
-
-    def factory(endpoint: Endpoint) -> Runtime:
-        return tf_runtime.for_endpoint(endpoint)
-
-    return factory
+BASE_KEY = "tf-base"
+"""Access key of the base's deploy and destroy (the emulator counts calls per key)."""
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +50,7 @@ def tf_workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def tf_runtime() -> RuntimeFactory:
-    return terraform_runtime_factory()
+    return standard_runtime
 
 
 def cell_endpoint(endpoint: Endpoint, key: str) -> Endpoint:
@@ -90,10 +79,13 @@ class TerraformBase:
         self.workdir, self.runtime, self.context, self.writer = workdir, runtime, context, writer
         self.deployed: DeployedBase | None = None
         self.destroyed = False
+        self.calls: CallReader | None = None
 
-    def ensure(self, endpoint: Endpoint) -> DeployedBase:
+    def ensure(self, endpoint: Endpoint, calls: CallReader | None = None) -> DeployedBase:
+        """The base, deployed on first call (``calls`` counts its API calls, key ``tf-base``)."""
         if self.deployed is None:
-            driver = TerraformDriver(cell_endpoint(endpoint, "tf-base"), self.workdir, self.runtime)
+            self.calls = calls
+            driver = TerraformDriver(cell_endpoint(endpoint, BASE_KEY), self.workdir, self.runtime)
             repository = publish_images(endpoint, TF_BASE)
             self.deployed = DeployedBase(TF_BASE, repository, driver)
             lifecycle.deploy_base(driver, self.recorder(driver), TF_BASE)
@@ -115,7 +107,7 @@ class TerraformBase:
             ChangeKind.NONE,
             env_name="",
         )
-        return CellRecorder(self.context, cell, self.writer)
+        return CellRecorder(self.context, cell, self.writer, self.calls)
 
 
 @pytest.fixture(scope="module")

@@ -50,6 +50,16 @@ def test_changed_addresses_of_an_empty_plan_is_empty() -> None:
     assert changed_addresses({}) == ()
 
 
+def test_changed_addresses_leave_out_data_sources_read_at_apply() -> None:
+    shown = {
+        "resource_changes": [
+            {"address": "data.aws_iam_policy_document.x", "change": {"actions": ["read"]}},
+            {"address": "aws_iam_role_policy.x", "change": {"actions": ["update"]}},
+        ]
+    }
+    assert changed_addresses(shown) == ("aws_iam_role_policy.x",)
+
+
 def test_action_summary_counts_a_replacement_as_add_and_destroy() -> None:
     shown = load("show_builtin_update_replace.json")
     assert action_summary(shown) == "1 to add, 1 to change, 1 to destroy"

@@ -22,10 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from harness import process
+from harness.contract import COMPONENTS, EnvNames
 from harness.drivers.base import AppSettings, DriftReport, StepResult
-from harness.endpoint import Endpoint, Target
+from harness.endpoint import Endpoint
 from harness.errors import CommandError
 from harness.records import Tool
+from harness.terraform import override
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +73,11 @@ class Plan:
 # -- pure parsing of Terraform's machine-readable output ------------------------------------
 def changed_addresses(plan_json: Mapping[str, Any]) -> tuple[str, ...]:
     """Addresses a ``terraform show -json PLAN`` document changes, resources then outputs."""
+    # A data source read at apply time ("read") is a consequence of a change, not one itself.
     resources = [
         str(rc["address"])
         for rc in plan_json.get("resource_changes") or ()
-        if _actions(rc) not in (["no-op"], [])
+        if _actions(rc) not in (["no-op"], ["read"], [])
     ]
     outputs = [
         f"output.{name}"
@@ -162,7 +165,7 @@ class TerraformDriver:
 
     endpoint: Endpoint
     workdir: Path
-    runtime_factory: RuntimeFactory
+    runtime_factory: RuntimeFactory = field(default_factory=lambda: standard_runtime)
     hcl_root: Path = HCL_ROOT
     tool: Tool = Tool.TERRAFORM
     _runtime: Runtime | None = None
@@ -197,7 +200,16 @@ class TerraformDriver:
         return DriftReport(plan.changed, plan.addresses, time.perf_counter() - began, plan.summary)
 
     def destroy_app(self, settings: AppSettings) -> StepResult:
-        return self._destroy(self._layer("app", settings.env), self._app_vars(settings))
+        result = self._destroy(self._layer("app", settings.env), self._app_vars(settings))
+        if not result.changed:
+            return result
+        # Terraform removes only what its state holds; the revisions the app-update script
+        # registered outside it would stay ACTIVE. The environment is gone, so they go too.
+        began = time.perf_counter()
+        count = deregister_revisions(self.endpoint, settings.env)
+        log.info("%s: deregistered %d revisions registered outside Terraform", settings.env, count)
+        timings = {**result.timings, "deregister": time.perf_counter() - began}
+        return StepResult(result.duration_s + timings["deregister"], timings, {}, True)
 
     def destroy_base(self, base: str) -> StepResult:
         return self._destroy(self._layer("base", base), self._base_vars(base))
@@ -289,8 +301,8 @@ class TerraformDriver:
             copy = self.workdir / key / "terraform"
             if not copy.exists():
                 shutil.copytree(self.hcl_root, copy, ignore=_IGNORED)
-            if is_emulated(self.endpoint) and self.runtime.real_provider:
-                _write_emulator_override(copy / "envs" / kind, self.endpoint)
+            # Emulator endpoints go into an override file, never into the HCL itself.
+            override.write(copy / "envs" / kind, self.endpoint)
             state = self.workdir / "state" / f"{key}.tfstate"
             state.parent.mkdir(parents=True, exist_ok=True)
             self._layers[key] = _Layer(key, copy / "envs" / kind, state)
@@ -336,22 +348,30 @@ class TerraformDriver:
 _IGNORED = shutil.ignore_patterns(".terraform", "*.tfstate*", "*.tfvars.json", PLAN_FILE)
 
 
-def _write_emulator_override(root: Path, endpoint: Endpoint) -> None:
-    """Let the real hashicorp/aws provider talk to an emulator, without touching the HCL.
-
-    Terraform merges ``*_override.tf`` files into the configuration; this one relaxes the
-    checks an emulator cannot pass. The endpoint itself comes from ``AWS_ENDPOINT_URL``.
-    """
-    (root / "harness_override.tf").write_text(
-        'provider "aws" {\n'
-        "  skip_credentials_validation = true\n"
-        "  skip_metadata_api_check     = true\n"
-        "  skip_requesting_account_id  = false\n"
-        "  s3_use_path_style           = true\n"
-        "}\n",
-        encoding="utf-8",
-    )
+def deregister_revisions(endpoint: Endpoint, env: str) -> int:
+    """Deregister every ACTIVE revision of ``env``'s task definition families; return how many."""
+    ecs, names, count = endpoint.client("ecs"), EnvNames(env, ""), 0
+    for component in COMPONENTS:
+        family = names.family(component)
+        pages = ecs.get_paginator("list_task_definitions").paginate(
+            familyPrefix=family, status="ACTIVE"
+        )
+        for arn in (a for page in pages for a in page["taskDefinitionArns"]):
+            if arn.rsplit("/", 1)[-1].rsplit(":", 1)[0] == family:  # not ENV-web2's
+                ecs.deregister_task_definition(taskDefinition=arn)
+                count += 1
+    return count
 
 
-def is_emulated(endpoint: Endpoint) -> bool:
-    return endpoint.target is not Target.AWS
+def standard_runtime(endpoint: Endpoint) -> Runtime:
+    """The pinned Terraform with the real ``hashicorp/aws`` when installable, else the stand-in."""
+    from harness.terraform import ProviderMode, setup
+
+    tf = setup(endpoint)
+    real = tf.provider.mode is ProviderMode.REAL
+    return Runtime(tf.argv, tf.env, tf.terraform.description, tf.provider.description, real)
+
+
+def create(endpoint: Endpoint, workdir: Path) -> TerraformDriver:
+    """A driver for ``endpoint`` working under ``workdir`` (what ``harness.compare`` calls)."""
+    return TerraformDriver(endpoint, workdir, standard_runtime)

@@ -1,3 +1,5 @@
+data "aws_caller_identity" "current" {}
+
 data "aws_iam_policy_document" "ecs_tasks_assume" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -28,9 +30,12 @@ data "aws_iam_policy_document" "execution" {
     resources = ["*"]
   }
 
+  # Built from names, not from the log groups' arn attributes: a data source that depends on
+  # a resource with pending changes is read only at apply time, which would show this policy
+  # as changing in every plan that touches a log group (the retention, say).
   statement {
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = [for group in aws_cloudwatch_log_group.this : "${group.arn}:*"]
+    resources = ["arn:aws:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:/ecs/${var.env}/*:*"]
   }
 }
 
