@@ -141,7 +141,13 @@ def builtin_runtime(endpoint: Endpoint) -> Runtime:
 @pytest.fixture
 def driver(tmp_path: Path, hcl_root: Path) -> TerraformDriver:
     endpoint = Endpoint(Target.EMBEDDED, "http://localhost:1", engine="none")
-    return TerraformDriver(endpoint, tmp_path / "work", builtin_runtime, hcl_root=hcl_root)
+    return TerraformDriver(
+        endpoint,
+        tmp_path / "work",
+        builtin_runtime,
+        hcl_root=hcl_root,
+        deregister_outside_revisions=False,  # no ECS behind this endpoint
+    )
 
 
 def settings(**changes: Any) -> AppSettings:

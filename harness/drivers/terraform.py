@@ -167,6 +167,8 @@ class TerraformDriver:
     workdir: Path
     runtime_factory: RuntimeFactory = field(default_factory=lambda: standard_runtime)
     hcl_root: Path = HCL_ROOT
+    deregister_outside_revisions: bool = True
+    """After an app destroy, deregister the revisions the app-update script registered."""
     tool: Tool = Tool.TERRAFORM
     _runtime: Runtime | None = None
     _layers: dict[str, _Layer] = field(default_factory=dict)
@@ -201,7 +203,7 @@ class TerraformDriver:
 
     def destroy_app(self, settings: AppSettings) -> StepResult:
         result = self._destroy(self._layer("app", settings.env), self._app_vars(settings))
-        if not result.changed:
+        if not (result.changed and self.deregister_outside_revisions):
             return result
         # Terraform removes only what its state holds; the revisions the app-update script
         # registered outside it would stay ACTIVE. The environment is gone, so they go too.
