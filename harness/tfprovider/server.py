@@ -43,7 +43,8 @@ def guarded(what: str, call: Callable[[], Any]) -> tuple[Any, list[Any]]:
     except ProviderError as exc:
         return None, [_diag(f"{what}: {exc.summary}", exc.detail)]
     except Exception as exc:
-        detail = traceback.format_exc(limit=6)
+        # an API error speaks for itself; anything else is a bug here: show where
+        detail = "" if hasattr(exc, "response") else traceback.format_exc(limit=6)
         return None, [_diag(f"{what}: {type(exc).__name__}: {exc}", detail)]
 
 
