@@ -81,7 +81,7 @@ def run_comparison(
         context = RunContext(run_id, str(options.target), git_commit())
         bases: list[BaseLayer] = []
         try:
-            deploy_bases(options, run_id, context, target, writer, factory, notes, bases)
+            deploy_bases(options, context, target, writer, factory, stop, notes, bases)
             for text in notes:
                 progress.note(text)
             cells = plan_cells(options, run_id.rsplit("-", 1)[-1], bases)

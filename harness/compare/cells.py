@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass, replace
 
 from harness import images
@@ -14,6 +14,7 @@ from harness.compare.matrix import VERSIONS, CellResult, CellSpec, CompareOption
 from harness.compare.progress import Progress
 from harness.compare.target import RunTarget
 from harness.drivers.base import StackDriver
+from harness.endpoint import Endpoint
 from harness.expectations import STRATEGIES
 from harness.recorder import CellIdentity, CellRecorder, RunContext
 from harness.records import ChangeKind, RecordWriter, Tool
@@ -23,34 +24,37 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class BaseLayer:
-    """A tool's deployed base layer, shared by its cells."""
+    """A tool's base layer, shared by its cells; ``image_repository`` is set once it deployed."""
 
     tool: Tool
     name: str
     driver: StackDriver
     recorder: CellRecorder
+    endpoint: Endpoint
     image_repository: str = ""
 
 
 def deploy_bases(
     options: CompareOptions,
-    run_id: str,
     context: RunContext,
     target: RunTarget,
     writer: RecordWriter,
     factory: DriverFactory,
+    stop: threading.Event,
     notes: list[str],
     bases: list[BaseLayer],
 ) -> None:
-    """One base per tool; ``bases`` grows before each deploy so a failed one is still destroyed."""
-    from harness.lifecycle import deploy_base
+    """One base per tool, deployed in parallel (on AWS each takes minutes).
 
-    suffix = run_id.rsplit("-", 1)[-1]
+    ``bases`` lists every base before it deploys, so a failed or interrupted one is destroyed
+    too. On Ctrl-C the deploys already running finish (a half-created stack cannot be left
+    behind), then ``KeyboardInterrupt`` goes on.
+    """
+    suffix = context.run_id.rsplit("-", 1)[-1]
     for tool in options.tools:
-        name = f"{'tf' if tool is Tool.TERRAFORM else 'cdk'}-{suffix}"
         endpoint, calls = target.for_key(f"base-{tool}")
         try:
-            driver = factory(tool, target.workdir(str(tool)), endpoint)
+            driver = Stoppable(factory(tool, target.workdir(str(tool)), endpoint), stop)
         except DriverUnavailable as exc:
             notes.append(str(exc))
             continue
@@ -58,25 +62,56 @@ def deploy_bases(
         identity = CellIdentity(tool, driver.tool_version(), driver.engine(),
                                 STRATEGIES[tool][0], ChangeKind.NONE, "")  # fmt: skip
         recorder = CellRecorder(context, identity, writer, calls)
-        bases.append(BaseLayer(tool, name, driver, recorder))
+        name = f"{'tf' if tool is Tool.TERRAFORM else 'cdk'}-{suffix}"
+        bases.append(BaseLayer(tool, name, driver, recorder, endpoint))
+    if not bases:
+        return
+    with ThreadPoolExecutor(max_workers=len(bases), thread_name_prefix="base") as pool:
+        futures = {pool.submit(_deploy_base, base): i for i, base in enumerate(bases)}
         try:
-            repository = images.publish(endpoint, name, VERSIONS)  # the registry comes first
-            deploy_base(driver, recorder, name)
-        except Exception as exc:  # its record says what failed; the other tool still runs
-            notes.append(f"{tool}: not run: base layer failed ({first_line(exc)})")
-            continue
-        bases[-1] = replace(bases[-1], image_repository=repository)
+            for future in as_completed(futures):
+                index = futures[future]
+                try:
+                    bases[index] = replace(bases[index], image_repository=future.result())
+                except Exception as exc:  # its record says what failed; the other tool still runs
+                    notes.append(
+                        f"{bases[index].tool}: not run: base layer failed ({first_line(exc)})"
+                    )
+        except KeyboardInterrupt:
+            stop.set()
+            wait(futures)
+            raise
+
+
+def _deploy_base(base: BaseLayer) -> str:
+    from harness.lifecycle import deploy_base
+
+    repository = images.publish(base.endpoint, base.name, VERSIONS)  # the registry comes first
+    deploy_base(base.driver, base.recorder, base.name)
+    return repository
 
 
 def destroy_bases(bases: Sequence[BaseLayer], notes: list[str]) -> None:
+    """Destroy every base, in parallel; a failure is noted and the others still go."""
+    if not bases:
+        return
+    with ThreadPoolExecutor(max_workers=len(bases), thread_name_prefix="base") as pool:
+        futures = {pool.submit(_destroy_base, base): base for base in bases}
+        for future in as_completed(futures):
+            base = futures[future]
+            try:
+                future.result()
+            except Exception as exc:  # the record says what failed
+                notes.append(
+                    f"{base.tool}: base layer {base.name} not destroyed ({first_line(exc)})"
+                )
+                log.error("destroying base %s failed: %s", base.name, exc)
+
+
+def _destroy_base(base: BaseLayer) -> None:
     from harness.lifecycle import destroy_base
 
-    for base in bases:
-        try:
-            destroy_base(base.driver, base.recorder, base.name)
-        except Exception as exc:  # keep destroying the others; the record says what failed
-            notes.append(f"{base.tool}: base layer {base.name} not destroyed ({first_line(exc)})")
-            log.exception("destroying base %s failed", base.name)
+    destroy_base(base.driver, base.recorder, base.name)
 
 
 def run_cells(

@@ -37,6 +37,8 @@ class World:
     lock: threading.Lock = field(default_factory=threading.Lock)
     active: int = 0
     most_active: int = 0
+    bases_active: int = 0
+    most_bases_active: int = 0
 
 
 @dataclass
@@ -55,9 +57,19 @@ class FakeDriver:
 
     def deploy_base(self, base: str) -> StepResult:
         self.hook("deploy_base", base, None)
-        self.endpoint.client("logs").create_log_group(logGroupName=f"/base/{base}")
-        self.world.bases.add(base)
-        return StepResult(0.0)
+        with self.world.lock:
+            self.world.bases_active += 1
+            self.world.most_bases_active = max(
+                self.world.most_bases_active, self.world.bases_active
+            )
+        try:
+            time.sleep(self.delay_s)
+            self.endpoint.client("logs").create_log_group(logGroupName=f"/base/{base}")
+            self.world.bases.add(base)
+        finally:
+            with self.world.lock:
+                self.world.bases_active -= 1
+        return StepResult(self.delay_s)
 
     def deploy_app(self, settings: AppSettings) -> StepResult:
         self.hook("deploy_app", settings.env, settings)

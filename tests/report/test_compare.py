@@ -225,9 +225,9 @@ def test_make_driver_prefers_the_module_create_function(
 
 def test_plan_covers_the_filtered_matrix_with_unique_env_names() -> None:
     bases = [
-        compare.BaseLayer(Tool.TERRAFORM, "tf-x", None, None, "repo-tf"),  # type: ignore[arg-type]
-        compare.BaseLayer(Tool.CDK, "cdk-x", None, None, "repo-cdk"),  # type: ignore[arg-type]
-        compare.BaseLayer(Tool.CDK, "cdk-failed", None, None, ""),  # type: ignore[arg-type]
+        compare.BaseLayer(Tool.TERRAFORM, "tf-x", None, None, None, "repo-tf"),  # type: ignore[arg-type]
+        compare.BaseLayer(Tool.CDK, "cdk-x", None, None, None, "repo-cdk"),  # type: ignore[arg-type]
+        compare.BaseLayer(Tool.CDK, "cdk-failed", None, None, None, ""),  # type: ignore[arg-type]
     ]
     cells = compare.plan_cells(
         CompareOptions(strategies=(Strategy.PLAIN, Strategy.PINNED)), "x", bases
@@ -256,3 +256,59 @@ def test_first_line_of_an_error() -> None:
     assert first_line(RuntimeError("apply failed\n--- output ---\nmore")) == "apply failed"
     assert first_line(KeyError("")) == "''"
     assert first_line(RuntimeError()) == "RuntimeError"
+
+
+def test_bases_of_both_tools_deploy_in_parallel(tmp_path: Path, world: World) -> None:
+    opts = options(
+        tmp_path, tools=(Tool.TERRAFORM, Tool.CDK), strategies=(), changes=(ChangeKind.NONE,)
+    )
+    run = compare.run_comparison(opts, Events(), factory(world, delay_s=0.3), build_report=False)
+    assert world.most_bases_active == 2
+    assert len(run.cells) == 4
+    base_records = [r for r in records.load([run.folder]) if r.env_name == ""]
+    assert sorted((str(r.tool), str(r.phase)) for r in base_records) == [
+        ("cdk", "base"), ("cdk", "destroy"), ("terraform", "base"), ("terraform", "destroy"),
+    ]  # fmt: skip
+    assert world.bases == set()
+
+
+def test_a_failed_base_skips_its_tool_and_is_destroyed(tmp_path: Path, world: World) -> None:
+    def cdk_base_fails(method: str, name: str, settings: AppSettings | None) -> None:
+        if method == "deploy_base" and name.startswith("cdk-"):
+            raise CommandError(["cdk", "deploy"], 1, "DeploymentError: Resource updates failed")
+
+    opts = options(
+        tmp_path, tools=(Tool.TERRAFORM, Tool.CDK), strategies=(), changes=(ChangeKind.NONE,)
+    )
+    run = compare.run_comparison(opts, Events(), factory(world, cdk_base_fails))
+    assert {r.cell.tool for r in run.cells} == {Tool.TERRAFORM}
+    assert run.summary.notes == (
+        "cdk: not run: base layer failed (command exited with 1: cdk deploy)",
+    )
+    cdk = [
+        (str(r.phase), r.step, str(r.status))
+        for r in records.load([run.folder])
+        if r.tool is Tool.CDK
+    ]
+    assert cdk == [("base", "", "failed"), ("destroy", "base", "ok")]
+    assert "Phases that did not finish" in (run.folder / "report.md").read_text()
+
+
+def test_ctrl_c_during_the_base_deploys_destroys_them(tmp_path: Path, world: World) -> None:
+    def interrupt_cdk_base(method: str, name: str, settings: AppSettings | None) -> None:
+        if method == "deploy_base" and name.startswith("cdk-"):
+            raise KeyboardInterrupt
+
+    opts = options(
+        tmp_path, tools=(Tool.TERRAFORM, Tool.CDK), strategies=(), changes=(ChangeKind.NONE,)
+    )
+    run = compare.run_comparison(opts, Events(), factory(world, interrupt_cdk_base, delay_s=0.2))
+    assert run.cells == ()
+    assert run.summary.interrupted
+    assert run.summary.notes == ("interrupted (Ctrl-C) while deploying the base layers",)
+    phases = sorted((str(r.tool), str(r.phase), str(r.status)) for r in records.load([run.folder]))
+    assert phases == [
+        ("cdk", "base", "interrupted"), ("cdk", "destroy", "ok"),
+        ("terraform", "base", "ok"), ("terraform", "destroy", "ok"),
+    ]  # fmt: skip
+    assert world.bases == set()
