@@ -84,8 +84,16 @@ def _interactive() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
+def _quiet(verbose: bool) -> None:
+    """Only the comparison's own progress lines, unless -v: tools and the script log a lot."""
+    if not verbose:
+        logging.getLogger("harness").setLevel(logging.WARNING)
+        logging.getLogger("harness.compare").setLevel(logging.INFO)
+
+
 def run(args: argparse.Namespace) -> int:
     options = options_from(args)
+    _quiet(getattr(args, "verbose", False))
     try:
         if _interactive():
             with RichProgress() as display:

@@ -107,8 +107,24 @@ def test_exit_code(
     )
     parser = argparse.ArgumentParser()
     cli.add_arguments(parser)
-    assert cli.run(parser.parse_args([])) == code
+    args = parser.parse_args([])
+    args.verbose = True  # leaves logger levels alone (see test_quiet_keeps_only_progress_lines)
+    assert cli.run(args) == code
     captured = capsys.readouterr()
     assert f"report:  {tmp_path / 'report.md'}" in captured.out
     assert "timings.png" not in captured.out
     assert "note: cdk: not run" in captured.err
+
+
+def test_quiet_keeps_only_progress_lines() -> None:
+    import logging
+
+    names = ("harness", "harness.compare")
+    saved = {name: logging.getLogger(name).level for name in names}
+    try:
+        cli._quiet(verbose=False)
+        assert not logging.getLogger("harness.app_update").isEnabledFor(logging.INFO)
+        assert logging.getLogger("harness.compare.progress").isEnabledFor(logging.INFO)
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
