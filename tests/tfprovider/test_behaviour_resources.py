@@ -1,0 +1,194 @@
+"""(b) Networking, IAM, logs, S3 and RDS through real Terraform: the lifecycle of each resource.
+
+Small configurations, several resources each; every test names what it states about how
+hashicorp/aws behaves (update in place vs. replacement, what a refresh sees).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+
+from harness.endpoint import Endpoint
+
+pytestmark = [pytest.mark.terraform, pytest.mark.slow]
+
+PROVIDER = 'provider "aws" {\n  region = "us-east-1"\n  default_tags {\n    tags = { suite = "tfprovider" }\n  }\n}\n'
+
+NETWORK = PROVIDER + """
+variable "name" { type = string }
+variable "dns_hostnames" {
+  type    = bool
+  default = false
+}
+variable "subnet_cidr" {
+  type    = string
+  default = "10.30.1.0/24"
+}
+variable "http_port" {
+  type    = number
+  default = 80
+}
+resource "aws_vpc" "v" {
+  cidr_block           = "10.30.0.0/16"
+  enable_dns_hostnames = var.dns_hostnames
+  tags                 = { Name = var.name }
+}
+resource "aws_subnet" "s" {
+  vpc_id     = aws_vpc.v.id
+  cidr_block = var.subnet_cidr
+}
+resource "aws_security_group" "web" {
+  name   = "${var.name}-web"
+  vpc_id = aws_vpc.v.id
+  ingress {
+    from_port   = var.http_port
+    to_port     = var.http_port
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+resource "aws_vpc_security_group_egress_rule" "all" {
+  security_group_id = aws_security_group.web.id
+  cidr_ipv4         = "0.0.0.0/0"
+  ip_protocol       = "-1"
+  description       = "all out"
+}
+resource "aws_cloudwatch_log_group" "g" {
+  name              = "/test/${var.name}"
+  retention_in_days = 7
+}
+"""
+
+
+def unique() -> str:
+    return f"t{uuid.uuid4().hex[:8]}"
+
+
+def network(tfdir: Any) -> Any:
+    d = tfdir(name=unique())
+    d.write(NETWORK)
+    d.init()
+    d.apply()
+    return d
+
+
+def test_network_updates_in_place_and_replaces_what_forces_new(tfdir: Any, aws_endpoint: Endpoint) -> None:
+    d = network(tfdir)
+    assert d.plan_exit() == 0
+    ec2 = aws_endpoint.client("ec2")
+    vpc_id = d.state("aws_vpc.v")["id"]
+    assert d.actions(dns_hostnames="true") == {"aws_vpc.v": ("update",)}
+    assert d.actions(http_port=8080) == {"aws_security_group.web": ("update",)}
+    assert d.actions(subnet_cidr="10.30.2.0/24") == {"aws_subnet.s": ("delete", "create")}
+    d.apply(dns_hostnames="true", http_port=8080)
+    attr = ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsHostnames")
+    assert attr["EnableDnsHostnames"]["Value"] is True
+    group = ec2.describe_security_groups(GroupIds=[d.state("aws_security_group.web")["id"]])["SecurityGroups"][0]
+    assert [p["FromPort"] for p in group["IpPermissions"]] == [8080]
+    assert d.state("aws_vpc.v")["id"] == vpc_id, "updated in place: same VPC"
+    assert d.plan_exit() == 0
+
+
+def test_network_out_of_band_changes_are_drift(tfdir: Any, aws_endpoint: Endpoint) -> None:
+    d = network(tfdir)
+    ec2 = aws_endpoint.client("ec2")
+    vpc_id = d.state("aws_vpc.v")["id"]
+    ec2.delete_tags(Resources=[vpc_id], Tags=[{"Key": "Name"}])
+    assert d.actions() == {"aws_vpc.v": ("update",)}
+    d.apply()
+    tags = {t["Key"]: t["Value"] for t in ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0]["Tags"]}
+    assert tags == {"Name": d.vars["name"], "suite": "tfprovider"}
+    group_id = d.state("aws_security_group.web")["id"]
+    ec2.authorize_security_group_ingress(
+        GroupId=group_id, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}]
+    )
+    assert d.actions() == {"aws_security_group.web": ("update",)}, "an inline rule added outside is drift"
+    rule_id = d.state("aws_vpc_security_group_egress_rule.all")["id"]
+    ec2.revoke_security_group_egress(GroupId=group_id, SecurityGroupRuleIds=[rule_id])
+    logs = aws_endpoint.client("logs")
+    logs.delete_log_group(logGroupName=f"/test/{d.vars['name']}")
+    planned = d.actions()
+    assert planned["aws_vpc_security_group_egress_rule.all"] == ("create",), "a rule deleted outside is re-created"
+    assert planned["aws_cloudwatch_log_group.g"] == ("create",)
+    d.apply()
+    assert d.plan_exit() == 0
+
+
+IAM = PROVIDER + """
+variable "name" { type = string }
+variable "actions" {
+  type    = list(string)
+  default = ["s3:GetObject"]
+}
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+resource "aws_iam_role" "r" {
+  name               = "${var.name}-role"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+resource "aws_iam_policy" "p" {
+  name   = "${var.name}-policy"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = var.actions, Resource = "*" }] })
+}
+resource "aws_iam_role_policy_attachment" "a" {
+  role       = aws_iam_role.r.name
+  policy_arn = aws_iam_policy.p.arn
+}
+resource "aws_iam_role_policy" "inline" {
+  name   = "inline"
+  role   = aws_iam_role.r.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "logs:*", Resource = "*" }] })
+}
+resource "aws_s3_bucket" "b" {
+  bucket        = "${var.name}-bucket"
+  force_destroy = true
+  tags          = { role = "assets" }
+}
+"""
+
+
+def test_iam_policies_compare_by_meaning(tfdir: Any, aws_endpoint: Endpoint) -> None:
+    d = tfdir(name=unique())
+    d.write(IAM)
+    d.init()
+    d.apply()
+    assert d.plan_exit() == 0
+    iam = aws_endpoint.client("iam")
+    arn = d.state("aws_iam_policy.p")["arn"]
+    same = {"Statement": [{"Resource": "*", "Action": "s3:GetObject", "Effect": "Allow"}], "Version": "2012-10-17"}
+    iam.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps(same, indent=4), SetAsDefault=True)
+    assert d.plan_exit() == 0, "the same document re-encoded is no change"
+    different = {**same, "Statement": [{**same["Statement"][0], "Action": "s3:*"}]}
+    iam.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps(different), SetAsDefault=True)
+    assert d.actions() == {"aws_iam_policy.p": ("update",)}
+    assert d.actions(actions='["s3:GetObject","s3:PutObject"]') == {"aws_iam_policy.p": ("update",)}
+    iam.detach_role_policy(RoleName=f"{d.vars['name']}-role", PolicyArn=arn)
+    assert d.actions()["aws_iam_role_policy_attachment.a"] == ("create",)
+    d.apply()
+    assert d.plan_exit() == 0
+    bucket_tags = aws_endpoint.client("s3").get_bucket_tagging(Bucket=f"{d.vars['name']}-bucket")["TagSet"]
+    assert {"Key": "role", "Value": "assets"} in bucket_tags and {"Key": "suite", "Value": "tfprovider"} in bucket_tags
+
+
+def test_unsupported_types_and_arguments_fail_naming_them(tfdir: Any) -> None:
+    from harness.errors import CommandError
+
+    d = tfdir()
+    d.write(PROVIDER + 'resource "aws_instance" "x" {\n  ami = "ami-1"\n}\n')
+    d.init()
+    with pytest.raises(CommandError, match="aws_instance"):
+        d.run("validate")
+    d.write(PROVIDER + 'resource "aws_vpc" "x" {\n  cidr_block = "10.0.0.0/16"\n  ipv4_ipam_pool_id = "p"\n}\n')
+    with pytest.raises(CommandError, match="ipv4_ipam_pool_id"):
+        d.run("validate")
