@@ -251,6 +251,18 @@ def test_service_update_sends_the_whole_desired_state(stack: ServiceStack) -> No
     assert stack.ids() == before
 
 
+def test_stack_operation_completes_once_the_service_is_stable(stack: ServiceStack) -> None:
+    """AWS::ECS::Service: CloudFormation reports the service CREATE_COMPLETE/UPDATE_COMPLETE
+    only once it reached a steady state (the ServicesStable waiter's definition: one
+    deployment, running count equal to desired count)."""
+    stack.deploy(image="repo:v4", desired=3)
+    service = stack.service()
+    assert len(service["deployments"]) == 1
+    assert service["runningCount"] == service["desiredCount"] == 3
+    revision = stack.ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
+    assert revision["taskDefinition"]["containerDefinitions"][0]["image"] == "repo:v4"
+
+
 def test_update_leaving_the_service_unchanged_leaves_it_alone(stack: ServiceStack) -> None:
     """aws/copilot-cli#1619: a stack update whose change does not alter the service's resolved
     properties (here a log group's retention) makes no call to the service: the revision

@@ -9,8 +9,10 @@ service sends every property, including TaskDefinition, even unchanged ones
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from harness.fidelity.cloudformation.errors import ResourceFailed
 from harness.fidelity.cloudformation.handlers.aws_api import client
 from harness.fidelity.cloudformation.handlers.base import (
     AttributesFromCreate,
@@ -117,6 +119,7 @@ class ServiceHandler(AttributesFromCreate):
         if properties.get("Tags"):
             request["tags"] = api_tags(properties["Tags"])
         service = _ecs(ctx).create_service(**request)["service"]
+        _wait_stable(ctx, service["clusterArn"], service["serviceArn"])
         return Provisioned(
             service["serviceArn"],
             {"ServiceArn": service["serviceArn"], "Name": service["serviceName"]},
@@ -132,9 +135,9 @@ class ServiceHandler(AttributesFromCreate):
         if "PlacementStrategies" in request:
             api["placementStrategy"] = camel(request["PlacementStrategies"])
         # Without DesiredCount in the template an update keeps the running count.
-        _ecs(ctx).update_service(
-            cluster=properties.get("Cluster", "default"), service=resource.physical_id, **api
-        )
+        cluster = properties.get("Cluster", "default")
+        _ecs(ctx).update_service(cluster=cluster, service=resource.physical_id, **api)
+        _wait_stable(ctx, cluster, resource.physical_id)
         _retag(ctx, resource.physical_id, resource.properties, properties)
         return Provisioned(resource.physical_id, resource.attributes)
 
@@ -142,6 +145,32 @@ class ServiceHandler(AttributesFromCreate):
         cluster = resource.properties.get("Cluster", "default")
         _ecs(ctx).update_service(cluster=cluster, service=resource.physical_id, desiredCount=0)
         _ecs(ctx).delete_service(cluster=cluster, service=resource.physical_id, force=True)
+
+
+STABLE_TIMEOUT_S = 60.0
+
+
+def _wait_stable(ctx: ResourceContext, cluster: str, service: str) -> None:
+    """Return once the service is stable, as CloudFormation waits before *_COMPLETE.
+
+    Stable as botocore's ServicesStable waiter defines it: one deployment, and as many
+    running tasks as desired. A failed rollout fails the resource (the stack rolls back).
+    """
+    deadline = time.monotonic() + STABLE_TIMEOUT_S
+    while True:
+        found = _ecs(ctx).describe_services(cluster=cluster, services=[service])["services"][0]
+        deployments = found.get("deployments", [])
+        if any(d.get("rolloutState") == "FAILED" for d in deployments):
+            raise ResourceFailed(
+                f"ECS deployment failed: {deployments[0].get('rolloutStateReason', '')}"
+            )
+        if len(deployments) <= 1 and found.get("runningCount") == found.get("desiredCount"):
+            return
+        if time.monotonic() > deadline:
+            raise ResourceFailed(
+                f"Service {service} did not stabilize within {STABLE_TIMEOUT_S:g}s"
+            )
+        time.sleep(0.05)
 
 
 def _lower_keys(request: dict[str, Any]) -> dict[str, Any]:
