@@ -24,9 +24,14 @@ TIMEOUT_S = 3600.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--endpoint", default=os.environ.get("AWS_ENDPOINT_URL"), help="AWS endpoint URL")
     parser.add_argument(
-        "--region", default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+        "--endpoint", default=os.environ.get("AWS_ENDPOINT_URL"), help="AWS endpoint URL"
+    )
+    parser.add_argument(
+        "--region",
+        default=os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION")
+        or DEFAULT_REGION,
     )
     parser.add_argument(
         "--provider",
@@ -34,11 +39,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=os.environ.get("HARNESS_TF_PROVIDER", ProviderMode.AUTO.value),
         help="hashicorp/aws to use: auto (real if installable, else the stand-in), standin, real",
     )
-    parser.add_argument("--terraform-bin", default=None, help="your own terraform binary (or TERRAFORM_BIN)")
     parser.add_argument(
-        "--no-override", action="store_true", help="do not write the endpoint override file (env vars only)"
+        "--terraform-bin", default=None, help="your own terraform binary (or TERRAFORM_BIN)"
     )
-    parser.add_argument("terraform_args", nargs=argparse.REMAINDER, help="-- then the terraform command")
+    parser.add_argument(
+        "--no-override",
+        action="store_true",
+        help="do not write the endpoint override file (env vars only)",
+    )
+    parser.add_argument(
+        "terraform_args", nargs=argparse.REMAINDER, help="-- then the terraform command"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,7 +67,9 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     credentials = {k: os.environ.get(k, v) for k, v in DUMMY_CREDENTIALS.items()}
-    endpoint = Endpoint(Target.EMBEDDED, args.endpoint.rstrip("/"), region=args.region, credentials=credentials)
+    endpoint = Endpoint(
+        Target.EMBEDDED, args.endpoint.rstrip("/"), region=args.region, credentials=credentials
+    )
     workdir = Path.cwd()
     try:
         tf = setup(endpoint, provider=args.provider, terraform_bin=args.terraform_bin)
@@ -66,7 +79,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"harness tf: {tf.description}; endpoint {endpoint.url}", file=sys.stderr)
     written = None if args.no_override else endpoint_override.write(workdir, endpoint)
     try:
-        done = process.run([*tf.argv, *tf_args], env=tf.env, cwd=workdir, timeout=TIMEOUT_S, ok_codes=range(256))
+        done = process.run(
+            [*tf.argv, *tf_args], env=tf.env, cwd=workdir, timeout=TIMEOUT_S, ok_codes=range(256)
+        )
     finally:
         if written is not None:
             written.unlink(missing_ok=True)

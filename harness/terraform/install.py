@@ -51,17 +51,25 @@ class ProviderSetup:
 
 
 def standin_description() -> str:
-    return f"stand-in harness provider v{STANDIN_REVISION} (hashicorp/aws {PROVIDER_VERSION} schema)"
+    return (
+        f"stand-in harness provider v{STANDIN_REVISION} (hashicorp/aws {PROVIDER_VERSION} schema)"
+    )
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("HARNESS_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = (
+        os.environ.get("HARNESS_CACHE_DIR")
+        or os.environ.get("XDG_CACHE_HOME")
+        or str(Path.home() / ".cache")
+    )
     return Path(base) / "iac-harness" / "terraform"
 
 
 def target_platform() -> str:
     machine = platform.machine().lower()
-    arch = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(machine, machine)
+    arch = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(
+        machine, machine
+    )
     return f"{sys.platform.replace('win32', 'windows')}_{arch}"
 
 
@@ -135,15 +143,21 @@ def real_provider_available() -> str | None:
     if cache and any((Path(cache) / SOURCE).glob("*/*")):
         return f"TF_PLUGIN_CACHE_DIR {cache} holds hashicorp/aws"
     try:
-        with urllib.request.urlopen("https://registry.terraform.io/.well-known/terraform.json", timeout=3):
+        with urllib.request.urlopen(
+            "https://registry.terraform.io/.well-known/terraform.json", timeout=3
+        ):
             return "registry.terraform.io answers"
     except (urllib.error.URLError, OSError, ValueError):
         return None
 
 
-def provider_setup(mode: ProviderMode | str = ProviderMode.AUTO, root: Path | None = None) -> ProviderSetup:
+def provider_setup(
+    mode: ProviderMode | str = ProviderMode.AUTO, root: Path | None = None
+) -> ProviderSetup:
     """Decide between the real provider and the stand-in, and the env that selects it."""
-    mode = ProviderMode(os.environ.get("HARNESS_TF_PROVIDER", mode) if mode == ProviderMode.AUTO else mode)
+    mode = ProviderMode(
+        os.environ.get("HARNESS_TF_PROVIDER", mode) if mode == ProviderMode.AUTO else mode
+    )
     if mode is ProviderMode.AUTO:
         why = real_provider_available()
         if why:
@@ -153,7 +167,9 @@ def provider_setup(mode: ProviderMode | str = ProviderMode.AUTO, root: Path | No
         reason = "chosen explicitly"
     if mode is ProviderMode.REAL:
         return ProviderSetup(ProviderMode.REAL, {}, reason)
-    return ProviderSetup(ProviderMode.STANDIN, {"TF_CLI_CONFIG_FILE": str(cli_config_for_standin(root))}, reason)
+    return ProviderSetup(
+        ProviderMode.STANDIN, {"TF_CLI_CONFIG_FILE": str(cli_config_for_standin(root))}, reason
+    )
 
 
 def provider_in_use(workdir: Path) -> str | None:

@@ -62,7 +62,9 @@ def write(workdir: Path, endpoint: Endpoint) -> Path | None:
     """Write the override (or provider) file into ``workdir``; None if nothing needs it."""
     if not endpoint.url:
         return None
-    text = "\n".join(p.read_text(errors="replace") for p in sorted(workdir.glob("*.tf")) if not _ours(p))
+    text = "\n".join(
+        p.read_text(errors="replace") for p in sorted(workdir.glob("*.tf")) if not _ours(p)
+    )
     aliases = provider_aliases(text)
     if aliases:
         path = workdir / OVERRIDE_FILE

@@ -49,9 +49,15 @@ class Context:
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Context:
-        region = config.get("region") or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+        region = (
+            config.get("region")
+            or os.environ.get("AWS_REGION")
+            or os.environ.get("AWS_DEFAULT_REGION")
+        )
         if not region:
-            raise ProviderError("missing region", "set the provider's region argument or AWS_REGION")
+            raise ProviderError(
+                "missing region", "set the provider's region argument or AWS_REGION"
+            )
         endpoints: dict[str, str] = {}
         for item in config.get("endpoints") or []:
             for key, url in item.items():
@@ -72,10 +78,15 @@ class Context:
 
     def endpoint_url(self, service: str) -> str | None:
         """The real provider's order: endpoints block, AWS_ENDPOINT_URL_<SVC>, AWS_ENDPOINT_URL."""
-        env_key = "AWS_ENDPOINT_URL_" + {"elbv2": "ELASTIC_LOAD_BALANCING_V2", "logs": "CLOUDWATCH_LOGS"}.get(
-            service, service.upper()
+        env_key = "AWS_ENDPOINT_URL_" + {
+            "elbv2": "ELASTIC_LOAD_BALANCING_V2",
+            "logs": "CLOUDWATCH_LOGS",
+        }.get(service, service.upper())
+        return (
+            self.endpoints.get(service)
+            or os.environ.get(env_key)
+            or os.environ.get("AWS_ENDPOINT_URL")
         )
-        return self.endpoints.get(service) or os.environ.get(env_key) or os.environ.get("AWS_ENDPOINT_URL")
 
     def client(self, service: str) -> Any:
         if service not in self._clients:

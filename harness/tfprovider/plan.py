@@ -27,7 +27,7 @@ def plan_create(b: Block, proposed: dict[str, Any]) -> dict[str, Any]:
                 out[a.name] = UNKNOWN
     for n in b.blocks:
         out[n.name] = _map_block(n, out.get(n.name), plan_create)
-    return conform(b, out)
+    return conform(b, out) or {}
 
 
 def plan_update(b: Block, prior: dict[str, Any], proposed: dict[str, Any]) -> dict[str, Any]:
@@ -37,8 +37,8 @@ def plan_update(b: Block, prior: dict[str, Any], proposed: dict[str, Any]) -> di
         if out.get(a.name) is None and a.default is not None and not a.computed:
             out[a.name] = a.default
     for n in b.blocks:
-        out[n.name] = _map_block(n, out.get(n.name), lambda nb, v: plan_create_nested(nb, v))
-    return conform(b, out)
+        out[n.name] = _map_block(n, out.get(n.name), plan_create_nested)
+    return conform(b, out) or {}
 
 
 def plan_create_nested(b: Block, value: dict[str, Any]) -> dict[str, Any]:
@@ -79,9 +79,10 @@ def _changed(a: Attr, before: Any, after: Any) -> bool:
 
 
 def _block_type(n: Nested) -> Any:
-    obj = ["object", {a.name: a.type for a in n.block.attributes}]
+    fields: dict[str, Any] = {a.name: a.type for a in n.block.attributes}
     for inner in n.block.blocks:
-        obj[1][inner.name] = _block_type(inner)
+        fields[inner.name] = _block_type(inner)
+    obj = ["object", fields]
     if n.nesting == "single":
         return obj
     return [n.nesting, obj]

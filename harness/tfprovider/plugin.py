@@ -21,7 +21,7 @@ VERSION_MARK = "stand-in harness provider"
 
 def serve() -> None:
     started = _since_process_start()
-    import grpc
+    import grpc  # type: ignore[import-untyped]
     from tf.gen import grpc_controller_pb2 as controller_pb
     from tf.gen import grpc_controller_pb2_grpc as controller_rpc
     from tf.gen import grpc_stdio_pb2_grpc as stdio_rpc
@@ -31,19 +31,19 @@ def serve() -> None:
 
     stopped = threading.Event()
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    rpc.add_ProviderServicer_to_server(Servicer(), server)  # type: ignore[no-untyped-call]
+    rpc.add_ProviderServicer_to_server(Servicer(), server)
 
     class Controller(controller_rpc.GRPCControllerServicer):  # type: ignore[misc]
-        def Shutdown(self, request: Any, context: Any) -> Any:  # noqa: N802
+        def Shutdown(self, request: Any, context: Any) -> Any:
             stopped.set()
             return controller_pb.Empty()
 
     class Stdio(stdio_rpc.GRPCStdioServicer):  # type: ignore[misc]
-        def StreamStdio(self, request: Any, context: Any) -> Any:  # noqa: N802
+        def StreamStdio(self, request: Any, context: Any) -> Any:
             return iter([])
 
-    controller_rpc.add_GRPCControllerServicer_to_server(Controller(), server)  # type: ignore[no-untyped-call]
-    stdio_rpc.add_GRPCStdioServicer_to_server(Stdio(), server)  # type: ignore[no-untyped-call]
+    controller_rpc.add_GRPCControllerServicer_to_server(Controller(), server)
+    stdio_rpc.add_GRPCStdioServicer_to_server(Stdio(), server)
     with tempfile.TemporaryDirectory(prefix="tfaws-") as tmp:
         socket = Path(tmp) / "plugin.sock"
         chain, credentials = _certificate(grpc)
@@ -80,8 +80,14 @@ def _certificate(grpc: Any) -> tuple[bytes, Any]:
     generated = json.loads(tf_cache.read_text())
     from cryptography import x509
 
-    not_after = x509.load_pem_x509_certificate(generated["cert_pem"].encode()).not_valid_after_utc.timestamp()
-    cached = {"key_pem": generated["key_pem"], "cert_pem": generated["cert_pem"], "chain": base64.b64encode(chain).decode()}
+    not_after = x509.load_pem_x509_certificate(
+        generated["cert_pem"].encode()
+    ).not_valid_after_utc.timestamp()
+    cached = {
+        "key_pem": generated["key_pem"],
+        "cert_pem": generated["cert_pem"],
+        "chain": base64.b64encode(chain).decode(),
+    }
     cached["not_after"] = not_after
     CERT_CACHE.parent.mkdir(parents=True, exist_ok=True)
     tmp = CERT_CACHE.with_name(f".{CERT_CACHE.name}.{os.getpid()}")
@@ -93,7 +99,9 @@ def _certificate(grpc: Any) -> tuple[bytes, Any]:
 
 def _credentials(grpc: Any, cached: dict[str, Any]) -> Any:
     pair = [(cached["key_pem"].encode(), cached["cert_pem"].encode())]
-    return grpc.ssl_server_credentials(private_key_certificate_chain_pairs=pair, require_client_auth=False)
+    return grpc.ssl_server_credentials(
+        private_key_certificate_chain_pairs=pair, require_client_auth=False
+    )
 
 
 def _since_process_start() -> float | None:
@@ -111,7 +119,12 @@ def _record_timing(started: float | None, ready: float | None) -> None:
     path = os.environ.get("HARNESS_TFPROVIDER_TIMING")
     if not path:
         return
-    line = {"pid": os.getpid(), "startup_s": ready, "python_before_serve_s": started, "lifetime_s": _since_process_start()}
+    line = {
+        "pid": os.getpid(),
+        "startup_s": ready,
+        "python_before_serve_s": started,
+        "lifetime_s": _since_process_start(),
+    }
     with Path(path).open("a") as out:
         out.write(json.dumps(line) + "\n")
 

@@ -25,7 +25,12 @@ PROVIDER_SCHEMA = block(
 def resources() -> dict[str, type[Resource]]:
     from harness.tfprovider.resources import ec2, ecs, elbv2, iam, logs, rds, s3
 
-    classes: list[type[Resource]] = [*ec2.RESOURCES, *elbv2.RESOURCES, *rds.RESOURCES, *s3.RESOURCES]
+    classes: list[type[Resource]] = [
+        *ec2.RESOURCES,
+        *elbv2.RESOURCES,
+        *rds.RESOURCES,
+        *s3.RESOURCES,
+    ]
     classes += [*ecs.RESOURCES, *iam.RESOURCES, *logs.RESOURCES]
     return {c.type_name: c for c in classes}
 

@@ -49,15 +49,13 @@ class Resource:
     def tags_for_api(self, state: State) -> dict[str, str]:
         return self.ctx.tags_all(state.get("tags"))
 
-    def split_tags(self, prior: State, api_tags: dict[str, str]) -> tuple[dict[str, str] | None, dict[str, str]]:
+    def split_tags(
+        self, prior: State, api_tags: dict[str, str]
+    ) -> tuple[dict[str, str] | None, dict[str, str]]:
         """(tags, tags_all) from what the API holds, as the real provider splits them."""
         visible = {k: v for k, v in api_tags.items() if not k.startswith("aws:")}
         own = prior.get("tags") or {}
-        tags = {
-            k: v
-            for k, v in visible.items()
-            if k in own or self.ctx.default_tags.get(k) != v
-        }
+        tags = {k: v for k, v in visible.items() if k in own or self.ctx.default_tags.get(k) != v}
         return (tags if tags or prior.get("tags") is not None else None), visible
 
 
@@ -76,5 +74,7 @@ def tag_list(tags: dict[str, str], key: str = "Key", value: str = "Value") -> li
     return [{key: k, value: v} for k, v in sorted(tags.items())]
 
 
-def tag_dict(items: list[dict[str, str]] | None, key: str = "Key", value: str = "Value") -> dict[str, str]:
+def tag_dict(
+    items: list[dict[str, str]] | None, key: str = "Key", value: str = "Value"
+) -> dict[str, str]:
     return {t[key]: t[value] for t in items or []}

@@ -141,7 +141,12 @@ def describe(b: Block) -> dict[str, Any]:
     """The schema in the fixture's JSON shape (for the conformance test)."""
     return {
         "attributes": {
-            a.name: {"type": a.type, "required": a.required, "optional": a.optional, "computed": a.computed}
+            a.name: {
+                "type": a.type,
+                "required": a.required,
+                "optional": a.optional,
+                "computed": a.computed,
+            }
             for a in b.attributes
         },
         "block_types": {

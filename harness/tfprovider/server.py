@@ -57,16 +57,20 @@ class Servicer:
         self.data_sources = registry.data_sources()
 
     # schema and configuration ---------------------------------------------------------
-    def GetMetadata(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def GetMetadata(self, request: Any, context: Any) -> Any:
         from tf.gen import tfplugin_pb2 as pb
 
         return pb.GetMetadata.Response(
-            server_capabilities=pb.ServerCapabilities(plan_destroy=True, get_provider_schema_optional=True),
+            server_capabilities=pb.ServerCapabilities(
+                plan_destroy=True, get_provider_schema_optional=True
+            ),
             resources=[pb.GetMetadata.ResourceMetadata(type_name=n) for n in self.resources],
-            data_sources=[pb.GetMetadata.DataSourceMetadata(type_name=n) for n in self.data_sources],
+            data_sources=[
+                pb.GetMetadata.DataSourceMetadata(type_name=n) for n in self.data_sources
+            ],
         )
 
-    def GetProviderSchema(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def GetProviderSchema(self, request: Any, context: Any) -> Any:
         from tf.gen import tfplugin_pb2 as pb
 
         return pb.GetProviderSchema.Response(
@@ -74,25 +78,27 @@ class Servicer:
             provider_meta=pb.Schema(block=pb.Schema.Block()),
             resource_schemas={n: to_pb(c.schema) for n, c in self.resources.items()},
             data_source_schemas={n: to_pb(c.schema) for n, c in self.data_sources.items()},
-            server_capabilities=pb.ServerCapabilities(plan_destroy=True, get_provider_schema_optional=True),
+            server_capabilities=pb.ServerCapabilities(
+                plan_destroy=True, get_provider_schema_optional=True
+            ),
         )
 
-    def ValidateProviderConfig(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def ValidateProviderConfig(self, request: Any, context: Any) -> Any:
         from tf.gen import tfplugin_pb2 as pb
 
         return pb.ValidateProviderConfig.Response()
 
-    def ValidateResourceConfig(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def ValidateResourceConfig(self, request: Any, context: Any) -> Any:
         from tf.gen import tfplugin_pb2 as pb
 
         return pb.ValidateResourceConfig.Response()
 
-    def ValidateDataResourceConfig(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def ValidateDataResourceConfig(self, request: Any, context: Any) -> Any:
         from tf.gen import tfplugin_pb2 as pb
 
         return pb.ValidateDataResourceConfig.Response()
 
-    def ConfigureProvider(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def ConfigureProvider(self, request: Any, context: Any) -> Any:
         from tf.gen import tfplugin_pb2 as pb
 
         config = decode(request.config) or {}
@@ -101,7 +107,7 @@ class Servicer:
             self.ctx = ctx
         return pb.ConfigureProvider.Response(diagnostics=diags)
 
-    def UpgradeResourceState(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def UpgradeResourceState(self, request: Any, context: Any) -> Any:
         import json
 
         from tf.gen import tfplugin_pb2 as pb
@@ -114,7 +120,7 @@ class Servicer:
     def _resource(self, type_name: str) -> Resource:
         return self.resources[type_name](self.ctx)
 
-    def ReadResource(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def ReadResource(self, request: Any, context: Any) -> Any:
         from tf.gen import tfplugin_pb2 as pb
 
         res = self._resource(request.type_name)
@@ -126,19 +132,23 @@ class Servicer:
             fresh = conform(res.schema, keep_equivalent(res, prior, fresh))
         return pb.ReadResource.Response(new_state=encode(fresh), private=request.private)
 
-    def PlanResourceChange(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def PlanResourceChange(self, request: Any, context: Any) -> Any:
         from tf.gen import tfplugin_pb2 as pb
 
         res = self._resource(request.type_name)
         prior = decode(request.prior_state)
         proposed = decode(request.proposed_new_state)
         if proposed is None:  # destroy
-            return pb.PlanResourceChange.Response(planned_state=request.proposed_new_state, legacy_type_system=True)
+            return pb.PlanResourceChange.Response(
+                planned_state=request.proposed_new_state, legacy_type_system=True
+            )
 
         def plan() -> tuple[Any, list[Any]]:
             if prior is None:
                 return res.plan(None, plan_create(res.schema, proposed)), []
-            planned = keep_equivalent(res, prior, plan_update(res.schema, prior, proposed), planning=True)
+            planned = keep_equivalent(
+                res, prior, plan_update(res.schema, prior, proposed), planning=True
+            )
             planned = res.plan(prior, planned)
             return planned, replace_paths(res.schema, prior, planned)
 
@@ -153,7 +163,7 @@ class Servicer:
             legacy_type_system=True,
         )
 
-    def ApplyResourceChange(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def ApplyResourceChange(self, request: Any, context: Any) -> Any:
         from tf.gen import tfplugin_pb2 as pb
 
         res = self._resource(request.type_name)
@@ -174,50 +184,64 @@ class Servicer:
             new, diags = guarded(f"updating {request.type_name}", lambda: res.update(prior, wanted))
         if diags:
             state = request.prior_state if prior is not None else encode(None)
-            return pb.ApplyResourceChange.Response(new_state=state, diagnostics=diags, legacy_type_system=True)
+            return pb.ApplyResourceChange.Response(
+                new_state=state, diagnostics=diags, legacy_type_system=True
+            )
         new = conform(res.schema, no_unknowns(keep_equivalent(res, planned, new)))
         return pb.ApplyResourceChange.Response(new_state=encode(new), legacy_type_system=True)
 
-    def ImportResourceState(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def ImportResourceState(self, request: Any, context: Any) -> Any:
         from tf.gen import tfplugin_pb2 as pb
 
         res = self._resource(request.type_name)
-        state, diags = guarded(f"importing {request.type_name}", lambda: res.read({"id": request.id}))
+        state, diags = guarded(
+            f"importing {request.type_name}", lambda: res.read({"id": request.id})
+        )
         if state is None and not diags:
             diags = [_diag(f"importing {request.type_name}: {request.id} does not exist")]
         imported = (
-            [pb.ImportResourceState.ImportedResource(type_name=request.type_name, state=encode(conform(res.schema, state)))]
+            [
+                pb.ImportResourceState.ImportedResource(
+                    type_name=request.type_name, state=encode(conform(res.schema, state))
+                )
+            ]
             if state is not None
             else []
         )
         return pb.ImportResourceState.Response(imported_resources=imported, diagnostics=diags)
 
-    def MoveResourceState(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def MoveResourceState(self, request: Any, context: Any) -> Any:
         from tf.gen import tfplugin_pb2 as pb
 
-        return pb.MoveResourceState.Response(diagnostics=[_diag("the stand-in provider cannot move state")])
+        return pb.MoveResourceState.Response(
+            diagnostics=[_diag("the stand-in provider cannot move state")]
+        )
 
-    def ReadDataSource(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def ReadDataSource(self, request: Any, context: Any) -> Any:
         from tf.gen import tfplugin_pb2 as pb
 
         cls = self.data_sources[request.type_name]
         config = decode(request.config)
-        state, diags = guarded(f"reading data.{request.type_name}", lambda: cls(self.ctx).read(config))
+        state, diags = guarded(
+            f"reading data.{request.type_name}", lambda: cls(self.ctx).read(config)
+        )
         if diags:
             return pb.ReadDataSource.Response(diagnostics=diags)
         return pb.ReadDataSource.Response(state=encode(conform(cls.schema, {**config, **state})))
 
-    def GetFunctions(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def GetFunctions(self, request: Any, context: Any) -> Any:
         from tf.gen import tfplugin_pb2 as pb
 
         return pb.GetFunctions.Response()
 
-    def CallFunction(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def CallFunction(self, request: Any, context: Any) -> Any:
         from tf.gen import tfplugin_pb2 as pb
 
-        return pb.CallFunction.Response(error=pb.FunctionError(text="the stand-in provider has no functions"))
+        return pb.CallFunction.Response(
+            error=pb.FunctionError(text="the stand-in provider has no functions")
+        )
 
-    def StopProvider(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def StopProvider(self, request: Any, context: Any) -> Any:
         from tf.gen import tfplugin_pb2 as pb
 
         return pb.StopProvider.Response()
@@ -237,7 +261,9 @@ def no_unknowns(value: Any) -> Any:
 EMPTY: tuple[Any, ...] = (None, {}, [], "", False)  # SDK v2: a zero value is "unset"
 
 
-def keep_equivalent(res: Resource, prior: dict[str, Any], fresh: dict[str, Any], planning: bool = False) -> dict[str, Any]:
+def keep_equivalent(
+    res: Resource, prior: dict[str, Any], fresh: dict[str, Any], planning: bool = False
+) -> dict[str, Any]:
     """Keep prior values where the new one means the same (empty vs null, JSON, ARN forms)."""
     out = dict(fresh)
     for a in res.schema.attributes:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import msgpack
+import msgpack  # type: ignore[import-untyped]
 from tf.types import Unknown
 
 from harness.tfprovider.schema import Block
@@ -95,7 +95,7 @@ def equal(t: Any, a: Any, b: Any) -> bool:
     if a is None or b is None:
         return a is None and b is None
     if isinstance(t, list) and t[0] == "set":
-        return _canon(a) == _canon(b)
+        return bool(_canon(a) == _canon(b))
     return bool(_canon_ordered(a) == _canon_ordered(b))
 
 

@@ -26,7 +26,13 @@ class TfDir:
         self.applied = False
 
     def run(self, *args: str, ok: tuple[int, ...] = (0,)) -> process.Completed:
-        return process.run([*self.tf.argv, *args, "-no-color"], env=self.tf.env, cwd=self.path, timeout=600, ok_codes=ok)
+        return process.run(
+            [*self.tf.argv, *args, "-no-color"],
+            env=self.tf.env,
+            cwd=self.path,
+            timeout=600,
+            ok_codes=ok,
+        )
 
     def _var_args(self) -> list[str]:
         return [f"-var={k}={v}" for k, v in self.vars.items()]
@@ -44,7 +50,9 @@ class TfDir:
 
     def plan_exit(self, **variables: Any) -> int:
         """``plan -detailed-exitcode``: 0 no changes, 2 changes."""
-        return self.run("plan", "-detailed-exitcode", "-input=false", *self._var_args(), **{"ok": (0, 2)}).returncode
+        return self.run(
+            "plan", "-detailed-exitcode", "-input=false", *self._var_args(), **{"ok": (0, 2)}
+        ).returncode
 
     def plan(self, **variables: Any) -> dict[str, Any]:
         """The plan as JSON (``show -json`` of a saved plan) with ``variables`` applied on top."""
@@ -84,7 +92,9 @@ def terraform(aws_endpoint: Endpoint) -> TerraformSetup:
 
 
 @pytest.fixture
-def tfdir(tmp_path: Path, terraform: TerraformSetup, request: pytest.FixtureRequest) -> Iterator[Any]:
+def tfdir(
+    tmp_path: Path, terraform: TerraformSetup, request: pytest.FixtureRequest
+) -> Iterator[Any]:
     """A factory: ``tfdir("fargate", name=...)`` copies a config, inits it, destroys at the end."""
     made: list[TfDir] = []
 

@@ -32,7 +32,9 @@ def deploy(tfdir: Any, **variables: Any) -> Any:
 
 
 def service(endpoint: Endpoint, name: str) -> dict[str, Any]:
-    found = endpoint.client("ecs").describe_services(cluster=f"{name}-cluster", services=[f"{name}-web"])
+    found = endpoint.client("ecs").describe_services(
+        cluster=f"{name}-cluster", services=[f"{name}-web"]
+    )
     result: dict[str, Any] = found["services"][0]
     return result
 
@@ -47,13 +49,19 @@ def test_create_reads_back_clean_and_destroy_removes(tfdir: Any, aws_endpoint: E
     assert state["desired_count"] == svc["desiredCount"] == 1
     assert svc["launchType"] == "FARGATE"
     assert svc["loadBalancers"][0]["containerPort"] == 8000
-    vpc = aws_endpoint.client("ec2").describe_vpcs(VpcIds=[d.state("aws_vpc.main")["id"]])["Vpcs"][0]
+    vpc = aws_endpoint.client("ec2").describe_vpcs(VpcIds=[d.state("aws_vpc.main")["id"]])["Vpcs"][
+        0
+    ]
     assert {"Key": "env", "Value": name} in vpc["Tags"], "default_tags reach the API"
     assert d.state("aws_vpc.main")["tags_all"] == {"env": name, "Name": f"{name}-vpc"}
     d.destroy()
-    gone = aws_endpoint.client("ecs").describe_services(cluster=f"{name}-cluster", services=[f"{name}-web"])
+    gone = aws_endpoint.client("ecs").describe_services(
+        cluster=f"{name}-cluster", services=[f"{name}-web"]
+    )
     assert all(s["status"] == "INACTIVE" for s in gone["services"])
-    assert not aws_endpoint.client("ec2").describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["Vpcs"]
+    assert not aws_endpoint.client("ec2").describe_vpcs(
+        Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}]
+    )["Vpcs"]
 
 
 def test_service_settings_update_in_place(tfdir: Any, aws_endpoint: Endpoint) -> None:
@@ -64,21 +72,31 @@ def test_service_settings_update_in_place(tfdir: Any, aws_endpoint: Endpoint) ->
     after = service(aws_endpoint, d.vars["name"])
     assert after["serviceArn"] == before["serviceArn"]
     assert (after["desiredCount"], after["healthCheckGracePeriodSeconds"]) == (2, 60)
-    assert after["taskDefinition"] == before["taskDefinition"], "an unchanged task_definition is not sent"
+    assert after["taskDefinition"] == before["taskDefinition"], (
+        "an unchanged task_definition is not sent"
+    )
     assert d.actions(log_retention=14) == {"aws_cloudwatch_log_group.web": ("update",)}
 
 
-def test_task_definition_change_registers_a_new_revision(tfdir: Any, aws_endpoint: Endpoint) -> None:
+def test_task_definition_change_registers_a_new_revision(
+    tfdir: Any, aws_endpoint: Endpoint
+) -> None:
     d = deploy(tfdir)
     old_arn = d.state(TASKDEF)["arn"]
     planned = d.actions(image_tag="v2")
-    assert planned == {TASKDEF: ("delete", "create"), SERVICE: ("update",)}, "every argument forces a new revision"
+    assert planned == {TASKDEF: ("delete", "create"), SERVICE: ("update",)}, (
+        "every argument forces a new revision"
+    )
     d.apply(image_tag="v2")
     new_arn = d.state(TASKDEF)["arn"]
-    assert new_arn.endswith(":2") and old_arn.endswith(":1")
+    assert old_arn.endswith(":1")
+    assert new_arn.endswith(":2")
     assert service(aws_endpoint, d.vars["name"])["taskDefinition"] == new_arn
     ecs = aws_endpoint.client("ecs")
-    assert ecs.describe_task_definition(taskDefinition=old_arn)["taskDefinition"]["status"] == "INACTIVE"
+    assert (
+        ecs.describe_task_definition(taskDefinition=old_arn)["taskDefinition"]["status"]
+        == "INACTIVE"
+    )
     assert d.plan_exit() == 0
 
 
@@ -88,15 +106,25 @@ def _deploy_out_of_band(endpoint: Endpoint, name: str, tag: str) -> str:
     current = ecs.describe_task_definition(taskDefinition=f"{name}-web")["taskDefinition"]
     containers = current["containerDefinitions"]
     containers[0]["image"] = f"example/django:{tag}"
-    keep = ("family", "networkMode", "requiresCompatibilities", "cpu", "memory", "executionRoleArn", "taskRoleArn")
-    arn: str = ecs.register_task_definition(containerDefinitions=containers, **{k: current[k] for k in keep})[
-        "taskDefinition"
-    ]["taskDefinitionArn"]
+    keep = (
+        "family",
+        "networkMode",
+        "requiresCompatibilities",
+        "cpu",
+        "memory",
+        "executionRoleArn",
+        "taskRoleArn",
+    )
+    arn: str = ecs.register_task_definition(
+        containerDefinitions=containers, **{k: current[k] for k in keep}
+    )["taskDefinition"]["taskDefinitionArn"]
     ecs.update_service(cluster=f"{name}-cluster", service=f"{name}-web", taskDefinition=arn)
     return arn
 
 
-def test_out_of_band_deploy_is_drift_and_plain_apply_rolls_it_back(tfdir: Any, aws_endpoint: Endpoint) -> None:
+def test_out_of_band_deploy_is_drift_and_plain_apply_rolls_it_back(
+    tfdir: Any, aws_endpoint: Endpoint
+) -> None:
     d = deploy(tfdir)
     ours = d.state(TASKDEF)["arn"]
     theirs = _deploy_out_of_band(aws_endpoint, d.vars["name"], "v9")

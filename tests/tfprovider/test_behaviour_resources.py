@@ -18,7 +18,9 @@ pytestmark = [pytest.mark.terraform, pytest.mark.slow]
 
 PROVIDER = 'provider "aws" {\n  region = "us-east-1"\n  default_tags {\n    tags = { suite = "tfprovider" }\n  }\n}\n'
 
-NETWORK = PROVIDER + """
+NETWORK = (
+    PROVIDER
+    + """
 variable "name" { type = string }
 variable "dns_hostnames" {
   type    = bool
@@ -62,6 +64,7 @@ resource "aws_cloudwatch_log_group" "g" {
   retention_in_days = 7
 }
 """
+)
 
 
 def unique() -> str:
@@ -76,7 +79,9 @@ def network(tfdir: Any) -> Any:
     return d
 
 
-def test_network_updates_in_place_and_replaces_what_forces_new(tfdir: Any, aws_endpoint: Endpoint) -> None:
+def test_network_updates_in_place_and_replaces_what_forces_new(
+    tfdir: Any, aws_endpoint: Endpoint
+) -> None:
     d = network(tfdir)
     assert d.plan_exit() == 0
     ec2 = aws_endpoint.client("ec2")
@@ -87,7 +92,9 @@ def test_network_updates_in_place_and_replaces_what_forces_new(tfdir: Any, aws_e
     d.apply(dns_hostnames="true", http_port=8080)
     attr = ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsHostnames")
     assert attr["EnableDnsHostnames"]["Value"] is True
-    group = ec2.describe_security_groups(GroupIds=[d.state("aws_security_group.web")["id"]])["SecurityGroups"][0]
+    group = ec2.describe_security_groups(GroupIds=[d.state("aws_security_group.web")["id"]])[
+        "SecurityGroups"
+    ][0]
     assert [p["FromPort"] for p in group["IpPermissions"]] == [8080]
     assert d.state("aws_vpc.v")["id"] == vpc_id, "updated in place: same VPC"
     assert d.plan_exit() == 0
@@ -104,21 +111,35 @@ def test_network_out_of_band_changes_are_drift(tfdir: Any, aws_endpoint: Endpoin
     assert tags == {"Name": d.vars["name"], "suite": "tfprovider"}
     group_id = d.state("aws_security_group.web")["id"]
     ec2.authorize_security_group_ingress(
-        GroupId=group_id, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}]
+        GroupId=group_id,
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 22,
+                "ToPort": 22,
+                "IpRanges": [{"CidrIp": "10.0.0.0/8"}],
+            }
+        ],
     )
-    assert d.actions() == {"aws_security_group.web": ("update",)}, "an inline rule added outside is drift"
+    assert d.actions() == {"aws_security_group.web": ("update",)}, (
+        "an inline rule added outside is drift"
+    )
     rule_id = d.state("aws_vpc_security_group_egress_rule.all")["id"]
     ec2.revoke_security_group_egress(GroupId=group_id, SecurityGroupRuleIds=[rule_id])
     logs = aws_endpoint.client("logs")
     logs.delete_log_group(logGroupName=f"/test/{d.vars['name']}")
     planned = d.actions()
-    assert planned["aws_vpc_security_group_egress_rule.all"] == ("create",), "a rule deleted outside is re-created"
+    assert planned["aws_vpc_security_group_egress_rule.all"] == ("create",), (
+        "a rule deleted outside is re-created"
+    )
     assert planned["aws_cloudwatch_log_group.g"] == ("create",)
     d.apply()
     assert d.plan_exit() == 0
 
 
-IAM = PROVIDER + """
+IAM = (
+    PROVIDER
+    + """
 variable "name" { type = string }
 variable "actions" {
   type    = list(string)
@@ -156,6 +177,7 @@ resource "aws_s3_bucket" "b" {
   tags          = { role = "assets" }
 }
 """
+)
 
 
 def test_iam_policies_compare_by_meaning(tfdir: Any, aws_endpoint: Endpoint) -> None:
@@ -166,19 +188,29 @@ def test_iam_policies_compare_by_meaning(tfdir: Any, aws_endpoint: Endpoint) -> 
     assert d.plan_exit() == 0
     iam = aws_endpoint.client("iam")
     arn = d.state("aws_iam_policy.p")["arn"]
-    same = {"Statement": [{"Resource": "*", "Action": "s3:GetObject", "Effect": "Allow"}], "Version": "2012-10-17"}
-    iam.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps(same, indent=4), SetAsDefault=True)
+    same = {
+        "Statement": [{"Resource": "*", "Action": "s3:GetObject", "Effect": "Allow"}],
+        "Version": "2012-10-17",
+    }
+    iam.create_policy_version(
+        PolicyArn=arn, PolicyDocument=json.dumps(same, indent=4), SetAsDefault=True
+    )
     assert d.plan_exit() == 0, "the same document re-encoded is no change"
     different = {**same, "Statement": [{**same["Statement"][0], "Action": "s3:*"}]}
-    iam.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps(different), SetAsDefault=True)
+    iam.create_policy_version(
+        PolicyArn=arn, PolicyDocument=json.dumps(different), SetAsDefault=True
+    )
     assert d.actions() == {"aws_iam_policy.p": ("update",)}
     assert d.actions(actions='["s3:GetObject","s3:PutObject"]') == {"aws_iam_policy.p": ("update",)}
     iam.detach_role_policy(RoleName=f"{d.vars['name']}-role", PolicyArn=arn)
     assert d.actions()["aws_iam_role_policy_attachment.a"] == ("create",)
     d.apply()
     assert d.plan_exit() == 0
-    bucket_tags = aws_endpoint.client("s3").get_bucket_tagging(Bucket=f"{d.vars['name']}-bucket")["TagSet"]
-    assert {"Key": "role", "Value": "assets"} in bucket_tags and {"Key": "suite", "Value": "tfprovider"} in bucket_tags
+    bucket_tags = aws_endpoint.client("s3").get_bucket_tagging(Bucket=f"{d.vars['name']}-bucket")[
+        "TagSet"
+    ]
+    assert {"Key": "role", "Value": "assets"} in bucket_tags
+    assert {"Key": "suite", "Value": "tfprovider"} in bucket_tags
 
 
 def test_unsupported_types_and_arguments_fail_naming_them(tfdir: Any) -> None:
@@ -189,6 +221,9 @@ def test_unsupported_types_and_arguments_fail_naming_them(tfdir: Any) -> None:
     d.init()
     with pytest.raises(CommandError, match="aws_instance"):
         d.run("validate")
-    d.write(PROVIDER + 'resource "aws_vpc" "x" {\n  cidr_block = "10.0.0.0/16"\n  ipv4_ipam_pool_id = "p"\n}\n')
+    d.write(
+        PROVIDER
+        + 'resource "aws_vpc" "x" {\n  cidr_block = "10.0.0.0/16"\n  ipv4_ipam_pool_id = "p"\n}\n'
+    )
     with pytest.raises(CommandError, match="ipv4_ipam_pool_id"):
         d.run("validate")

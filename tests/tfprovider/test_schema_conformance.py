@@ -31,7 +31,9 @@ def mismatches(ours: dict[str, Any], real: dict[str, Any], where: str) -> list[s
             continue
         for key in ("type", "required", "optional", "computed"):
             if attr[key] != ref[key]:
-                problems.append(f"{where}.{name}: {key} is {attr[key]!r}, hashicorp/aws says {ref[key]!r}")
+                problems.append(
+                    f"{where}.{name}: {key} is {attr[key]!r}, hashicorp/aws says {ref[key]!r}"
+                )
     for name, blk in ours["block_types"].items():
         ref = real["block_types"].get(name)
         if ref is None:
@@ -39,7 +41,9 @@ def mismatches(ours: dict[str, Any], real: dict[str, Any], where: str) -> list[s
             continue
         for key in ("nesting", "min_items", "max_items"):
             if ref[key] is not None and blk[key] != ref[key]:
-                problems.append(f"{where}.{name}: {key} is {blk[key]!r}, hashicorp/aws says {ref[key]!r}")
+                problems.append(
+                    f"{where}.{name}: {key} is {blk[key]!r}, hashicorp/aws says {ref[key]!r}"
+                )
         problems += mismatches(blk["block"], ref["block"], f"{where}.{name}")
     return problems
 
@@ -90,7 +94,9 @@ def test_the_checker_catches_a_wrong_type() -> None:
 
 def test_coverage_report() -> None:
     """Every implemented type is checked; the totals go into the closing note."""
-    total = sum(counts(c.schema) for c in RESOURCES.values()) + sum(counts(c.schema) for c in DATA_SOURCES.values())
+    total = sum(counts(c.schema) for c in RESOURCES.values()) + sum(
+        counts(c.schema) for c in DATA_SOURCES.values()
+    )
     assert len(RESOURCES) >= 24
     assert len(DATA_SOURCES) == 5
     assert total > 350

@@ -21,7 +21,11 @@ def error_code(exc: Exception) -> str:
 def not_found(exc: Exception, *codes: str) -> bool:
     """Whether a botocore error says the object is gone (so ``read`` returns None)."""
     code = error_code(exc)
-    return any(c in code for c in codes) or code.endswith("NotFound") or code.endswith("NotFoundException")
+    return (
+        any(c in code for c in codes)
+        or code.endswith("NotFound")
+        or code.endswith("NotFoundException")
+    )
 
 
 def json_equal(a: Any, b: Any) -> bool:

@@ -7,27 +7,56 @@ import json
 from typing import Any
 
 from harness.tfprovider.resource import DataSource, State
-from harness.tfprovider.schema import BOOL, NUMBER, STRING, STRING_SET, STRINGS, block, comp, nested, opt, optc, req
+from harness.tfprovider.schema import (
+    BOOL,
+    NUMBER,
+    STRING,
+    STRING_SET,
+    STRINGS,
+    block,
+    comp,
+    nested,
+    opt,
+    optc,
+    req,
+)
 
 
 class CallerIdentity(DataSource):
     type_name = "aws_caller_identity"
-    schema = block(optc("id", STRING), comp("account_id", STRING), comp("arn", STRING), comp("user_id", STRING))
+    schema = block(
+        optc("id", STRING), comp("account_id", STRING), comp("arn", STRING), comp("user_id", STRING)
+    )
 
     def read(self, config: State) -> State:
         who = self.ctx.client("sts").get_caller_identity()
-        return {"id": who["Account"], "account_id": who["Account"], "arn": who["Arn"], "user_id": who["UserId"]}
+        return {
+            "id": who["Account"],
+            "account_id": who["Account"],
+            "arn": who["Arn"],
+            "user_id": who["UserId"],
+        }
 
 
 class Region(DataSource):
     type_name = "aws_region"
     schema = block(
-        optc("id", STRING), optc("name", STRING), optc("region", STRING), optc("endpoint", STRING), comp("description", STRING)
+        optc("id", STRING),
+        optc("name", STRING),
+        optc("region", STRING),
+        optc("endpoint", STRING),
+        comp("description", STRING),
     )
 
     def read(self, config: State) -> State:
         region = config.get("region") or config.get("name") or self.ctx.region
-        return {"id": region, "name": region, "region": region, "endpoint": f"ec2.{region}.amazonaws.com", "description": region}
+        return {
+            "id": region,
+            "name": region,
+            "region": region,
+            "endpoint": f"ec2.{region}.amazonaws.com",
+            "description": region,
+        }
 
 
 class AvailabilityZones(DataSource):
@@ -41,10 +70,15 @@ class AvailabilityZones(DataSource):
 
     def read(self, config: State) -> State:
         filters = [{"Name": "state", "Values": [config["state"]]}] if config.get("state") else []
-        zones = self.ctx.client("ec2").describe_availability_zones(Filters=filters)["AvailabilityZones"]
-        excluded = set(config.get("exclude_names") or []) | set(config.get("exclude_zone_ids") or [])
+        zones = self.ctx.client("ec2").describe_availability_zones(Filters=filters)[
+            "AvailabilityZones"
+        ]
+        excluded = set(config.get("exclude_names") or []) | set(
+            config.get("exclude_zone_ids") or []
+        )
         zones = sorted(
-            (z for z in zones if z["ZoneName"] not in excluded and z.get("ZoneId") not in excluded), key=lambda z: z["ZoneName"]
+            (z for z in zones if z["ZoneName"] not in excluded and z.get("ZoneId") not in excluded),
+            key=lambda z: z["ZoneName"],
         )
         return {
             "id": self.ctx.region,
@@ -81,11 +115,17 @@ class IamPolicyDocument(DataSource):
             statements += _statements(json.loads(source))
         for s in config.get("statement") or []:
             statement = _statement(s)
-            statements = [x for x in statements if not (statement.get("Sid") and x.get("Sid") == statement["Sid"])]
+            statements = [
+                x
+                for x in statements
+                if not (statement.get("Sid") and x.get("Sid") == statement["Sid"])
+            ]
             statements.append(statement)
         for override in config.get("override_policy_documents") or []:
             for o in _statements(json.loads(override)):
-                statements = [x for x in statements if not (o.get("Sid") and x.get("Sid") == o["Sid"])] + [o]
+                statements = [
+                    x for x in statements if not (o.get("Sid") and x.get("Sid") == o["Sid"])
+                ] + [o]
         doc: dict[str, Any] = {"Version": config.get("version") or "2012-10-17"}
         if config.get("policy_id"):
             doc["Id"] = config["policy_id"]
@@ -114,7 +154,12 @@ def _statement(s: dict[str, Any]) -> dict[str, Any]:
     if s.get("sid"):
         out["Sid"] = s["sid"]
     out["Effect"] = s.get("effect") or "Allow"
-    for attr, key in (("actions", "Action"), ("not_actions", "NotAction"), ("resources", "Resource"), ("not_resources", "NotResource")):
+    for attr, key in (
+        ("actions", "Action"),
+        ("not_actions", "NotAction"),
+        ("resources", "Resource"),
+        ("not_resources", "NotResource"),
+    ):
         if s.get(attr):
             out[key] = _one_or_list(list(s[attr]))
     for attr, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
@@ -122,7 +167,11 @@ def _statement(s: dict[str, Any]) -> dict[str, Any]:
             principal: dict[str, Any] = {}
             for p in s[attr]:
                 principal.setdefault(p["type"], []).extend(p["identifiers"])
-            out[key] = "*" if principal == {"*": ["*"]} else {k: _one_or_list(v) for k, v in principal.items()}
+            out[key] = (
+                "*"
+                if principal == {"*": ["*"]}
+                else {k: _one_or_list(v) for k, v in principal.items()}
+            )
     if s.get("condition"):
         conditions: dict[str, dict[str, Any]] = {}
         for c in s["condition"]:
@@ -143,7 +192,9 @@ class EcsTaskDefinition(DataSource):
     )  # fmt: skip
 
     def read(self, config: State) -> State:
-        td = self.ctx.client("ecs").describe_task_definition(taskDefinition=config["task_definition"])["taskDefinition"]
+        td = self.ctx.client("ecs").describe_task_definition(
+            taskDefinition=config["task_definition"]
+        )["taskDefinition"]
         arn = td["taskDefinitionArn"]
         return {
             "id": arn,
@@ -163,4 +214,10 @@ class EcsTaskDefinition(DataSource):
         }
 
 
-DATA_SOURCES: list[type[DataSource]] = [CallerIdentity, Region, AvailabilityZones, IamPolicyDocument, EcsTaskDefinition]
+DATA_SOURCES: list[type[DataSource]] = [
+    CallerIdentity,
+    Region,
+    AvailabilityZones,
+    IamPolicyDocument,
+    EcsTaskDefinition,
+]

@@ -7,7 +7,18 @@ from typing import Any
 from harness.tfprovider.context import ProviderError
 from harness.tfprovider.resource import Resource, State, tag_dict, tag_list
 from harness.tfprovider.resources.common import ARN, ID, REGION, TAGS, not_found
-from harness.tfprovider.schema import BOOL, NUMBER, STRING, STRING_SET, STRINGS, block, comp, opt, optc, req
+from harness.tfprovider.schema import (
+    BOOL,
+    NUMBER,
+    STRING,
+    STRING_SET,
+    STRINGS,
+    block,
+    comp,
+    opt,
+    optc,
+    req,
+)
 
 
 class Ec2Resource(Resource):
@@ -66,7 +77,10 @@ class Vpc(Ec2Resource):
         return self.read({**planned, "id": vpc["VpcId"]}) or planned
 
     def _set_dns(self, ident: str, prior: State, planned: State) -> None:
-        for attr, api in (("enable_dns_support", "EnableDnsSupport"), ("enable_dns_hostnames", "EnableDnsHostnames")):
+        for attr, api in (
+            ("enable_dns_support", "EnableDnsSupport"),
+            ("enable_dns_hostnames", "EnableDnsHostnames"),
+        ):
             value = planned.get(attr)
             if isinstance(value, bool) and value != prior.get(attr):
                 self.ec2.modify_vpc_attribute(VpcId=ident, **{api: {"Value": value}})
@@ -81,10 +95,16 @@ class Vpc(Ec2Resource):
         ident = vpc["VpcId"]
         attr = self.ec2.describe_vpc_attribute
         tables = self.ec2.describe_route_tables(
-            Filters=[{"Name": "vpc-id", "Values": [ident]}, {"Name": "association.main", "Values": ["true"]}]
+            Filters=[
+                {"Name": "vpc-id", "Values": [ident]},
+                {"Name": "association.main", "Values": ["true"]},
+            ]
         )["RouteTables"]
         groups = self.ec2.describe_security_groups(
-            Filters=[{"Name": "vpc-id", "Values": [ident]}, {"Name": "group-name", "Values": ["default"]}]
+            Filters=[
+                {"Name": "vpc-id", "Values": [ident]},
+                {"Name": "group-name", "Values": ["default"]},
+            ]
         )["SecurityGroups"]
         acls = self.ec2.describe_network_acls(
             Filters=[{"Name": "vpc-id", "Values": [ident]}, {"Name": "default", "Values": ["true"]}]
@@ -97,8 +117,12 @@ class Vpc(Ec2Resource):
             "region": self.ctx.region,
             "cidr_block": vpc["CidrBlock"],
             "instance_tenancy": vpc.get("InstanceTenancy", "default"),
-            "enable_dns_support": attr(VpcId=ident, Attribute="enableDnsSupport")["EnableDnsSupport"]["Value"],
-            "enable_dns_hostnames": attr(VpcId=ident, Attribute="enableDnsHostnames")["EnableDnsHostnames"]["Value"],
+            "enable_dns_support": attr(VpcId=ident, Attribute="enableDnsSupport")[
+                "EnableDnsSupport"
+            ]["Value"],
+            "enable_dns_hostnames": attr(VpcId=ident, Attribute="enableDnsHostnames")[
+                "EnableDnsHostnames"
+            ]["Value"],
             "default_security_group_id": groups[0]["GroupId"] if groups else None,
             "default_route_table_id": main_table,
             "main_route_table_id": main_table,
@@ -134,7 +158,9 @@ class Subnet(Ec2Resource):
         args: dict[str, Any] = {"VpcId": planned["vpc_id"], "CidrBlock": planned["cidr_block"]}
         if isinstance(planned.get("availability_zone"), str):
             args["AvailabilityZone"] = planned["availability_zone"]
-        subnet = self.ec2.create_subnet(**args, TagSpecifications=self.tag_spec("subnet", planned))["Subnet"]
+        subnet = self.ec2.create_subnet(**args, TagSpecifications=self.tag_spec("subnet", planned))[
+            "Subnet"
+        ]
         if planned.get("map_public_ip_on_launch"):
             self._map_public(subnet["SubnetId"], True)
         return self.read({**planned, "id": subnet["SubnetId"]}) or planned
@@ -179,7 +205,9 @@ class InternetGateway(Ec2Resource):
     schema = block(ID, ARN, REGION, *TAGS, optc("vpc_id", STRING), comp("owner_id", STRING))
 
     def create(self, planned: State) -> State:
-        igw = self.ec2.create_internet_gateway(TagSpecifications=self.tag_spec("internet-gateway", planned))
+        igw = self.ec2.create_internet_gateway(
+            TagSpecifications=self.tag_spec("internet-gateway", planned)
+        )
         ident = igw["InternetGateway"]["InternetGatewayId"]
         if isinstance(planned.get("vpc_id"), str):
             self.ec2.attach_internet_gateway(InternetGatewayId=ident, VpcId=planned["vpc_id"])
@@ -187,7 +215,9 @@ class InternetGateway(Ec2Resource):
 
     def read(self, state: State) -> State | None:
         try:
-            igw = self.ec2.describe_internet_gateways(InternetGatewayIds=[state["id"]])["InternetGateways"][0]
+            igw = self.ec2.describe_internet_gateways(InternetGatewayIds=[state["id"]])[
+                "InternetGateways"
+            ][0]
         except Exception as exc:
             if not_found(exc, "InvalidInternetGatewayID"):
                 return None
@@ -206,9 +236,13 @@ class InternetGateway(Ec2Resource):
     def update(self, prior: State, planned: State) -> State:
         if planned.get("vpc_id") != prior.get("vpc_id"):
             if prior.get("vpc_id"):
-                self.ec2.detach_internet_gateway(InternetGatewayId=prior["id"], VpcId=prior["vpc_id"])
+                self.ec2.detach_internet_gateway(
+                    InternetGatewayId=prior["id"], VpcId=prior["vpc_id"]
+                )
             if planned.get("vpc_id"):
-                self.ec2.attach_internet_gateway(InternetGatewayId=prior["id"], VpcId=planned["vpc_id"])
+                self.ec2.attach_internet_gateway(
+                    InternetGatewayId=prior["id"], VpcId=planned["vpc_id"]
+                )
         self.sync_tags(prior["id"], prior, planned)
         return self.read(planned) or planned
 
@@ -298,7 +332,9 @@ class RouteTable(Ec2Resource):
         self.ec2.delete_route_table(RouteTableId=state["id"])
 
 
-ROUTE_TARGETS = {k: v for k, v in ROUTE_FIELDS.items() if k not in ("cidr_block", "ipv6_cidr_block")}
+ROUTE_TARGETS = {
+    k: v for k, v in ROUTE_FIELDS.items() if k not in ("cidr_block", "ipv6_cidr_block")
+}
 
 
 class Route(Ec2Resource):
@@ -328,21 +364,33 @@ class Route(Ec2Resource):
     def create(self, planned: State) -> State:
         destination = planned.get("destination_cidr_block")
         if not isinstance(destination, str):
-            raise ProviderError("aws_route: the stand-in provider supports destination_cidr_block routes only")
-        targets = {api: planned[k] for k, api in ROUTE_TARGETS.items() if isinstance(planned.get(k), str)}
-        self.ec2.create_route(RouteTableId=planned["route_table_id"], DestinationCidrBlock=destination, **targets)
+            raise ProviderError(
+                "aws_route: the stand-in provider supports destination_cidr_block routes only"
+            )
+        targets = {
+            api: planned[k] for k, api in ROUTE_TARGETS.items() if isinstance(planned.get(k), str)
+        }
+        self.ec2.create_route(
+            RouteTableId=planned["route_table_id"], DestinationCidrBlock=destination, **targets
+        )
         ident = f"r-{planned['route_table_id']}{_crc(destination)}"
         return self.read({**planned, "id": ident}) or planned
 
     def read(self, state: State) -> State | None:
         try:
-            table = self.ec2.describe_route_tables(RouteTableIds=[state["route_table_id"]])["RouteTables"][0]
+            table = self.ec2.describe_route_tables(RouteTableIds=[state["route_table_id"]])[
+                "RouteTables"
+            ][0]
         except Exception as exc:
             if not_found(exc, "InvalidRouteTableID"):
                 return None
             raise
         route = next(
-            (r for r in table["Routes"] if r.get("DestinationCidrBlock") == state.get("destination_cidr_block")),
+            (
+                r
+                for r in table["Routes"]
+                if r.get("DestinationCidrBlock") == state.get("destination_cidr_block")
+            ),
             None,
         )
         if route is None:
@@ -356,14 +404,21 @@ class Route(Ec2Resource):
         return out
 
     def update(self, prior: State, planned: State) -> State:
-        targets = {api: planned[k] for k, api in ROUTE_TARGETS.items() if isinstance(planned.get(k), str)}
+        targets = {
+            api: planned[k] for k, api in ROUTE_TARGETS.items() if isinstance(planned.get(k), str)
+        }
         self.ec2.replace_route(
-            RouteTableId=prior["route_table_id"], DestinationCidrBlock=prior["destination_cidr_block"], **targets
+            RouteTableId=prior["route_table_id"],
+            DestinationCidrBlock=prior["destination_cidr_block"],
+            **targets,
         )
         return self.read(planned) or planned
 
     def delete(self, state: State) -> None:
-        self.ec2.delete_route(RouteTableId=state["route_table_id"], DestinationCidrBlock=state["destination_cidr_block"])
+        self.ec2.delete_route(
+            RouteTableId=state["route_table_id"],
+            DestinationCidrBlock=state["destination_cidr_block"],
+        )
 
 
 def _crc(text: str) -> int:

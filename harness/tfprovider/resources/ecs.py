@@ -72,7 +72,9 @@ class Cluster(EcsResource):
         return self.read({**planned, "id": arn}) or planned
 
     def read(self, state: State) -> State | None:
-        found = self.ecs.describe_clusters(clusters=[state["id"]], include=["TAGS", "SETTINGS"])["clusters"]
+        found = self.ecs.describe_clusters(clusters=[state["id"]], include=["TAGS", "SETTINGS"])[
+            "clusters"
+        ]
         if not found or found[0].get("status") == "INACTIVE":
             return None
         cluster = found[0]
@@ -82,10 +84,14 @@ class Cluster(EcsResource):
             "arn": cluster["clusterArn"],
             "name": cluster["clusterName"],
             "region": self.ctx.region,
-            "setting": [{"name": s["name"], "value": s["value"]} for s in cluster.get("settings") or []],
+            "setting": [
+                {"name": s["name"], "value": s["value"]} for s in cluster.get("settings") or []
+            ],
         }
         if not state.get("setting") and all(s["value"] == "disabled" for s in out["setting"]):
-            out["setting"] = state.get("setting") or []  # AWS reports containerInsights=disabled by default
+            out["setting"] = (
+                state.get("setting") or []
+            )  # AWS reports containerInsights=disabled by default
         self.set_tags(out, cluster.get("tags"))
         return out
 
@@ -116,7 +122,11 @@ def normalise_containers(text: str) -> Any:
                 c[key] = sorted(c[key], key=lambda e: e.get("name", ""))
         if "portMappings" in c:
             c["portMappings"] = [
-                {"protocol": "tcp", "hostPort": p.get("containerPort"), **{k: v for k, v in p.items() if v is not None}}
+                {
+                    "protocol": "tcp",
+                    "hostPort": p.get("containerPort"),
+                    **{k: v for k, v in p.items() if v is not None},
+                }
                 for p in c["portMappings"]
             ]
         out.append(c)
@@ -177,7 +187,12 @@ class TaskDefinition(EcsResource):
         if planned.get("runtime_platform"):
             rp = planned["runtime_platform"][0]
             args["runtimePlatform"] = {
-                k: rp[a] for a, k in (("cpu_architecture", "cpuArchitecture"), ("operating_system_family", "operatingSystemFamily")) if rp.get(a)
+                k: rp[a]
+                for a, k in (
+                    ("cpu_architecture", "cpuArchitecture"),
+                    ("operating_system_family", "operatingSystemFamily"),
+                )
+                if rp.get(a)
             }
         if self.api_tags(planned):
             args["tags"] = self.api_tags(planned)
@@ -216,7 +231,10 @@ class TaskDefinition(EcsResource):
             "pid_mode": td.get("pidMode"),
             "ipc_mode": td.get("ipcMode"),
             "runtime_platform": [
-                {"cpu_architecture": rp.get("cpuArchitecture"), "operating_system_family": rp.get("operatingSystemFamily")}
+                {
+                    "cpu_architecture": rp.get("cpuArchitecture"),
+                    "operating_system_family": rp.get("operatingSystemFamily"),
+                }
             ]
             if rp
             else [],
@@ -247,10 +265,18 @@ LOAD_BALANCER = nested(
     "load_balancer", "set",
     opt("elb_name", STRING), opt("target_group_arn", STRING), req("container_name", STRING), req("container_port", NUMBER),
 )  # fmt: skip
-CIRCUIT_BREAKER = nested("deployment_circuit_breaker", "list", req("enable", BOOL), req("rollback", BOOL), max_items=1)
-CONTROLLER = nested("deployment_controller", "list", opt("type", STRING, default="ECS"), max_items=1, force_new=True)
+CIRCUIT_BREAKER = nested(
+    "deployment_circuit_breaker", "list", req("enable", BOOL), req("rollback", BOOL), max_items=1
+)
+CONTROLLER = nested(
+    "deployment_controller", "list", opt("type", STRING, default="ECS"), max_items=1, force_new=True
+)
 CAPACITY = nested(
-    "capacity_provider_strategy", "set", req("capacity_provider", STRING), opt("base", NUMBER), opt("weight", NUMBER)
+    "capacity_provider_strategy",
+    "set",
+    req("capacity_provider", STRING),
+    opt("base", NUMBER),
+    opt("weight", NUMBER),
 )
 
 # attribute -> UpdateService parameter, for plain values sent when changed
@@ -267,7 +293,11 @@ SERVICE_UPDATES = {
 
 def task_definition_same(configured: Any, arn: Any) -> bool:
     """Whether ``family:revision`` (or a family alone) names the revision the ARN names."""
-    if not isinstance(configured, str) or not isinstance(arn, str) or ":task-definition/" not in arn:
+    if (
+        not isinstance(configured, str)
+        or not isinstance(arn, str)
+        or ":task-definition/" not in arn
+    ):
         return False
     family_rev = arn.split(":task-definition/", 1)[1]
     return configured in (family_rev, family_rev.rsplit(":", 1)[0])
@@ -314,7 +344,9 @@ class Service(EcsResource):
     def _load_balancers(self, planned: State) -> list[dict[str, Any]]:
         return [
             {
-                **({"targetGroupArn": lb["target_group_arn"]} if lb.get("target_group_arn") else {}),
+                **(
+                    {"targetGroupArn": lb["target_group_arn"]} if lb.get("target_group_arn") else {}
+                ),
                 **({"loadBalancerName": lb["elb_name"]} if lb.get("elb_name") else {}),
                 "containerName": lb["container_name"],
                 "containerPort": int(lb["container_port"]),
@@ -329,7 +361,10 @@ class Service(EcsResource):
         }
         if planned.get("deployment_circuit_breaker"):
             cb = planned["deployment_circuit_breaker"][0]
-            config["deploymentCircuitBreaker"] = {"enable": cb["enable"], "rollback": cb["rollback"]}
+            config["deploymentCircuitBreaker"] = {
+                "enable": cb["enable"],
+                "rollback": cb["rollback"],
+            }
         return config
 
     def create(self, planned: State) -> State:
@@ -339,12 +374,22 @@ class Service(EcsResource):
             "schedulingStrategy": planned["scheduling_strategy"],
             "deploymentConfiguration": self._deployment_config(planned),
         }
-        for attr, api in (("cluster", "cluster"), ("launch_type", "launchType"), ("iam_role", "role")):
+        for attr, api in (
+            ("cluster", "cluster"),
+            ("launch_type", "launchType"),
+            ("iam_role", "role"),
+        ):
             if isinstance(planned.get(attr), str):
                 args[api] = planned[attr]
         for attr, api in SERVICE_UPDATES.items():
-            if attr != "desired_count" and planned.get(attr) is not None and planned.get(attr) is not UNKNOWN:
-                args[api] = int(planned[attr]) if isinstance(planned[attr], float) else planned[attr]
+            if (
+                attr != "desired_count"
+                and planned.get(attr) is not None
+                and planned.get(attr) is not UNKNOWN
+            ):
+                args[api] = (
+                    int(planned[attr]) if isinstance(planned[attr], float) else planned[attr]
+                )
         if self._network(planned):
             args["networkConfiguration"] = self._network(planned)
         if self._load_balancers(planned):
@@ -361,7 +406,11 @@ class Service(EcsResource):
     def _wait(self, state: State) -> None:
         if state.get("wait_for_steady_state"):
             waiter = self.ecs.get_waiter("services_stable")
-            waiter.wait(cluster=state["cluster"], services=[state["id"]], WaiterConfig={"Delay": 1, "MaxAttempts": 120})
+            waiter.wait(
+                cluster=state["cluster"],
+                services=[state["id"]],
+                WaiterConfig={"Delay": 1, "MaxAttempts": 120},
+            )
 
     def read(self, state: State) -> State | None:
         cluster = state.get("cluster") if isinstance(state.get("cluster"), str) else None
@@ -384,12 +433,17 @@ class Service(EcsResource):
             "task_definition": s.get("taskDefinition"),
             "desired_count": s.get("desiredCount"),
             "launch_type": s.get("launchType") or "",
-            "platform_version": s.get("platformVersion") or ("LATEST" if s.get("launchType") == "FARGATE" else ""),
+            "platform_version": s.get("platformVersion")
+            or ("LATEST" if s.get("launchType") == "FARGATE" else ""),
             "scheduling_strategy": s.get("schedulingStrategy", "REPLICA"),
             "deployment_maximum_percent": config.get("maximumPercent", 200),
             "deployment_minimum_healthy_percent": config.get("minimumHealthyPercent", 100),
-            "health_check_grace_period_seconds": s.get("healthCheckGracePeriodSeconds", state.get("health_check_grace_period_seconds")),
-            "enable_execute_command": s.get("enableExecuteCommand", state.get("enable_execute_command")),
+            "health_check_grace_period_seconds": s.get(
+                "healthCheckGracePeriodSeconds", state.get("health_check_grace_period_seconds")
+            ),
+            "enable_execute_command": s.get(
+                "enableExecuteCommand", state.get("enable_execute_command")
+            ),
             "iam_role": s.get("roleArn") or "",
             "network_configuration": [
                 {
@@ -409,12 +463,23 @@ class Service(EcsResource):
                 }
                 for lb in s.get("loadBalancers") or []
             ],
-            "deployment_circuit_breaker": [{"enable": cb["enable"], "rollback": cb["rollback"]}] if cb else [],
-            "deployment_controller": [{"type": (s.get("deploymentController") or {}).get("type", "ECS")}],
+            "deployment_circuit_breaker": [{"enable": cb["enable"], "rollback": cb["rollback"]}]
+            if cb
+            else [],
+            "deployment_controller": [
+                {"type": (s.get("deploymentController") or {}).get("type", "ECS")}
+            ],
         }
-        if not state.get("deployment_controller") and out["deployment_controller"] == [{"type": "ECS"}]:
+        if not state.get("deployment_controller") and out["deployment_controller"] == [
+            {"type": "ECS"}
+        ]:
             out["deployment_controller"] = state.get("deployment_controller") or []
-        if cb and not state.get("deployment_circuit_breaker") and not cb["enable"] and not cb["rollback"]:
+        if (
+            cb
+            and not state.get("deployment_circuit_breaker")
+            and not cb["enable"]
+            and not cb["rollback"]
+        ):
             out["deployment_circuit_breaker"] = state.get("deployment_circuit_breaker") or []
         if out.get("triggers") is None or out.get("triggers") is UNKNOWN:
             out["triggers"] = {}
@@ -424,24 +489,38 @@ class Service(EcsResource):
     def equivalent(self, name: str, prior: Any, fresh: Any) -> bool:
         if name == "task_definition":
             return task_definition_same(prior, fresh)
-        return name in ("launch_type", "platform_version", "iam_role") and fresh == "" and prior is None
+        return (
+            name in ("launch_type", "platform_version", "iam_role")
+            and fresh == ""
+            and prior is None
+        )
 
     def update(self, prior: State, planned: State) -> State:
         args: dict[str, Any] = {}
         for attr, api in SERVICE_UPDATES.items():
             if planned.get(attr) != prior.get(attr) and planned.get(attr) is not None:
-                args[api] = int(planned[attr]) if isinstance(planned[attr], float) else planned[attr]
+                args[api] = (
+                    int(planned[attr]) if isinstance(planned[attr], float) else planned[attr]
+                )
         if any(
             planned.get(k) != prior.get(k)
-            for k in ("deployment_maximum_percent", "deployment_minimum_healthy_percent", "deployment_circuit_breaker")
+            for k in (
+                "deployment_maximum_percent",
+                "deployment_minimum_healthy_percent",
+                "deployment_circuit_breaker",
+            )
         ):
             args["deploymentConfiguration"] = self._deployment_config(planned)
-        if planned.get("network_configuration") != prior.get("network_configuration") and self._network(planned):
+        if planned.get("network_configuration") != prior.get(
+            "network_configuration"
+        ) and self._network(planned):
             args["networkConfiguration"] = self._network(planned)
         if planned.get("load_balancer") != prior.get("load_balancer"):
             args["loadBalancers"] = self._load_balancers(planned)
         if planned.get("force_new_deployment") or planned.get("triggers") != prior.get("triggers"):
-            args["forceNewDeployment"] = bool(planned.get("force_new_deployment") or planned.get("triggers"))
+            args["forceNewDeployment"] = bool(
+                planned.get("force_new_deployment") or planned.get("triggers")
+            )
         if args:
             self.ecs.update_service(cluster=prior["cluster"], service=prior["id"], **args)
             self._wait(prior | {"wait_for_steady_state": planned.get("wait_for_steady_state")})
@@ -453,7 +532,9 @@ class Service(EcsResource):
         try:
             if state.get("scheduling_strategy") != "DAEMON":
                 self.ecs.update_service(cluster=cluster, service=ident, desiredCount=0)
-            self.ecs.delete_service(cluster=cluster, service=ident, force=bool(state.get("force_delete")))
+            self.ecs.delete_service(
+                cluster=cluster, service=ident, force=bool(state.get("force_delete"))
+            )
         except Exception as exc:
             if not not_found(exc, "ServiceNotFound", "ServiceNotActive"):
                 raise

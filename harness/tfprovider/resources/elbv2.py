@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from harness.tfprovider.context import ProviderError
 from harness.tfprovider.resource import Resource, State, tag_dict, tag_list
@@ -32,7 +32,9 @@ class ElbResource(Resource):
 
     def read_tags(self, state: State, arn: str) -> None:
         found = self.elb.describe_tags(ResourceArns=[arn])["TagDescriptions"]
-        state["tags"], state["tags_all"] = self.split_tags(state, tag_dict(found[0]["Tags"] if found else []))
+        state["tags"], state["tags_all"] = self.split_tags(
+            state, tag_dict(found[0]["Tags"] if found else [])
+        )
 
     def sync_tags(self, arn: str, prior: State, planned: State) -> None:
         old, new = self.tags_for_api(prior), self.tags_for_api(planned)
@@ -48,7 +50,9 @@ def _name(planned: State, prefix_default: str = "tf-") -> str:
     name = planned.get("name")
     if isinstance(name, str):
         return name
-    return (planned.get("name_prefix") or prefix_default) + uuid.uuid4().hex[:26 - len(prefix_default)]
+    return (planned.get("name_prefix") or prefix_default) + uuid.uuid4().hex[
+        : 26 - len(prefix_default)
+    ]
 
 
 class LoadBalancer(ElbResource):
@@ -86,7 +90,7 @@ class LoadBalancer(ElbResource):
         self._attributes(lb["LoadBalancerArn"], {}, planned)
         return self.read({**planned, "id": lb["LoadBalancerArn"]}) or planned
 
-    ATTRS = {
+    ATTRS: ClassVar[dict[str, str]] = {
         "idle_timeout": "idle_timeout.timeout_seconds",
         "enable_deletion_protection": "deletion_protection.enabled",
         "enable_http2": "routing.http2.enabled",
@@ -104,7 +108,9 @@ class LoadBalancer(ElbResource):
 
     def read(self, state: State) -> State | None:
         try:
-            lb = self.elb.describe_load_balancers(LoadBalancerArns=[state["id"]])["LoadBalancers"][0]
+            lb = self.elb.describe_load_balancers(LoadBalancerArns=[state["id"]])["LoadBalancers"][
+                0
+            ]
         except Exception as exc:
             if not_found(exc, "LoadBalancerNotFound"):
                 return None
@@ -139,9 +145,15 @@ class LoadBalancer(ElbResource):
 
     def update(self, prior: State, planned: State) -> State:
         arn = prior["id"]
-        if planned.get("security_groups") is not None and set(planned["security_groups"]) != set(prior["security_groups"] or []):
-            self.elb.set_security_groups(LoadBalancerArn=arn, SecurityGroups=list(planned["security_groups"]))
-        if planned.get("subnets") is not None and set(planned["subnets"]) != set(prior["subnets"] or []):
+        if planned.get("security_groups") is not None and set(planned["security_groups"]) != set(
+            prior["security_groups"] or []
+        ):
+            self.elb.set_security_groups(
+                LoadBalancerArn=arn, SecurityGroups=list(planned["security_groups"])
+            )
+        if planned.get("subnets") is not None and set(planned["subnets"]) != set(
+            prior["subnets"] or []
+        ):
             self.elb.set_subnets(LoadBalancerArn=arn, Subnets=list(planned["subnets"]))
         self._attributes(arn, prior, planned)
         self.sync_tags(arn, prior, planned)
@@ -205,8 +217,15 @@ class TargetGroup(ElbResource):
         if not hcs:
             return {}
         hc = hcs[0]
-        args = {api: hc[k] for k, api in HC_API.items() if hc.get(k) is not None and not _unknown(hc[k])}
-        for k in ("HealthyThresholdCount", "HealthCheckIntervalSeconds", "HealthCheckTimeoutSeconds", "UnhealthyThresholdCount"):
+        args = {
+            api: hc[k] for k, api in HC_API.items() if hc.get(k) is not None and not _unknown(hc[k])
+        }
+        for k in (
+            "HealthyThresholdCount",
+            "HealthCheckIntervalSeconds",
+            "HealthCheckTimeoutSeconds",
+            "UnhealthyThresholdCount",
+        ):
             if k in args:
                 args[k] = int(args[k])
         if isinstance(hc.get("matcher"), str):
@@ -229,9 +248,16 @@ class TargetGroup(ElbResource):
     def _attributes(self, arn: str, prior: State, planned: State) -> None:
         changed = []
         if planned.get("deregistration_delay") != prior.get("deregistration_delay"):
-            changed.append({"Key": "deregistration_delay.timeout_seconds", "Value": str(planned["deregistration_delay"])})
+            changed.append(
+                {
+                    "Key": "deregistration_delay.timeout_seconds",
+                    "Value": str(planned["deregistration_delay"]),
+                }
+            )
         if planned.get("slow_start") != prior.get("slow_start"):
-            changed.append({"Key": "slow_start.duration_seconds", "Value": str(planned["slow_start"])})
+            changed.append(
+                {"Key": "slow_start.duration_seconds", "Value": str(planned["slow_start"])}
+            )
         if changed:
             self.elb.modify_target_group_attributes(TargetGroupArn=arn, Attributes=changed)
 
@@ -243,7 +269,10 @@ class TargetGroup(ElbResource):
                 return None
             raise
         arn = tg["TargetGroupArn"]
-        attrs = {a["Key"]: a["Value"] for a in self.elb.describe_target_group_attributes(TargetGroupArn=arn)["Attributes"]}
+        attrs = {
+            a["Key"]: a["Value"]
+            for a in self.elb.describe_target_group_attributes(TargetGroupArn=arn)["Attributes"]
+        }
         hc = {k: tg.get(api) for k, api in HC_API.items()}
         hc["matcher"] = (tg.get("Matcher") or {}).get("HttpCode")
         out = {
@@ -255,13 +284,18 @@ class TargetGroup(ElbResource):
             "name": tg["TargetGroupName"],
             "port": tg.get("Port"),
             "protocol": tg.get("Protocol"),
-            "protocol_version": tg.get("ProtocolVersion") or ("HTTP1" if tg.get("Protocol") in ("HTTP", "HTTPS") else None),
+            "protocol_version": tg.get("ProtocolVersion")
+            or ("HTTP1" if tg.get("Protocol") in ("HTTP", "HTTPS") else None),
             "vpc_id": tg.get("VpcId"),
             "target_type": tg.get("TargetType", "instance"),
             "ip_address_type": tg.get("IpAddressType", "ipv4"),
             "load_balancer_arns": tg.get("LoadBalancerArns", []),
-            "deregistration_delay": attrs.get("deregistration_delay.timeout_seconds", state.get("deregistration_delay")),
-            "slow_start": int(attrs.get("slow_start.duration_seconds", state.get("slow_start") or 0)),
+            "deregistration_delay": attrs.get(
+                "deregistration_delay.timeout_seconds", state.get("deregistration_delay")
+            ),
+            "slow_start": int(
+                attrs.get("slow_start.duration_seconds") or state.get("slow_start") or 0
+            ),
             "health_check": [hc],
         }
         self.read_tags(out, arn)
@@ -309,7 +343,9 @@ def action_to_api(action: dict[str, Any], index: int) -> dict[str, Any]:
             "StatusCode": fixed.get("status_code") or "200",
         }
     else:
-        raise ProviderError(f"action type {action['type']!r} is not implemented by the stand-in provider")
+        raise ProviderError(
+            f"action type {action['type']!r} is not implemented by the stand-in provider"
+        )
     return out
 
 
@@ -320,7 +356,11 @@ def action_from_api(action: dict[str, Any]) -> dict[str, Any]:
         "target_group_arn": action.get("TargetGroupArn"),
         "type": action["Type"],
         "fixed_response": [
-            {"content_type": fixed["ContentType"], "message_body": fixed.get("MessageBody"), "status_code": fixed.get("StatusCode")}
+            {
+                "content_type": fixed["ContentType"],
+                "message_body": fixed.get("MessageBody"),
+                "status_code": fixed.get("StatusCode"),
+            }
         ]
         if fixed
         else [],
@@ -342,9 +382,13 @@ class Listener(ElbResource):
     def create(self, planned: State) -> State:
         args: dict[str, Any] = {
             "LoadBalancerArn": planned["load_balancer_arn"],
-            "Protocol": planned.get("protocol") if isinstance(planned.get("protocol"), str) else "HTTP",
+            "Protocol": planned.get("protocol")
+            if isinstance(planned.get("protocol"), str)
+            else "HTTP",
             "Port": int(planned.get("port") or 80),
-            "DefaultActions": [action_to_api(a, i) for i, a in enumerate(planned["default_action"])],
+            "DefaultActions": [
+                action_to_api(a, i) for i, a in enumerate(planned["default_action"])
+            ],
         }
         if planned.get("certificate_arn"):
             args["Certificates"] = [{"CertificateArn": planned["certificate_arn"]}]
@@ -380,8 +424,12 @@ class Listener(ElbResource):
         args: dict[str, Any] = {
             "ListenerArn": prior["id"],
             "Port": int(planned.get("port") or 80),
-            "Protocol": planned["protocol"] if isinstance(planned.get("protocol"), str) else prior["protocol"],
-            "DefaultActions": [action_to_api(a, i) for i, a in enumerate(planned["default_action"])],
+            "Protocol": planned["protocol"]
+            if isinstance(planned.get("protocol"), str)
+            else prior["protocol"],
+            "DefaultActions": [
+                action_to_api(a, i) for i, a in enumerate(planned["default_action"])
+            ],
         }
         self.elb.modify_listener(**args)
         self.sync_tags(prior["id"], prior, planned)
@@ -397,14 +445,19 @@ CONDITION = nested(
     nested("host_header", "list", opt("values", STRING_SET), max_items=1),
     min_items=1,
 )  # fmt: skip
-CONDITION_FIELDS = {"path_pattern": ("path-pattern", "PathPatternConfig"), "host_header": ("host-header", "HostHeaderConfig")}
+CONDITION_FIELDS = {
+    "path_pattern": ("path-pattern", "PathPatternConfig"),
+    "host_header": ("host-header", "HostHeaderConfig"),
+}
 
 
 def condition_to_api(cond: dict[str, Any]) -> dict[str, Any]:
     for key, (field, config) in CONDITION_FIELDS.items():
         if cond.get(key):
             return {"Field": field, config: {"Values": list(cond[key][0]["values"])}}
-    raise ProviderError("listener rule condition: only path_pattern and host_header are implemented by the stand-in provider")
+    raise ProviderError(
+        "listener rule condition: only path_pattern and host_header are implemented by the stand-in provider"
+    )
 
 
 def condition_from_api(cond: dict[str, Any]) -> dict[str, Any]:
@@ -431,7 +484,9 @@ class ListenerRule(ElbResource):
             "ListenerArn": planned["listener_arn"],
             "Conditions": [condition_to_api(c) for c in planned["condition"]],
             "Actions": [action_to_api(a, i) for i, a in enumerate(planned["action"])],
-            "Priority": int(planned["priority"]) if isinstance(planned.get("priority"), (int, float)) else 1,
+            "Priority": int(planned["priority"])
+            if isinstance(planned.get("priority"), (int, float))
+            else 1,
         }
         if self.api_tags(planned):
             args["Tags"] = self.api_tags(planned)
@@ -451,7 +506,8 @@ class ListenerRule(ElbResource):
             "id": arn,
             "arn": arn,
             "region": self.ctx.region,
-            "listener_arn": state.get("listener_arn") or arn.replace(":listener-rule/", ":listener/").rsplit("/", 1)[0],
+            "listener_arn": state.get("listener_arn")
+            or arn.replace(":listener-rule/", ":listener/").rsplit("/", 1)[0],
             "priority": int(rule["Priority"]) if str(rule.get("Priority", "")).isdigit() else None,
             "action": [action_from_api(a) for a in rule.get("Actions", [])],
             "condition": [condition_from_api(c) for c in rule.get("Conditions", [])],
@@ -461,8 +517,12 @@ class ListenerRule(ElbResource):
 
     def update(self, prior: State, planned: State) -> State:
         arn = prior["id"]
-        if planned.get("priority") != prior.get("priority") and isinstance(planned.get("priority"), (int, float)):
-            self.elb.set_rule_priorities(RulePriorities=[{"RuleArn": arn, "Priority": int(planned["priority"])}])
+        if planned.get("priority") != prior.get("priority") and isinstance(
+            planned.get("priority"), (int, float)
+        ):
+            self.elb.set_rule_priorities(
+                RulePriorities=[{"RuleArn": arn, "Priority": int(planned["priority"])}]
+            )
         self.elb.modify_rule(
             RuleArn=arn,
             Conditions=[condition_to_api(c) for c in planned["condition"]],

@@ -83,14 +83,20 @@ class Role(IamResource):
             **state,
             "id": role["RoleName"],
             "name": role["RoleName"],
-            "name_prefix": state.get("name_prefix") if isinstance(state.get("name_prefix"), str) else "",
+            "name_prefix": state.get("name_prefix")
+            if isinstance(state.get("name_prefix"), str)
+            else "",
             "arn": role["Arn"],
             "assume_role_policy": _doc(role["AssumeRolePolicyDocument"]),
             "description": role.get("Description") or None,
             "path": role.get("Path", "/"),
             "max_session_duration": role.get("MaxSessionDuration", 3600),
-            "permissions_boundary": (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn"),
-            "create_date": role["CreateDate"].isoformat() if hasattr(role.get("CreateDate"), "isoformat") else str(role.get("CreateDate")),
+            "permissions_boundary": (role.get("PermissionsBoundary") or {}).get(
+                "PermissionsBoundaryArn"
+            ),
+            "create_date": role["CreateDate"].isoformat()
+            if hasattr(role.get("CreateDate"), "isoformat")
+            else str(role.get("CreateDate")),
             "unique_id": role.get("RoleId"),
         }
         out["tags"], out["tags_all"] = self.split_tags(state, tag_dict(role.get("Tags")))
@@ -99,10 +105,17 @@ class Role(IamResource):
     def update(self, prior: State, planned: State) -> State:
         name = prior["id"]
         if not json_equal(prior["assume_role_policy"], planned["assume_role_policy"]):
-            self.iam.update_assume_role_policy(RoleName=name, PolicyDocument=planned["assume_role_policy"])
-        if planned.get("description") != prior.get("description") or planned["max_session_duration"] != prior["max_session_duration"]:
+            self.iam.update_assume_role_policy(
+                RoleName=name, PolicyDocument=planned["assume_role_policy"]
+            )
+        if (
+            planned.get("description") != prior.get("description")
+            or planned["max_session_duration"] != prior["max_session_duration"]
+        ):
             self.iam.update_role(
-                RoleName=name, Description=planned.get("description") or "", MaxSessionDuration=int(planned["max_session_duration"])
+                RoleName=name,
+                Description=planned.get("description") or "",
+                MaxSessionDuration=int(planned["max_session_duration"]),
             )
         old, new = self.tags_for_api(prior), self.tags_for_api(planned)
         if [k for k in old if k not in new]:
@@ -155,13 +168,17 @@ class Policy(IamResource):
             if not_found(exc, "NoSuchEntity"):
                 return None
             raise
-        version = self.iam.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])
+        version = self.iam.get_policy_version(
+            PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"]
+        )
         out = {
             **state,
             "id": policy["Arn"],
             "arn": policy["Arn"],
             "name": policy["PolicyName"],
-            "name_prefix": state.get("name_prefix") if isinstance(state.get("name_prefix"), str) else "",
+            "name_prefix": state.get("name_prefix")
+            if isinstance(state.get("name_prefix"), str)
+            else "",
             "description": policy.get("Description") or None,
             "path": policy.get("Path", "/"),
             "policy": _doc(version["PolicyVersion"]["Document"]),
@@ -176,9 +193,14 @@ class Policy(IamResource):
         if not json_equal(prior["policy"], planned["policy"]):
             versions = self.iam.list_policy_versions(PolicyArn=arn)["Versions"]
             if len(versions) >= 5:  # as the real provider: make room by deleting the oldest
-                oldest = min((v for v in versions if not v["IsDefaultVersion"]), key=lambda v: v["CreateDate"])
+                oldest = min(
+                    (v for v in versions if not v["IsDefaultVersion"]),
+                    key=lambda v: v["CreateDate"],
+                )
                 self.iam.delete_policy_version(PolicyArn=arn, VersionId=oldest["VersionId"])
-            self.iam.create_policy_version(PolicyArn=arn, PolicyDocument=planned["policy"], SetAsDefault=True)
+            self.iam.create_policy_version(
+                PolicyArn=arn, PolicyDocument=planned["policy"], SetAsDefault=True
+            )
         old, new = self.tags_for_api(prior), self.tags_for_api(planned)
         if [k for k in old if k not in new]:
             self.iam.untag_policy(PolicyArn=arn, TagKeys=[k for k in old if k not in new])
@@ -196,7 +218,11 @@ class Policy(IamResource):
 
 class RolePolicyAttachment(IamResource):
     type_name = "aws_iam_role_policy_attachment"
-    schema = block(optc("id", STRING), req("role", STRING, force_new=True), req("policy_arn", STRING, force_new=True))
+    schema = block(
+        optc("id", STRING),
+        req("role", STRING, force_new=True),
+        req("policy_arn", STRING, force_new=True),
+    )
 
     def create(self, planned: State) -> State:
         self.iam.attach_role_policy(RoleName=planned["role"], PolicyArn=planned["policy_arn"])
@@ -204,7 +230,9 @@ class RolePolicyAttachment(IamResource):
 
     def read(self, state: State) -> State | None:
         try:
-            pages = self.iam.get_paginator("list_attached_role_policies").paginate(RoleName=state["role"])
+            pages = self.iam.get_paginator("list_attached_role_policies").paginate(
+                RoleName=state["role"]
+            )
             arns = [p["PolicyArn"] for page in pages for p in page["AttachedPolicies"]]
         except Exception as exc:
             if not_found(exc, "NoSuchEntity"):
@@ -231,7 +259,9 @@ class RolePolicy(IamResource):
 
     def create(self, planned: State) -> State:
         name = _name(planned)
-        self.iam.put_role_policy(RoleName=planned["role"], PolicyName=name, PolicyDocument=planned["policy"])
+        self.iam.put_role_policy(
+            RoleName=planned["role"], PolicyName=name, PolicyDocument=planned["policy"]
+        )
         return self.read({**planned, "id": f"{planned['role']}:{name}", "name": name}) or planned
 
     def read(self, state: State) -> State | None:
@@ -246,7 +276,9 @@ class RolePolicy(IamResource):
         return {**state, "role": role, "name": name, "name_prefix": prefix, "policy": _doc(doc)}
 
     def update(self, prior: State, planned: State) -> State:
-        self.iam.put_role_policy(RoleName=prior["role"], PolicyName=prior["name"], PolicyDocument=planned["policy"])
+        self.iam.put_role_policy(
+            RoleName=prior["role"], PolicyName=prior["name"], PolicyDocument=planned["policy"]
+        )
         return self.read(prior | {"policy": planned["policy"]}) or planned
 
     def delete(self, state: State) -> None:

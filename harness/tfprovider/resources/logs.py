@@ -28,15 +28,19 @@ class LogGroup(Resource):
     def create(self, planned: State) -> State:
         import uuid
 
-        name = planned["name"] if isinstance(planned.get("name"), str) else (
-            (planned.get("name_prefix") or "terraform-") + uuid.uuid4().hex[:26]
+        name = (
+            planned["name"]
+            if isinstance(planned.get("name"), str)
+            else ((planned.get("name_prefix") or "terraform-") + uuid.uuid4().hex[:26])
         )
         args: dict[str, Any] = {"logGroupName": name}
         if self.tags_for_api(planned):
             args["tags"] = self.tags_for_api(planned)
         self.logs.create_log_group(**args)
         if planned.get("retention_in_days"):
-            self.logs.put_retention_policy(logGroupName=name, retentionInDays=int(planned["retention_in_days"]))
+            self.logs.put_retention_policy(
+                logGroupName=name, retentionInDays=int(planned["retention_in_days"])
+            )
         return self.read({**planned, "id": name}) or planned
 
     def read(self, state: State) -> State | None:
@@ -49,7 +53,9 @@ class LogGroup(Resource):
             **state,
             "id": group["logGroupName"],
             "name": group["logGroupName"],
-            "name_prefix": state.get("name_prefix") if isinstance(state.get("name_prefix"), str) else "",
+            "name_prefix": state.get("name_prefix")
+            if isinstance(state.get("name_prefix"), str)
+            else "",
             "arn": arn,
             "region": self.ctx.region,
             "retention_in_days": group.get("retentionInDays", 0),
@@ -64,7 +70,9 @@ class LogGroup(Resource):
         name = prior["id"]
         if planned.get("retention_in_days") != prior.get("retention_in_days"):
             if planned.get("retention_in_days"):
-                self.logs.put_retention_policy(logGroupName=name, retentionInDays=int(planned["retention_in_days"]))
+                self.logs.put_retention_policy(
+                    logGroupName=name, retentionInDays=int(planned["retention_in_days"])
+                )
             else:
                 self.logs.delete_retention_policy(logGroupName=name)
         old, new = self.tags_for_api(prior), self.tags_for_api(planned)

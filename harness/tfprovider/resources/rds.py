@@ -6,7 +6,18 @@ from typing import Any
 
 from harness.tfprovider.resource import Resource, State, tag_dict, tag_list
 from harness.tfprovider.resources.common import REGION, TAGS, not_found
-from harness.tfprovider.schema import BOOL, Attr, NUMBER, STRING, STRING_SET, block, comp, opt, optc, req
+from harness.tfprovider.schema import (
+    BOOL,
+    NUMBER,
+    STRING,
+    STRING_SET,
+    Attr,
+    block,
+    comp,
+    opt,
+    optc,
+    req,
+)
 
 
 class RdsResource(Resource):
@@ -52,7 +63,9 @@ class DbSubnetGroup(RdsResource):
 
     def read(self, state: State) -> State | None:
         try:
-            group = self.rds.describe_db_subnet_groups(DBSubnetGroupName=state["id"])["DBSubnetGroups"][0]
+            group = self.rds.describe_db_subnet_groups(DBSubnetGroupName=state["id"])[
+                "DBSubnetGroups"
+            ][0]
         except Exception as exc:
             if not_found(exc, "DBSubnetGroupNotFound"):
                 return None
@@ -61,7 +74,9 @@ class DbSubnetGroup(RdsResource):
             **state,
             "id": group["DBSubnetGroupName"],
             "name": group["DBSubnetGroupName"],
-            "name_prefix": state.get("name_prefix") if isinstance(state.get("name_prefix"), str) else "",
+            "name_prefix": state.get("name_prefix")
+            if isinstance(state.get("name_prefix"), str)
+            else "",
             "arn": group["DBSubnetGroupArn"],
             "region": self.ctx.region,
             "description": group.get("DBSubnetGroupDescription"),
@@ -73,7 +88,10 @@ class DbSubnetGroup(RdsResource):
         return out
 
     def update(self, prior: State, planned: State) -> State:
-        if set(planned["subnet_ids"]) != set(prior["subnet_ids"]) or planned["description"] != prior["description"]:
+        if (
+            set(planned["subnet_ids"]) != set(prior["subnet_ids"])
+            or planned["description"] != prior["description"]
+        ):
             self.rds.modify_db_subnet_group(
                 DBSubnetGroupName=prior["id"],
                 DBSubnetGroupDescription=planned["description"],
@@ -139,7 +157,11 @@ class DbInstance(RdsResource):
     )  # fmt: skip
 
     def create(self, planned: State) -> State:
-        ident = planned["identifier"] if isinstance(planned.get("identifier"), str) else "terraform-" + _suffix()
+        ident = (
+            planned["identifier"]
+            if isinstance(planned.get("identifier"), str)
+            else "terraform-" + _suffix()
+        )
         args: dict[str, Any] = {
             "DBInstanceIdentifier": ident,
             "Engine": planned["engine"],
@@ -150,8 +172,13 @@ class DbInstance(RdsResource):
             value = planned.get(attr)
             if isinstance(value, (str, bool, int, float)) and attr != "instance_class":
                 args[api] = int(value) if isinstance(value, float) else value
-        for attr, api in (("db_name", "DBName"), ("username", "MasterUsername"), ("password", "MasterUserPassword"),
-                          ("db_subnet_group_name", "DBSubnetGroupName"), ("storage_encrypted", "StorageEncrypted")):
+        for attr, api in (
+            ("db_name", "DBName"),
+            ("username", "MasterUsername"),
+            ("password", "MasterUserPassword"),
+            ("db_subnet_group_name", "DBSubnetGroupName"),
+            ("storage_encrypted", "StorageEncrypted"),
+        ):
             if isinstance(planned.get(attr), (str, bool)):
                 args[api] = planned[attr]
         if isinstance(planned.get("vpc_security_group_ids"), list):
@@ -171,14 +198,18 @@ class DbInstance(RdsResource):
             **state,
             "id": db["DBInstanceIdentifier"],
             "identifier": db["DBInstanceIdentifier"],
-            "identifier_prefix": state.get("identifier_prefix") if isinstance(state.get("identifier_prefix"), str) else "",
+            "identifier_prefix": state.get("identifier_prefix")
+            if isinstance(state.get("identifier_prefix"), str)
+            else "",
             "arn": db["DBInstanceArn"],
             "region": self.ctx.region,
             "engine": db["Engine"],
             "db_name": db.get("DBName"),
             "username": db.get("MasterUsername"),
             "db_subnet_group_name": (db.get("DBSubnetGroup") or {}).get("DBSubnetGroupName"),
-            "vpc_security_group_ids": [g["VpcSecurityGroupId"] for g in db.get("VpcSecurityGroups", [])],
+            "vpc_security_group_ids": [
+                g["VpcSecurityGroupId"] for g in db.get("VpcSecurityGroups", [])
+            ],
             "storage_encrypted": db.get("StorageEncrypted", False),
             "address": endpoint.get("Address"),
             "endpoint": f"{endpoint.get('Address')}:{endpoint.get('Port')}" if endpoint else None,
@@ -196,26 +227,41 @@ class DbInstance(RdsResource):
 
     def equivalent(self, name: str, prior: Any, fresh: Any) -> bool:
         # engine_version "16" in configuration reads back as "16.x": the real provider keeps it
-        return name == "engine_version" and isinstance(prior, str) and isinstance(fresh, str) and fresh.startswith(prior + ".")
+        return (
+            name == "engine_version"
+            and isinstance(prior, str)
+            and isinstance(fresh, str)
+            and fresh.startswith(prior + ".")
+        )
 
     def update(self, prior: State, planned: State) -> State:
         args: dict[str, Any] = {}
         for attr, (api, _) in DB_FIELDS.items():
-            if planned.get(attr) != prior.get(attr) and isinstance(planned.get(attr), (str, bool, int, float)):
+            if planned.get(attr) != prior.get(attr) and isinstance(
+                planned.get(attr), (str, bool, int, float)
+            ):
                 args[api if api != "Port" else "DBPortNumber"] = planned[attr]
         if planned.get("password") != prior.get("password") and planned.get("password"):
             args["MasterUserPassword"] = planned["password"]
-        if set(planned.get("vpc_security_group_ids") or []) != set(prior.get("vpc_security_group_ids") or []):
+        if set(planned.get("vpc_security_group_ids") or []) != set(
+            prior.get("vpc_security_group_ids") or []
+        ):
             args["VpcSecurityGroupIds"] = list(planned["vpc_security_group_ids"] or [])
         if args:
-            self.rds.modify_db_instance(DBInstanceIdentifier=prior["id"], ApplyImmediately=bool(planned.get("apply_immediately")), **args)
+            self.rds.modify_db_instance(
+                DBInstanceIdentifier=prior["id"],
+                ApplyImmediately=bool(planned.get("apply_immediately")),
+                **args,
+            )
         self.sync_tags(prior["arn"], prior, planned)
         return self.read(planned) or planned
 
     def delete(self, state: State) -> None:
         args: dict[str, Any] = {"SkipFinalSnapshot": bool(state.get("skip_final_snapshot"))}
         if not args["SkipFinalSnapshot"]:
-            args["FinalSnapshotIdentifier"] = state.get("final_snapshot_identifier") or f"{state['id']}-final"
+            args["FinalSnapshotIdentifier"] = (
+                state.get("final_snapshot_identifier") or f"{state['id']}-final"
+            )
         self.rds.delete_db_instance(DBInstanceIdentifier=state["id"], **args)
 
 

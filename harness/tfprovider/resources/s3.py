@@ -29,8 +29,10 @@ class Bucket(Resource):
         return self.ctx.client("s3")
 
     def create(self, planned: State) -> State:
-        name = planned["bucket"] if isinstance(planned.get("bucket"), str) else (
-            (planned.get("bucket_prefix") or "terraform-") + uuid.uuid4().hex[:24]
+        name = (
+            planned["bucket"]
+            if isinstance(planned.get("bucket"), str)
+            else ((planned.get("bucket_prefix") or "terraform-") + uuid.uuid4().hex[:24])
         )
         args: dict[str, Any] = {"Bucket": name}
         if self.ctx.region != "us-east-1":
@@ -66,7 +68,9 @@ class Bucket(Resource):
             **state,
             "id": name,
             "bucket": name,
-            "bucket_prefix": state.get("bucket_prefix") if isinstance(state.get("bucket_prefix"), str) else "",
+            "bucket_prefix": state.get("bucket_prefix")
+            if isinstance(state.get("bucket_prefix"), str)
+            else "",
             "arn": f"arn:aws:s3:::{name}",
             "region": self.ctx.region,
             "object_lock_enabled": bool(state.get("object_lock_enabled")),

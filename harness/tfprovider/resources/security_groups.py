@@ -23,20 +23,18 @@ from harness.tfprovider.schema import (
 )
 from harness.tfprovider.values import UNKNOWN
 
-RULE_OBJECT = [
-    "object",
-    {
-        "cidr_blocks": STRINGS,
-        "description": STRING,
-        "from_port": NUMBER,
-        "ipv6_cidr_blocks": STRINGS,
-        "prefix_list_ids": STRINGS,
-        "protocol": STRING,
-        "security_groups": STRING_SET,
-        "self": BOOL,
-        "to_port": NUMBER,
-    },
-]
+RULE_FIELDS: dict[str, Any] = {
+    "cidr_blocks": STRINGS,
+    "description": STRING,
+    "from_port": NUMBER,
+    "ipv6_cidr_blocks": STRINGS,
+    "prefix_list_ids": STRINGS,
+    "protocol": STRING,
+    "security_groups": STRING_SET,
+    "self": BOOL,
+    "to_port": NUMBER,
+}
+RULE_OBJECT = ["object", RULE_FIELDS]
 
 
 def _protocol(value: str) -> str:
@@ -78,7 +76,7 @@ def permission_to_rule(perm: dict[str, Any], own_id: str) -> dict[str, Any]:
 
 
 def _canon(rule: dict[str, Any]) -> str:
-    r = {k: rule.get(k) for k in RULE_OBJECT[1]}  # type: ignore[union-attr]
+    r = {k: rule.get(k) for k in RULE_FIELDS}
     for key in ("cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids", "security_groups"):
         r[key] = sorted(r[key] or [])
     r["description"] = r["description"] or ""
@@ -115,15 +113,27 @@ class SecurityGroup(Ec2Resource):
         tags = self.tag_spec("security-group", planned)
         ident = self.ec2.create_security_group(**args, TagSpecifications=tags)["GroupId"]
         group = self.ec2.describe_security_groups(GroupIds=[ident])["SecurityGroups"][0]
-        if group.get("IpPermissionsEgress"):  # as the real provider: drop AWS's default allow-all egress
-            self.ec2.revoke_security_group_egress(GroupId=ident, IpPermissions=group["IpPermissionsEgress"])
+        if group.get(
+            "IpPermissionsEgress"
+        ):  # as the real provider: drop AWS's default allow-all egress
+            self.ec2.revoke_security_group_egress(
+                GroupId=ident, IpPermissions=group["IpPermissionsEgress"]
+            )
         self._apply_rules(ident, {}, planned)
         return self.read({**planned, "id": ident, "name": name}) or planned
 
     def _apply_rules(self, ident: str, prior: State, planned: State) -> None:
         for attr, revoke, authorize in (
-            ("ingress", self.ec2.revoke_security_group_ingress, self.ec2.authorize_security_group_ingress),
-            ("egress", self.ec2.revoke_security_group_egress, self.ec2.authorize_security_group_egress),
+            (
+                "ingress",
+                self.ec2.revoke_security_group_ingress,
+                self.ec2.authorize_security_group_ingress,
+            ),
+            (
+                "egress",
+                self.ec2.revoke_security_group_egress,
+                self.ec2.authorize_security_group_egress,
+            ),
         ):
             if planned.get(attr) is None or planned.get(attr) is UNKNOWN:
                 continue
@@ -150,7 +160,9 @@ class SecurityGroup(Ec2Resource):
             "arn": self.arn(ident),
             "region": self.ctx.region,
             "name": group["GroupName"],
-            "name_prefix": state.get("name_prefix") if isinstance(state.get("name_prefix"), str) else "",
+            "name_prefix": state.get("name_prefix")
+            if isinstance(state.get("name_prefix"), str)
+            else "",
             "description": group.get("Description"),
             "vpc_id": group.get("VpcId"),
             "ingress": [permission_to_rule(p, ident) for p in group.get("IpPermissions", [])],
@@ -209,10 +221,18 @@ class _SingleRule(Ec2Resource):
         return perm
 
     def create(self, planned: State) -> State:
-        call = self.ec2.authorize_security_group_egress if self.egress else self.ec2.authorize_security_group_ingress
+        call = (
+            self.ec2.authorize_security_group_egress
+            if self.egress
+            else self.ec2.authorize_security_group_ingress
+        )
         tags = self.tags_for_api(planned)
         spec = [{"ResourceType": "security-group-rule", "Tags": tag_list(tags)}] if tags else []
-        result = call(GroupId=planned["security_group_id"], IpPermissions=[self._permission(planned)], TagSpecifications=spec)
+        result = call(
+            GroupId=planned["security_group_id"],
+            IpPermissions=[self._permission(planned)],
+            TagSpecifications=spec,
+        )
         ident = result["SecurityGroupRules"][0]["SecurityGroupRuleId"]
         return self.read({**planned, "id": ident}) or planned
 
@@ -250,7 +270,11 @@ class _SingleRule(Ec2Resource):
         perm = self._permission(planned)
         rule: dict[str, Any] = {"IpProtocol": perm["IpProtocol"]}
         rule.update({k: perm[k] for k in ("FromPort", "ToPort") if k in perm})
-        for key, api in (("cidr_ipv4", "CidrIpv4"), ("cidr_ipv6", "CidrIpv6"), ("prefix_list_id", "PrefixListId")):
+        for key, api in (
+            ("cidr_ipv4", "CidrIpv4"),
+            ("cidr_ipv6", "CidrIpv6"),
+            ("prefix_list_id", "PrefixListId"),
+        ):
             if planned.get(key):
                 rule[api] = planned[key]
         if planned.get("referenced_security_group_id"):
@@ -265,7 +289,11 @@ class _SingleRule(Ec2Resource):
         return self.read(planned) or planned
 
     def delete(self, state: State) -> None:
-        call = self.ec2.revoke_security_group_egress if self.egress else self.ec2.revoke_security_group_ingress
+        call = (
+            self.ec2.revoke_security_group_egress
+            if self.egress
+            else self.ec2.revoke_security_group_ingress
+        )
         call(GroupId=state["security_group_id"], SecurityGroupRuleIds=[state["id"]])
 
 
