@@ -1,0 +1,138 @@
+"""Planning and normalisation rules of the stand-in, offline (no Terraform, no emulator)."""
+
+from __future__ import annotations
+
+import json
+
+from harness.tfprovider.plan import plan_create, plan_update, replace_paths
+from harness.tfprovider.resources.common import json_equal
+from harness.tfprovider.resources.data import IamPolicyDocument
+from harness.tfprovider.resources.ecs import (
+    Service,
+    TaskDefinition,
+    containers_equal,
+    task_definition_same,
+)
+from harness.tfprovider.resources.elbv2 import TargetGroup
+from harness.tfprovider.values import UNKNOWN, conform, equal
+
+
+def test_create_plan_fills_defaults_and_leaves_computed_unknown() -> None:
+    planned = plan_create(Service.schema, {"name": "web", "task_definition": "fam:1"})
+    assert planned["scheduling_strategy"] == "REPLICA"
+    assert planned["deployment_maximum_percent"] == 200
+    assert planned["arn"] is UNKNOWN
+    assert planned["launch_type"] is UNKNOWN
+    assert planned["desired_count"] is None, "optional without default stays null"
+    assert planned["load_balancer"] == []
+
+
+def test_nested_block_defaults_apply_on_update() -> None:
+    prior = conform(
+        TargetGroup.schema, {"name": "tg", "health_check": [{"path": "/", "matcher": "200"}]}
+    )
+    assert prior is not None
+    proposed = {**prior, "health_check": [{"path": "/health/", "matcher": "200"}]}
+    planned = plan_update(TargetGroup.schema, prior, proposed)
+    assert planned["health_check"][0]["interval"] == 30
+    assert planned["health_check"][0]["port"] == "traffic-port"
+
+
+def test_every_task_definition_argument_forces_replacement() -> None:
+    schema = TaskDefinition.schema
+    updatable = {"tags", "tags_all", "skip_destroy", "track_latest"}
+    arguments = {
+        a.name for a in schema.attributes if (a.required or a.optional) and a.name not in ("id",)
+    }
+    assert {a.name for a in schema.attributes if a.force_new} == arguments - updatable - {
+        "region"
+    } | {"region"}
+    prior = {"family": "f", "container_definitions": "[]", "cpu": "256"}
+    assert replace_paths(schema, prior, {**prior, "cpu": "512"}) == [["cpu"]]
+    assert replace_paths(schema, prior, {**prior, "tags": {"a": "b"}}) == []
+
+
+def test_service_changes_update_in_place_except_identity() -> None:
+    prior = {"name": "web", "cluster": "c", "task_definition": "f:1", "desired_count": 1}
+    assert (
+        replace_paths(
+            Service.schema, prior, {**prior, "task_definition": "f:2", "desired_count": 3}
+        )
+        == []
+    )
+    assert replace_paths(Service.schema, prior, {**prior, "name": "web2"}) == [["name"]]
+    assert replace_paths(Service.schema, prior, {**prior, "cluster": UNKNOWN}) == []
+
+
+def test_sets_compare_without_order() -> None:
+    assert equal(["set", "string"], ["a", "b"], ["b", "a"])
+    assert not equal(["list", "string"], ["a", "b"], ["b", "a"])
+    assert not equal("string", UNKNOWN, "x")
+
+
+def test_task_definition_forms() -> None:
+    arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:7"
+    assert task_definition_same("web:7", arn)
+    assert task_definition_same("web", arn)
+    assert not task_definition_same("web:6", arn)
+    assert not task_definition_same(arn.replace(":7", ":6"), arn)
+
+
+def test_container_definitions_compare_as_the_real_provider_does() -> None:
+    configured = json.dumps(
+        [
+            {
+                "name": "web",
+                "image": "i:1",
+                "portMappings": [{"containerPort": 80}],
+                "environment": [{"name": "B", "value": "2"}, {"name": "A", "value": "1"}],
+            }
+        ]
+    )
+    returned = json.dumps(
+        [
+            {
+                "name": "web",
+                "image": "i:1",
+                "cpu": 0,
+                "essential": True,
+                "mountPoints": [],
+                "portMappings": [{"containerPort": 80, "hostPort": 80, "protocol": "tcp"}],
+                "environment": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}],
+            }
+        ]
+    )
+    assert containers_equal(configured, returned)
+    assert not containers_equal(configured, returned.replace("i:1", "i:2"))
+
+
+def test_policy_documents_compare_by_meaning() -> None:
+    a = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"*"}]}'
+    b = '{"Statement": [{"Resource": "*", "Action": "s3:GetObject", "Effect": "Allow"}], "Version": "2012-10-17"}'
+    assert json_equal(a, b)
+    assert not json_equal(a, b.replace("GetObject", "PutObject"))
+
+
+def test_policy_document_data_source_renders_like_the_real_one() -> None:
+    doc = IamPolicyDocument.__new__(IamPolicyDocument).read(
+        {
+            "statement": [
+                {
+                    "actions": ["sts:AssumeRole"],
+                    "principals": [{"type": "Service", "identifiers": ["ecs-tasks.amazonaws.com"]}],
+                }
+            ]
+        }
+    )
+    policy = json.loads(doc["json"])
+    assert policy == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "sts:AssumeRole",
+                "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+            }
+        ],
+    }
+    assert doc["minified_json"] == json.dumps(policy, separators=(",", ":"))
