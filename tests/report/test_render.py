@@ -132,3 +132,15 @@ def test_cli_report_default_output_is_the_single_results_folder(tmp_path: Path) 
     merged = default_out([RUN_A, RUN_B])
     assert merged.parent == Path("results")
     assert merged.name.startswith("merged-")
+
+
+def test_a_run_without_records_still_reports_why(tmp_path: Path) -> None:
+    from harness.report import write_report
+
+    summary = RunSummary("run-x", "embedded", 3.0, notes=("cdk: not run: driver not available",))
+    written = write_report([], [summary], tmp_path)
+    assert sorted(p.name for p in written) == ["report.html", "report.md"]  # no data, no charts
+    text = (tmp_path / "report.md").read_text()
+    assert "- No records: nothing was run." in text
+    assert "- Run run-x: cdk: not run: driver not available" in text
+    assert "| (no data) |" in text
