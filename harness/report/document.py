@@ -61,6 +61,7 @@ def assemble(records: Sequence[Record], runs: Sequence[RunSummary] = ()) -> Docu
         Section(timeline.drift_table(records)),
         Section(timeline.failures(records)),
         Section(timings, (timing_chart(timings),) if timings.rows else ()),
+        Section(stats.step_timings(records)),
         Section(calls, (api_calls_chart(calls),) if _has_counts(calls) else ()),
         Section(stats.api_calls_by_change(records)),
         Section(stats.overhead_table(records, runs)),

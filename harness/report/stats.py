@@ -61,10 +61,31 @@ def timing_stats(records: Sequence[Record]) -> Table:
     )  # fmt: skip
 
 
+def step_timings(records: Sequence[Record]) -> Table:
+    body = []
+    for (tool, phase, step), group in _by_phase(records).items():
+        keys = sorted({k for r in group for k in r.timings})
+        medians = {
+            k: statistics.median([r.timings[k] for r in group if k in r.timings]) for k in keys
+        }
+        if medians:
+            ranked = sorted(medians.items(), key=lambda kv: -kv[1])
+            text = " · ".join(f"{k} {v:.2f}" for k, v in ranked)
+            body.append((str(tool), phase_label(phase, step), text))
+    return Table(
+        "Where the time of a phase goes",
+        "The steps each driver timed inside a phase (Terraform: init, plan, apply, show, output; "
+        "CDK: its synthesis, deploy and AWS waits), as median seconds, longest first.",
+        ("tool", "phase", "timed steps (median s)"),
+        tuple(body),
+    )
+
+
 def _total_calls(group: Sequence[Record]) -> float | None:
     if not any(r.api_calls for r in group):
         return None  # not counted (e.g. real AWS), not zero
-    return statistics.median(sum(r.api_calls.values()) for r in group)
+    median = statistics.median(sum(r.api_calls.values()) for r in group)
+    return int(median) if float(median).is_integer() else median
 
 
 def api_calls_by_phase(records: Sequence[Record]) -> Table:

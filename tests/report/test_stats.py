@@ -114,3 +114,25 @@ def test_environment_names_every_run_machine_and_commit(
     assert env["machine"] == "ci-box x86_64 3.11.9, laptop arm64 3.11.7"
     assert env["terraform version"] == "terraform 1.15.5"
     assert env["records"] == "167"
+
+
+def test_step_timings_list_what_the_drivers_timed_longest_first(merged: list[Record]) -> None:
+    table = stats.step_timings(merged)
+    assert row(table, "terraform", "app") == {
+        "tool": "terraform",
+        "phase": "app",
+        "timed steps (median s)": "aws 4.00 · startup 1.00",
+    }
+    assert ("terraform", "post-deploy") not in {tuple(r[:2]) for r in table.rows}  # nothing timed
+
+
+def test_median_call_counts_stay_whole_numbers_when_they_are() -> None:
+    cell = CellBuilder("r", Tool.CDK, Strategy.PINNED, ChangeKind.NONE)
+    cell.add(Phase.APP, 1.0, api_calls={"ecs:A": 2}).add(Phase.APP, 1.0, api_calls={"ecs:A": 4})
+    cell.add(Phase.POST_DEPLOY, 1.0, api_calls={"ecs:A": 1}).add(
+        Phase.POST_DEPLOY, 1.0, api_calls={"ecs:A": 2}
+    )
+    table = stats.api_calls_by_phase(cell.records)
+    assert row(table, "app")["cdk"] == 3
+    assert isinstance(row(table, "app")["cdk"], int)
+    assert row(table, "post-deploy")["cdk"] == 1.5
