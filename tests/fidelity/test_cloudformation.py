@@ -397,7 +397,7 @@ def test_failed_rule_assertion_refuses_the_template(stacks: Stacks) -> None:
 
 def test_template_url_on_the_endpoint_and_in_aws_style(stacks: Stacks) -> None:
     """CreateStack TemplateURL: the template is read from S3, whether the URL names the
-    emulator (path style on localhost) or AWS's s3.<region>.amazonaws.com host."""
+    emulator (path style on localhost or 127.0.0.1) or AWS's s3.<region>.amazonaws.com host."""
     s3 = stacks.endpoint.client("s3")
     bucket = unique("templates")
     s3.create_bucket(Bucket=bucket)
@@ -414,6 +414,15 @@ def test_template_url_on_the_endpoint_and_in_aws_style(stacks: Stacks) -> None:
     remote = stacks.cf.create_stack(StackName=unique("url"), TemplateURL=aws_style)
     stacks.names.append(remote["StackId"])
     assert stacks.status(remote["StackId"]) == "CREATE_COMPLETE"
+    assert stacks.endpoint.url is not None
+    loopback = stacks.endpoint.url.replace("localhost", "127.0.0.1")  # moto misparsed this
+    body3 = json.dumps({"Resources": {"Group": log_group(unique("/cfn/url"))}})
+    s3.put_object(Bucket=bucket, Key="v.json", Body=body3.encode())
+    numeric = stacks.cf.create_stack(
+        StackName=unique("url"), TemplateURL=f"{loopback}/{bucket}/v.json"
+    )
+    stacks.names.append(numeric["StackId"])
+    assert stacks.status(numeric["StackId"]) == "CREATE_COMPLETE"
 
 
 # outputs and exports ---------------------------------------------------------------------------
@@ -608,3 +617,54 @@ def test_create_type_change_set_reviews_then_creates(stacks: Stacks) -> None:
     stacks.cf.execute_change_set(StackName=name, ChangeSetName="create")
     assert stacks.status(name) == "CREATE_COMPLETE"
     assert "Group" in stacks.outputs(name)
+
+
+# custom resources -------------------------------------------------------------------------------
+def test_cdk_restrict_default_security_group_is_done_natively(stacks: Stacks) -> None:
+    """Custom::VpcRestrictDefaultSG (CDK feature flag @aws-cdk/aws-ec2:restrictDefaultSecurityGroup,
+    in ``cdk init``'s recommended flags): its Lambda removes every ingress and egress rule of
+    the VPC's default security group (aws-cdk-lib aws-ec2 README, "Restrict the default
+    security group"). The emulator runs no Lambda, so the layer does what the function does."""
+    template = {
+        "Resources": {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.40.0.0/16"}},
+            "Restrict": {
+                "Type": "Custom::VpcRestrictDefaultSG",
+                "Properties": {
+                    "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:provider",
+                    "DefaultSecurityGroupId": {"Fn::GetAtt": ["Vpc", "DefaultSecurityGroup"]},
+                    "Account": {"Ref": "AWS::AccountId"},
+                },
+            },
+        }
+    }
+    name = stacks.create(template)
+    assert stacks.status(name) == "CREATE_COMPLETE"
+    group = stacks.ids(name)["Restrict"]
+    ec2 = stacks.endpoint.client("ec2")
+    found = ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"][0]
+    assert found["GroupName"] == "default"
+    assert found["IpPermissions"] == []
+    assert found["IpPermissionsEgress"] == []
+
+
+def test_other_custom_resources_fail_with_a_clear_reason(stacks: Stacks) -> None:
+    """Custom resources run Lambda code; the emulator has none, so a custom resource it does
+    not know fails the stack (rolled back) with a reason saying so, never a silent fake."""
+    template = {
+        "Resources": {
+            "Thing": {
+                "Type": "Custom::Anything",
+                "Properties": {"ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:x"},
+            }
+        }
+    }
+    name = stacks.create(template)
+    assert stacks.status(name) == "ROLLBACK_COMPLETE"
+    reasons = [
+        e.get("ResourceStatusReason", "")
+        for e in stacks.cf.describe_stack_events(StackName=name)["StackEvents"]
+        if e["LogicalResourceId"] == "Thing" and e["ResourceStatus"] == "CREATE_FAILED"
+    ]
+    assert reasons
+    assert "need Lambda execution" in reasons[0]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.fidelity.cloudformation.errors import ResourceFailed
-from harness.fidelity.cloudformation.handlers import api_types, ecs, noop
+from harness.fidelity.cloudformation.handlers import api_types, custom, ecs, noop
 from harness.fidelity.cloudformation.handlers.base import Handler
 from harness.fidelity.cloudformation.handlers.moto_models import MotoModelHandler, supports
 
@@ -16,16 +16,23 @@ HANDLERS: dict[str, Handler] = {
     "AWS::EC2::SubnetRouteTableAssociation": api_types.SubnetRouteTableAssociationHandler(),
     "AWS::SecretsManager::Secret": api_types.SecretHandler(),
     "AWS::SecretsManager::SecretTargetAttachment": api_types.SecretTargetAttachmentHandler(),
+    "Custom::VpcRestrictDefaultSG": custom.RestrictDefaultSecurityGroup(),
     "AWS::CDK::Metadata": noop.NoopHandler(),
     "AWS::CloudFormation::WaitConditionHandle": noop.NoopHandler(),
 }
 _MOTO = MotoModelHandler()
+_CUSTOM = custom.UnsupportedCustomResource()
 
 
 def handler_for(resource_type: str) -> Handler:
     """The handler of ``resource_type``; a type nobody handles fails the operation."""
     if resource_type in HANDLERS:
         return HANDLERS[resource_type]
+    if (
+        resource_type.startswith("Custom::")
+        or resource_type == "AWS::CloudFormation::CustomResource"
+    ):
+        return _CUSTOM
     if supports(resource_type):
         return _MOTO
     raise ResourceFailed(f"Resource type {resource_type} is not supported by the emulator")

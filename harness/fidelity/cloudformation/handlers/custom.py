@@ -1,0 +1,96 @@
+"""Custom resources: CDK's known providers done natively; any other fails clearly.
+
+A custom resource runs a Lambda function, and the emulator runs no Lambda code. The one a
+CDK feature flag adds to every VPC, ``Custom::VpcRestrictDefaultSG``
+(``@aws-cdk/aws-ec2:restrictDefaultSecurityGroup``, in ``cdk init``'s recommended flags), is
+done here as its function does it: remove every rule of the VPC's default security group on
+create, put the default rules back on delete.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.fidelity.cloudformation.errors import ResourceFailed
+from harness.fidelity.cloudformation.handlers.aws_api import client
+from harness.fidelity.cloudformation.handlers.base import (
+    AttributesFromCreate,
+    Provisioned,
+    ResourceContext,
+)
+from harness.fidelity.cloudformation.model import Resource
+
+NO_LAMBDA = (
+    "custom resources need Lambda execution, which the emulator does not have;"
+    " only CDK's Custom::VpcRestrictDefaultSG is done natively"
+)
+
+
+class UnsupportedCustomResource(AttributesFromCreate):
+    def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Provisioned:
+        raise ResourceFailed(f"{ctx.resource_type}: {NO_LAMBDA}")
+
+    def update(
+        self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]
+    ) -> Provisioned:
+        raise ResourceFailed(f"{ctx.resource_type}: {NO_LAMBDA}")
+
+    def delete(self, ctx: ResourceContext, resource: Resource) -> None:
+        return None
+
+
+class RestrictDefaultSecurityGroup(AttributesFromCreate):
+    def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Provisioned:
+        group = properties["DefaultSecurityGroupId"]
+        _revoke_all(ctx, group)
+        return Provisioned(group)
+
+    def update(
+        self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]
+    ) -> Provisioned:
+        if properties["DefaultSecurityGroupId"] != resource.physical_id:
+            _restore_defaults(ctx, resource.physical_id)
+        return self.create(ctx, properties)
+
+    def delete(self, ctx: ResourceContext, resource: Resource) -> None:
+        _restore_defaults(ctx, resource.physical_id)
+
+
+def _revoke_all(ctx: ResourceContext, group: str) -> None:
+    ec2 = client("ec2", ctx.account, ctx.region)
+    found = ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"][0]
+    if found.get("IpPermissions"):
+        ec2.revoke_security_group_ingress(
+            GroupId=group, IpPermissions=_clean(found["IpPermissions"])
+        )
+    if found.get("IpPermissionsEgress"):
+        ec2.revoke_security_group_egress(
+            GroupId=group, IpPermissions=_clean(found["IpPermissionsEgress"])
+        )
+
+
+def _restore_defaults(ctx: ResourceContext, group: str) -> None:
+    ec2 = client("ec2", ctx.account, ctx.region)
+    try:
+        ec2.authorize_security_group_ingress(
+            GroupId=group,
+            IpPermissions=[{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": group}]}],
+        )
+        ec2.authorize_security_group_egress(
+            GroupId=group,
+            IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+        )
+    except Exception as exc:  # the VPC may already be gone; nothing left to restore
+        if "NotFound" not in str(exc) and "Duplicate" not in str(exc):
+            raise
+
+
+def _clean(permissions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Permissions as revoke_* takes them (describe adds empty lists and extra fields)."""
+    cleaned = []
+    for permission in permissions:
+        rule = {k: v for k, v in permission.items() if v not in ([], None)}
+        if "UserIdGroupPairs" in rule:
+            rule["UserIdGroupPairs"] = [{"GroupId": p["GroupId"]} for p in rule["UserIdGroupPairs"]]
+        cleaned.append(rule)
+    return cleaned
