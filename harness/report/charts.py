@@ -47,14 +47,16 @@ def timeline_charts(table: Table) -> list[Chart]:
     for (tool, strategy), group in frame.groupby(["tool", "strategy"], sort=False):
         versions = sorted({v for step in steps for v in group[step] if isinstance(v, str)})
         level = {v: i for i, v in enumerate(versions)}
+        several_runs = group["run · repetition"].nunique() > 1
         figure = Figure(figsize=(9.5, 3.2))
         axes = figure.add_subplot()
         for offset, (_, row) in enumerate(group.iterrows()):
             nudge = 0.06 * (offset - (len(group) - 1) / 2)  # keep equal lines apart
             ys = [level[row[s]] + nudge if isinstance(row[s], str) else math.nan for s in steps]
-            axes.plot(
-                steps, ys, marker="o", label=f"{row['change kind']} ({row['run · repetition']})"
-            )
+            label = str(row["change kind"])
+            if several_runs:  # only then does the run and repetition tell lines apart
+                label += f" ({row['run · repetition']})"
+            axes.plot(steps, ys, marker="o", label=label)
         axes.set_yticks(range(len(versions)), versions)
         axes.set_ylabel("running image tag")
         axes.set_title(f"{tool} · {strategy}")
