@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.fidelity.cloudformation import store
+from harness.fidelity.cloudformation import dynamic, store
 from harness.fidelity.cloudformation.errors import ResourceFailed, ValidationError
 from harness.fidelity.cloudformation.evaluation import Evaluation, resource_context
 from harness.fidelity.cloudformation.graph import creation_order, dependencies
@@ -143,7 +143,9 @@ def _create(
         properties=_json(properties),
     )
     try:
-        made = handler_for(spec["Type"]).create(ctx, copy.deepcopy(properties))
+        made = handler_for(spec["Type"]).create(
+            ctx, dynamic.resolve(ctx, copy.deepcopy(properties))
+        )
     except Exception as exc:
         message = _reason(exc)
         stack.event(logical_id, "", spec["Type"], f"{verb}_FAILED", reason=message)
@@ -171,7 +173,9 @@ def _update(
         properties=_json(properties),
     )
     try:
-        made = handler_for(resource.type).update(ctx, resource, copy.deepcopy(properties))
+        made = handler_for(resource.type).update(
+            ctx, resource, dynamic.resolve(ctx, copy.deepcopy(properties))
+        )
     except Exception as exc:
         message = _reason(exc)
         stack.event(

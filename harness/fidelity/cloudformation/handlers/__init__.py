@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.fidelity.cloudformation.errors import ResourceFailed
-from harness.fidelity.cloudformation.handlers import api_types, custom, ecs, noop
+from harness.fidelity.cloudformation.handlers import api_types, custom, ecs, noop, rds
 from harness.fidelity.cloudformation.handlers.base import Handler
 from harness.fidelity.cloudformation.handlers.moto_models import MotoModelHandler, supports
 
@@ -14,6 +14,9 @@ HANDLERS: dict[str, Handler] = {
     "AWS::S3::BucketPolicy": api_types.BucketPolicyHandler(),
     "AWS::EC2::SecurityGroupEgress": api_types.SecurityGroupEgressHandler(),
     "AWS::EC2::SubnetRouteTableAssociation": api_types.SubnetRouteTableAssociationHandler(),
+    "AWS::SSM::Parameter": api_types.SsmParameterHandler(),
+    "AWS::RDS::DBSubnetGroup": rds.DBSubnetGroupHandler(),
+    "AWS::RDS::DBInstance": rds.DBInstanceHandler(),
     "AWS::SecretsManager::Secret": api_types.SecretHandler(),
     "AWS::SecretsManager::SecretTargetAttachment": api_types.SecretTargetAttachmentHandler(),
     "Custom::VpcRestrictDefaultSG": custom.RestrictDefaultSecurityGroup(),

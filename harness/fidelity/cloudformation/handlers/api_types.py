@@ -186,3 +186,44 @@ class SubnetRouteTableAssociationHandler(AttributesFromCreate):
         client("ec2", ctx.account, ctx.region).disassociate_route_table(
             AssociationId=resource.physical_id
         )
+
+
+class SsmParameterHandler(AttributesFromCreate):
+    """AWS::SSM::Parameter: Tags is a map in the template, a list in the API."""
+
+    _FIELDS = ("Type", "Value", "Description", "AllowedPattern", "Tier", "DataType", "Policies")
+
+    def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Provisioned:
+        name = properties.get("Name") or ctx.physical_name(max_length=128).replace(
+            f"{ctx.stack_name}-", "CFN-", 1
+        )
+        request = {k: properties[k] for k in self._FIELDS if k in properties}
+        tags = [{"Key": k, "Value": v} for k, v in (properties.get("Tags") or {}).items()]
+        ssm = client("ssm", ctx.account, ctx.region)
+        ssm.put_parameter(Name=name, **request, **({"Tags": tags} if tags else {}))
+        return Provisioned(name, {"Type": properties.get("Type"), "Value": properties.get("Value")})
+
+    def update(
+        self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]
+    ) -> Provisioned:
+        request = {k: properties[k] for k in self._FIELDS if k in properties}
+        ssm = client("ssm", ctx.account, ctx.region)
+        ssm.put_parameter(Name=resource.physical_id, Overwrite=True, **request)
+        before, after = resource.properties.get("Tags") or {}, properties.get("Tags") or {}
+        removed = sorted(set(before) - set(after))
+        if removed:
+            ssm.remove_tags_from_resource(
+                ResourceType="Parameter", ResourceId=resource.physical_id, TagKeys=removed
+            )
+        if after and after != before:
+            ssm.add_tags_to_resource(
+                ResourceType="Parameter",
+                ResourceId=resource.physical_id,
+                Tags=[{"Key": k, "Value": v} for k, v in after.items()],
+            )
+        return Provisioned(
+            resource.physical_id, {"Type": properties.get("Type"), "Value": properties.get("Value")}
+        )
+
+    def delete(self, ctx: ResourceContext, resource: Resource) -> None:
+        client("ssm", ctx.account, ctx.region).delete_parameter(Name=resource.physical_id)

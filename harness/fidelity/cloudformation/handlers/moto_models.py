@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from harness.fidelity.cloudformation.errors import ValidationError
-from harness.fidelity.cloudformation.handlers import deleters
+from harness.fidelity.cloudformation.handlers import gaps
 from harness.fidelity.cloudformation.handlers.base import Provisioned, ResourceContext
 from harness.fidelity.cloudformation.model import Resource
 
@@ -53,12 +53,14 @@ class MotoModelHandler:
             StackId=ctx.stack_id,
             ResourceType=ctx.resource_type,
         )
-        return Provisioned(_physical_id(model, name), {NAME: name}, state=model)
+        physical_id = _physical_id(model, name)
+        gaps.after_create(ctx, physical_id, properties)
+        return Provisioned(physical_id, {NAME: name}, state=model)
 
     def update(
         self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]
     ) -> Provisioned:
-        if deleters.update(ctx, resource, properties):
+        if gaps.update(ctx, resource, properties):
             return Provisioned(resource.physical_id, resource.attributes, state=resource.state)
         model_class = _model_class(ctx.resource_type)
         update = model_class.update_from_cloudformation_json
@@ -77,10 +79,11 @@ class MotoModelHandler:
             account_id=ctx.account,
             region_name=ctx.region,
         )
+        gaps.after_update(ctx, resource, properties)
         return Provisioned(_physical_id(model, name), {NAME: name}, state=model)
 
     def delete(self, ctx: ResourceContext, resource: Resource) -> None:
-        if deleters.delete(ctx, resource):
+        if gaps.delete(ctx, resource):
             return
         model_class = _model_class(ctx.resource_type)
         delete = model_class.delete_from_cloudformation_json

@@ -1,9 +1,11 @@
-"""Deleting and updating what moto's model classes create but cannot delete or update.
+"""What moto's model classes miss: properties dropped at create, updates, deletes.
 
-moto 5.2.5 has no ``delete_from_cloudformation_json`` for route tables, routes, NAT
-gateways, EIPs, load balancers, listeners, target groups, log groups, RDS instances, ...
-so a stack with a VPC could never be deleted (its VPC keeps dependencies). These call the
-service APIs, as CloudFormation's providers do, keyed by resource type.
+moto 5.2.5 drops some template properties when it creates (a VPC's DNS hostnames, a
+subnet's MapPublicIpOnLaunch, load balancer and target group attributes, an S3 bucket's
+public access block), cannot update several types in place, and has no
+``delete_from_cloudformation_json`` for route tables, routes, NAT gateways, EIPs, load
+balancers, listeners, target groups, log groups, ... (so a stack with a VPC could never be
+deleted). These call the service APIs, as CloudFormation's providers do, keyed by type.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from harness.fidelity.cloudformation.handlers import iam_roles
 from harness.fidelity.cloudformation.handlers.aws_api import client
 from harness.fidelity.cloudformation.handlers.base import ResourceContext
 from harness.fidelity.cloudformation.model import Resource
@@ -76,13 +79,8 @@ DELETERS: dict[str, Deleter] = {
         RuleArn=pid
     ),
     "AWS::Logs::LogGroup": lambda api, pid, p: api("logs").delete_log_group(logGroupName=pid),
-    "AWS::RDS::DBInstance": lambda api, pid, p: api("rds").delete_db_instance(
-        DBInstanceIdentifier=pid, SkipFinalSnapshot=True
-    ),
-    "AWS::RDS::DBSubnetGroup": lambda api, pid, p: api("rds").delete_db_subnet_group(
-        DBSubnetGroupName=pid
-    ),
-    "AWS::IAM::ManagedPolicy": lambda api, pid, p: api("iam").delete_policy(PolicyArn=pid),
+    "AWS::IAM::Role": iam_roles.delete_role,
+    "AWS::IAM::ManagedPolicy": iam_roles.delete_managed_policy,
     "AWS::ECR::Repository": lambda api, pid, p: api("ecr").delete_repository(
         repositoryName=pid, force=True
     ),
@@ -90,6 +88,62 @@ DELETERS: dict[str, Deleter] = {
         KeyId=pid, PendingWindowInDays=7
     ),
     "AWS::KMS::Alias": lambda api, pid, p: api("kms").delete_alias(AliasName=pid),
+}
+
+
+Fixup = Callable[[Api, str, dict[str, Any]], None]
+Updater = Callable[[Api, Resource, dict[str, Any]], None]
+
+
+def _vpc(api: Api, pid: str, props: dict[str, Any]) -> None:
+    for key in ("EnableDnsSupport", "EnableDnsHostnames"):  # one attribute per call (EC2 API)
+        if key in props:
+            api("ec2").modify_vpc_attribute(VpcId=pid, **{key: {"Value": _bool(props[key])}})
+
+
+def _subnet(api: Api, pid: str, props: dict[str, Any]) -> None:
+    if "MapPublicIpOnLaunch" in props:
+        api("ec2").modify_subnet_attribute(
+            SubnetId=pid, MapPublicIpOnLaunch={"Value": _bool(props["MapPublicIpOnLaunch"])}
+        )
+
+
+def _load_balancer(api: Api, pid: str, props: dict[str, Any]) -> None:
+    if props.get("LoadBalancerAttributes"):
+        api("elbv2").modify_load_balancer_attributes(
+            LoadBalancerArn=pid, Attributes=props["LoadBalancerAttributes"]
+        )
+
+
+def _target_group_attributes(api: Api, pid: str, props: dict[str, Any]) -> None:
+    if props.get("TargetGroupAttributes"):
+        api("elbv2").modify_target_group_attributes(
+            TargetGroupArn=pid, Attributes=props["TargetGroupAttributes"]
+        )
+
+
+def _bucket(api: Api, pid: str, props: dict[str, Any]) -> None:
+    s3 = api("s3")
+    if "PublicAccessBlockConfiguration" in props:
+        s3.put_public_access_block(
+            Bucket=pid, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"]
+        )
+    if "VersioningConfiguration" in props:
+        s3.put_bucket_versioning(
+            Bucket=pid, VersioningConfiguration=props["VersioningConfiguration"]
+        )
+
+
+def _bool(value: Any) -> bool:
+    return value if isinstance(value, bool) else str(value).lower() == "true"
+
+
+AFTER_CREATE: dict[str, Fixup] = {
+    "AWS::EC2::VPC": _vpc,
+    "AWS::EC2::Subnet": _subnet,
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": _load_balancer,
+    "AWS::ElasticLoadBalancingV2::TargetGroup": _target_group_attributes,
+    "AWS::S3::Bucket": _bucket,
 }
 
 
@@ -120,17 +174,19 @@ def _target_group(api: Api, resource: Resource, props: dict[str, Any]) -> None:
     request = {k: props[k] for k in _TARGET_GROUP_UPDATABLE if k in props}
     if request:
         api("elbv2").modify_target_group(TargetGroupArn=resource.physical_id, **request)
-    if "TargetGroupAttributes" in props:
-        api("elbv2").modify_target_group_attributes(
-            TargetGroupArn=resource.physical_id, Attributes=props["TargetGroupAttributes"]
-        )
+    _target_group_attributes(api, resource.physical_id, props)
 
 
-Updater = Callable[[Api, Resource, dict[str, Any]], None]
+def _fixup_as_update(fixup: Fixup) -> Updater:
+    return lambda api, resource, props: fixup(api, resource.physical_id, props)
+
 
 UPDATERS: dict[str, Updater] = {
     "AWS::Logs::LogGroup": _log_group_retention,
     "AWS::ElasticLoadBalancingV2::TargetGroup": _target_group,
+    "AWS::EC2::VPC": _fixup_as_update(_vpc),
+    "AWS::EC2::Subnet": _fixup_as_update(_subnet),
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": _fixup_as_update(_load_balancer),
 }
 
 
@@ -145,6 +201,23 @@ def delete(ctx: ResourceContext, resource: Resource) -> bool:
         resource.properties,
     )
     return True
+
+
+def after_create(ctx: ResourceContext, physical_id: str, properties: dict[str, Any]) -> None:
+    """Apply the properties moto's create drops."""
+    if ctx.resource_type == "AWS::IAM::Role":
+        iam_roles.attach_managed_policies(ctx, physical_id, {}, properties)
+    fixup = AFTER_CREATE.get(ctx.resource_type)
+    if fixup is not None:
+        fixup(lambda service: client(service, ctx.account, ctx.region), physical_id, properties)
+
+
+def after_update(ctx: ResourceContext, resource: Resource, properties: dict[str, Any]) -> None:
+    """Apply the property changes moto's update ignores."""
+    if ctx.resource_type == "AWS::IAM::Role":
+        iam_roles.attach_managed_policies(
+            ctx, resource.physical_id, resource.properties, properties
+        )
 
 
 def update(ctx: ResourceContext, resource: Resource, properties: dict[str, Any]) -> bool:
