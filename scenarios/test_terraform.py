@@ -109,11 +109,13 @@ def test_infra_update_after_app_update(
 
     expected = outcome.expectation
     assert [r.status for r in recorder.records] == [Status.OK] * len(recorder.records)
+    assert all(
+        "Terraform" in r.tool_version and "hashicorp/aws" in r.engine for r in recorder.records
+    )
+    assert leftovers(endpoint, env) == []
     assert outcome.version is expected.version, expected.why
     assert outcome.change is expected.change, expected.why
     assert outcome.drift_after_app_update is expected.drift_after_app_update, expected.why
-    assert leftovers(endpoint, env) == []
-    assert all("terraform" in r.tool_version and r.engine for r in recorder.records)
 
 
 def test_deployment_follows_the_naming_and_tagging_contract(

@@ -15,15 +15,15 @@ import pytest
 
 from harness import process
 from harness.drivers.base import AppSettings
-from harness.drivers.terraform import (
-    Runtime,
-    TerraformDriver,
-    TerraformError,
+from harness.drivers.terraform import Runtime, TerraformDriver, TerraformError
+from harness.drivers.terraform_parse import (
     action_summary,
     changed_addresses,
     diagnostics,
     output_values,
+    provider_startup_s,
     provider_version,
+    without_log,
 )
 from harness.endpoint import Endpoint, Target
 from harness.records import Strategy
@@ -77,6 +77,19 @@ def test_diagnostics_ignore_non_json_lines() -> None:
 
 def test_output_values_stringify_and_leave_sensitive_out() -> None:
     assert output_values(load("output_builtin.json")) == {"l": "[1, 2]", "o": "a"}
+
+
+def test_provider_startup_sums_each_start_to_its_handshake() -> None:
+    log = (FIXTURES / "plan_tf_log_debug.txt").read_text()
+    # three starts in the recorded plan: 0.235 + 0.282 + 0.235 s
+    assert provider_startup_s(log) == pytest.approx(0.752, abs=0.001)
+    assert provider_startup_s("no log here") == 0.0
+
+
+def test_without_log_keeps_what_terraform_said_to_the_user() -> None:
+    log = (FIXTURES / "plan_tf_log_debug.txt").read_text()
+    stderr = f"{log}\nError: something broke\n  in detail\n"
+    assert without_log(stderr) == "Error: something broke\n  in detail"
 
 
 def test_provider_version_reads_the_selection() -> None:
@@ -165,7 +178,7 @@ def test_deploy_then_drift_then_change_then_destroy(driver: TerraformDriver) -> 
     base = driver.deploy_base("dev")
     assert base.changed is True
     assert base.outputs == {"vpc": "dev-vpc"}
-    assert {"init", "plan", "show", "apply", "output"} <= set(base.timings)
+    assert {"init", "plan", "show", "apply", "output", "provider_startup"} <= set(base.timings)
 
     app = driver.deploy_app(settings())
     assert app.outputs == {"service": "alpha:v1:dev-vpc"}

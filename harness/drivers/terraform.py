@@ -24,6 +24,14 @@ from typing import Any
 from harness import process
 from harness.contract import COMPONENTS, EnvNames
 from harness.drivers.base import AppSettings, DriftReport, StepResult
+from harness.drivers.terraform_parse import (
+    action_summary,
+    changed_addresses,
+    diagnostics,
+    output_values,
+    provider_startup_s,
+    without_log,
+)
 from harness.endpoint import Endpoint
 from harness.errors import CommandError
 from harness.records import Tool
@@ -70,77 +78,6 @@ class Plan:
     summary: str
 
 
-# -- pure parsing of Terraform's machine-readable output ------------------------------------
-def changed_addresses(plan_json: Mapping[str, Any]) -> tuple[str, ...]:
-    """Addresses a ``terraform show -json PLAN`` document changes, resources then outputs."""
-    # A data source read at apply time ("read") is a consequence of a change, not one itself.
-    resources = [
-        str(rc["address"])
-        for rc in plan_json.get("resource_changes") or ()
-        if _actions(rc) not in (["no-op"], ["read"], [])
-    ]
-    outputs = [
-        f"output.{name}"
-        for name, change in sorted((plan_json.get("output_changes") or {}).items())
-        if change.get("actions") not in (["no-op"], [], None)
-    ]
-    return (*sorted(resources), *outputs)
-
-
-def action_summary(plan_json: Mapping[str, Any]) -> str:
-    """``N to add, M to change, K to destroy`` as Terraform counts them (replace = add + destroy)."""
-    add = change = destroy = 0
-    for rc in plan_json.get("resource_changes") or ():
-        actions = _actions(rc)
-        add += "create" in actions
-        change += actions == ["update"]
-        destroy += "delete" in actions
-    return f"{add} to add, {change} to change, {destroy} to destroy"
-
-
-def diagnostics(json_lines: str) -> list[str]:
-    """Error diagnostics from Terraform's ``-json`` log lines, as ``summary: detail [address]``."""
-    found = []
-    for line in json_lines.splitlines():
-        try:
-            message = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        diag = message.get("diagnostic") if isinstance(message, dict) else None
-        if not diag or diag.get("severity") != "error":
-            continue
-        text = str(diag.get("summary", "")).strip()
-        if diag.get("detail"):
-            text += f": {str(diag['detail']).strip()}"
-        if diag.get("address"):
-            text += f" [{diag['address']}]"
-        found.append(text)
-    return found
-
-
-def output_values(output_json: Mapping[str, Any]) -> dict[str, str]:
-    """``terraform output -json`` as strings (JSON for lists and maps), sensitive ones left out."""
-    values = {}
-    for name, out in output_json.items():
-        if out.get("sensitive"):
-            continue
-        value = out.get("value")
-        values[name] = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    return values
-
-
-def provider_version(version_json: Mapping[str, Any], source: str = "hashicorp/aws") -> str | None:
-    """The selected version of ``source`` in ``terraform version -json`` (run after init)."""
-    for address, version in (version_json.get("provider_selections") or {}).items():
-        if str(address).endswith(source):
-            return str(version)
-    return None
-
-
-def _actions(change: Mapping[str, Any]) -> list[str]:
-    return list((change.get("change") or {}).get("actions") or [])
-
-
 # -- the driver ------------------------------------------------------------------------------
 @dataclass
 class _Layer:
@@ -172,6 +109,8 @@ class TerraformDriver:
     tool: Tool = Tool.TERRAFORM
     _runtime: Runtime | None = None
     _layers: dict[str, _Layer] = field(default_factory=dict)
+    _startup_s: float = 0.0
+    """Provider start-up seconds of the commands run since the phase began."""
 
     # -- identity
     def tool_version(self) -> str:
@@ -218,16 +157,17 @@ class TerraformDriver:
 
     # -- steps
     def _deploy(self, layer: _Layer, variables: dict[str, Any]) -> StepResult:
-        began, timings = time.perf_counter(), {}
+        began, timings, self._startup_s = time.perf_counter(), {}, 0.0
         timings["init"] = self._init(layer)
         plan = self._plan(layer, variables, timings)
         if plan.changed:
             timings["apply"] = self._timed(layer, ["apply", "-json", "-auto-approve", PLAN_FILE])
         outputs = self._outputs(layer, timings)
+        timings["provider_startup"] = self._startup_s
         return StepResult(time.perf_counter() - began, timings, outputs, plan.changed)
 
     def _destroy(self, layer: _Layer, variables: dict[str, Any]) -> StepResult:
-        began, timings = time.perf_counter(), {}
+        began, timings, self._startup_s = time.perf_counter(), {}, 0.0
         if not layer.state.exists():
             log.info("%s: no state at %s, nothing to destroy", layer.name, layer.state)
             return StepResult(0.0, {}, {}, False)
@@ -235,6 +175,7 @@ class TerraformDriver:
         self._write_vars(layer, variables)
         argv = ["apply", "-destroy", "-json", "-auto-approve", f"-var-file={VARS_FILE}"]
         timings["destroy"] = self._timed(layer, argv)
+        timings["provider_startup"] = self._startup_s
         return StepResult(time.perf_counter() - began, timings, {}, True)
 
     def _plan(self, layer: _Layer, variables: dict[str, Any], timings: dict[str, float]) -> Plan:
@@ -284,10 +225,13 @@ class TerraformDriver:
         rt = self.runtime
         # Options go before positional arguments (a saved plan's path): Go's flag parsing.
         full = [*rt.argv, argv[0], "-no-color", *argv[1:]]
-        env = {**rt.env, **self.endpoint.env(), "TF_IN_AUTOMATION": "1", "TF_INPUT": "0"}
+        # TF_LOG=debug: core logs each provider start, which is how start-up time is measured
+        # (stderr only; values of variables are not logged).
+        env = {**rt.env, **self.endpoint.env(), "TF_IN_AUTOMATION": "1", "TF_LOG": "debug"}
         result = process.run(full, env=env, cwd=layer.root, timeout=TIMEOUT_S, ok_codes=range(256))
+        self._startup_s += provider_startup_s(result.stderr)
         if result.returncode not in ok_codes:
-            found = diagnostics(result.stdout) or [process.tail(result.stderr or result.stdout)]
+            found = diagnostics(result.stdout) or [process.tail(without_log(result.stderr))]
             raise TerraformError(
                 full,
                 result.returncode,

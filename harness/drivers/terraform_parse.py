@@ -1,0 +1,120 @@
+"""Reading Terraform's machine-readable output: ``show -json``, ``output -json``, ``-json`` logs.
+
+Pure functions, unit-tested on recorded output (``tests/fixtures/terraform/``); the driver
+(:mod:`harness.drivers.terraform`) runs the commands.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+
+def changed_addresses(plan_json: Mapping[str, Any]) -> tuple[str, ...]:
+    """Addresses a ``terraform show -json PLAN`` document changes, resources then outputs."""
+    # A data source read at apply time ("read") is a consequence of a change, not one itself.
+    resources = [
+        str(rc["address"])
+        for rc in plan_json.get("resource_changes") or ()
+        if _actions(rc) not in (["no-op"], ["read"], [])
+    ]
+    outputs = [
+        f"output.{name}"
+        for name, change in sorted((plan_json.get("output_changes") or {}).items())
+        if change.get("actions") not in (["no-op"], [], None)
+    ]
+    return (*sorted(resources), *outputs)
+
+
+def action_summary(plan_json: Mapping[str, Any]) -> str:
+    """``N to add, M to change, K to destroy`` as Terraform counts them (replace = add + destroy)."""
+    add = change = destroy = 0
+    for rc in plan_json.get("resource_changes") or ():
+        actions = _actions(rc)
+        add += "create" in actions
+        change += actions == ["update"]
+        destroy += "delete" in actions
+    return f"{add} to add, {change} to change, {destroy} to destroy"
+
+
+def diagnostics(json_lines: str) -> list[str]:
+    """Error diagnostics from Terraform's ``-json`` log lines, as ``summary: detail [address]``."""
+    found = []
+    for line in json_lines.splitlines():
+        try:
+            message = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        diag = message.get("diagnostic") if isinstance(message, dict) else None
+        if not diag or diag.get("severity") != "error":
+            continue
+        text = str(diag.get("summary", "")).strip()
+        if diag.get("detail"):
+            text += f": {str(diag['detail']).strip()}"
+        if diag.get("address"):
+            text += f" [{diag['address']}]"
+        found.append(text)
+    return found
+
+
+def output_values(output_json: Mapping[str, Any]) -> dict[str, str]:
+    """``terraform output -json`` as strings (JSON for lists and maps), sensitive ones left out."""
+    values = {}
+    for name, out in output_json.items():
+        if out.get("sensitive"):
+            continue
+        value = out.get("value")
+        values[name] = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    return values
+
+
+def provider_version(version_json: Mapping[str, Any], source: str = "hashicorp/aws") -> str | None:
+    """The selected version of ``source`` in ``terraform version -json`` (run after init)."""
+    for address, version in (version_json.get("provider_selections") or {}).items():
+        if str(address).endswith(source):
+            return str(version)
+    return None
+
+
+def provider_startup_s(debug_log: str) -> float:
+    """Seconds spent starting provider plugins, from a ``TF_LOG=debug`` log on stderr.
+
+    Each start runs from core's ``starting plugin`` to the plugin protocol handshake
+    (``using plugin``); Terraform starts the provider several times per command.
+    """
+    total, started = 0.0, None
+    for line in debug_log.splitlines():
+        stamp, _, message = line.partition(" ")
+        if "provider: starting plugin:" in message:
+            started = _timestamp(stamp)
+        elif "provider: using plugin:" in message and started is not None:
+            total += (_timestamp(stamp) - started).total_seconds()
+            started = None
+    return total
+
+
+_LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\dT[\d:.]+Z \[[A-Z]+\]")
+
+
+def without_log(stderr: str) -> str:
+    """``stderr`` without the ``TF_LOG`` lines (and their indented continuations)."""
+    kept, in_log = [], False
+    for line in stderr.splitlines():
+        if _LOG_LINE.match(line):
+            in_log = True
+        elif not line.startswith((" ", "\t")):
+            in_log = False
+        if not in_log:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _timestamp(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _actions(change: Mapping[str, Any]) -> list[str]:
+    return list((change.get("change") or {}).get("actions") or [])
