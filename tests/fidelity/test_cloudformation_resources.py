@@ -1,0 +1,291 @@
+"""Conformance: resources CloudFormation creates hold every template property the API holds.
+
+moto's own CloudFormation handlers drop properties (a VPC's DNS hostnames, a subnet's
+MapPublicIpOnLaunch, load balancer and target group attributes, a bucket's public access
+block, a role's ManagedPolicyArns) or crash on ids (RDS DBSubnetGroupName). Sources: the
+AWS resource and property types reference for each type below; "Get values stored in other
+services using dynamic references" for ``{{resolve:secretsmanager:...}}``; AWS::SecretsManager::
+SecretTargetAttachment ("adds the connection details of the database to the secret").
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from harness.endpoint import Endpoint
+
+pytestmark = pytest.mark.services("cloudformation", "ec2", "elbv2", "rds", "s3", "iam", "ssm")
+
+
+def base_layer(suffix: str) -> dict[str, Any]:
+    ref = {"Ref": "Vpc"}
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    password = {
+        "Fn::Join": [
+            "",
+            ["{{resolve:secretsmanager:", {"Ref": "Secret"}, ":SecretString:password::}}"],
+        ]
+    }
+    return {
+        "Resources": {
+            "Vpc": {
+                "Type": "AWS::EC2::VPC",
+                "Properties": {"CidrBlock": "10.50.0.0/16", "EnableDnsHostnames": True},
+            },
+            "S1": {
+                "Type": "AWS::EC2::Subnet",
+                "Properties": {
+                    "VpcId": ref,
+                    "CidrBlock": "10.50.1.0/24",
+                    "AvailabilityZone": "us-east-1a",
+                    "MapPublicIpOnLaunch": True,
+                    "Tags": [{"Key": "tier", "Value": "public"}],
+                },
+            },
+            "S2": {
+                "Type": "AWS::EC2::Subnet",
+                "Properties": {
+                    "VpcId": ref,
+                    "CidrBlock": "10.50.2.0/24",
+                    "AvailabilityZone": "us-east-1b",
+                },
+            },
+            "Sg": {
+                "Type": "AWS::EC2::SecurityGroup",
+                "Properties": {
+                    "GroupDescription": "alb",
+                    "VpcId": ref,
+                    "SecurityGroupIngress": [
+                        {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "CidrIp": "0.0.0.0/0"}
+                    ],
+                },
+            },
+            "Alb": {
+                "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                "Properties": {
+                    "Scheme": "internet-facing",
+                    "Subnets": [{"Ref": "S1"}, {"Ref": "S2"}],
+                    "SecurityGroups": [{"Ref": "Sg"}],
+                    "LoadBalancerAttributes": [
+                        {"Key": "idle_timeout.timeout_seconds", "Value": "30"}
+                    ],
+                },
+            },
+            "Tg": {
+                "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
+                "Properties": {
+                    "Port": 8000,
+                    "Protocol": "HTTP",
+                    "TargetType": "ip",
+                    "VpcId": ref,
+                    "HealthCheckPath": "/health/",
+                    "TargetGroupAttributes": [
+                        {"Key": "deregistration_delay.timeout_seconds", "Value": "10"}
+                    ],
+                },
+            },
+            "Listener": {
+                "Type": "AWS::ElasticLoadBalancingV2::Listener",
+                "Properties": {
+                    "LoadBalancerArn": {"Ref": "Alb"},
+                    "Port": 80,
+                    "Protocol": "HTTP",
+                    "DefaultActions": [{"Type": "forward", "TargetGroupArn": {"Ref": "Tg"}}],
+                },
+            },
+            "Secret": {
+                "Type": "AWS::SecretsManager::Secret",
+                "Properties": {
+                    "GenerateSecretString": {
+                        "SecretStringTemplate": '{"username":"app"}',
+                        "GenerateStringKey": "password",
+                        "ExcludePunctuation": True,
+                    }
+                },
+            },
+            "DbSubnets": {
+                "Type": "AWS::RDS::DBSubnetGroup",
+                "Properties": {
+                    "DBSubnetGroupDescription": "db",
+                    "SubnetIds": [{"Ref": "S1"}, {"Ref": "S2"}],
+                },
+            },
+            "Db": {
+                "Type": "AWS::RDS::DBInstance",
+                "Properties": {
+                    "Engine": "postgres",
+                    "DBInstanceClass": "db.t3.micro",
+                    "AllocatedStorage": "20",
+                    "MasterUsername": "app",
+                    "MasterUserPassword": password,
+                    "DBSubnetGroupName": {"Ref": "DbSubnets"},
+                    "VPCSecurityGroups": [{"Ref": "Sg"}],
+                    "StorageEncrypted": True,
+                    "BackupRetentionPeriod": 3,
+                    "DBName": "app",
+                },
+            },
+            "Attach": {
+                "Type": "AWS::SecretsManager::SecretTargetAttachment",
+                "Properties": {
+                    "SecretId": {"Ref": "Secret"},
+                    "TargetId": {"Ref": "Db"},
+                    "TargetType": "AWS::RDS::DBInstance",
+                },
+            },
+            "Bucket": {
+                "Type": "AWS::S3::Bucket",
+                "Properties": {
+                    "VersioningConfiguration": {"Status": "Enabled"},
+                    "PublicAccessBlockConfiguration": {
+                        "BlockPublicAcls": True,
+                        "BlockPublicPolicy": True,
+                        "IgnorePublicAcls": True,
+                        "RestrictPublicBuckets": True,
+                    },
+                },
+            },
+            "Role": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "AssumeRolePolicyDocument": trust,
+                    "ManagedPolicyArns": [
+                        "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+                    ],
+                    "Policies": [
+                        {
+                            "PolicyName": "inline",
+                            "PolicyDocument": {
+                                "Version": "2012-10-17",
+                                "Statement": [
+                                    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+                                ],
+                            },
+                        }
+                    ],
+                },
+            },
+            "Param": {
+                "Type": "AWS::SSM::Parameter",
+                "Properties": {
+                    "Name": f"/cfn/base/{suffix}",
+                    "Type": "String",
+                    "Value": "v",
+                    "Tags": {"env": "a"},
+                },
+            },
+        }
+    }
+
+
+@pytest.fixture
+def base(aws_endpoint: Endpoint) -> Iterator[tuple[Endpoint, dict[str, str]]]:
+    cf = aws_endpoint.client("cloudformation")
+    suffix = uuid.uuid4().hex[:8]
+    name = f"base-{suffix}"
+    cf.create_stack(
+        StackName=name, TemplateBody=json.dumps(base_layer(suffix)), Capabilities=["CAPABILITY_IAM"]
+    )
+    stack = cf.describe_stacks(StackName=name)["Stacks"][0]
+    try:
+        assert stack["StackStatus"] == "CREATE_COMPLETE", stack.get("StackStatusReason")
+        summaries = cf.list_stack_resources(StackName=name)["StackResourceSummaries"]
+        yield aws_endpoint, {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in summaries}
+    finally:
+        cf.delete_stack(StackName=name)
+        final = cf.describe_stacks(StackName=stack["StackId"])["Stacks"][0]
+        assert final["StackStatus"] == "DELETE_COMPLETE", final.get("StackStatusReason")
+
+
+def test_network_resources_keep_their_properties(base: tuple[Endpoint, dict[str, str]]) -> None:
+    """AWS::EC2::VPC EnableDnsHostnames, AWS::EC2::Subnet MapPublicIpOnLaunch and Tags,
+    AWS::EC2::SecurityGroup SecurityGroupIngress; the stack deletes cleanly (VPC last)."""
+    endpoint, ids = base
+    ec2 = endpoint.client("ec2")
+    dns = ec2.describe_vpc_attribute(VpcId=ids["Vpc"], Attribute="enableDnsHostnames")
+    assert dns["EnableDnsHostnames"]["Value"] is True
+    subnet = ec2.describe_subnets(SubnetIds=[ids["S1"]])["Subnets"][0]
+    assert subnet["MapPublicIpOnLaunch"] is True
+    assert {"Key": "tier", "Value": "public"} in subnet["Tags"]
+    group = ec2.describe_security_groups(GroupIds=[ids["Sg"]])["SecurityGroups"][0]
+    assert group["IpPermissions"][0]["IpRanges"] == [{"CidrIp": "0.0.0.0/0"}]
+
+
+def test_load_balancer_resources_keep_their_properties(
+    base: tuple[Endpoint, dict[str, str]],
+) -> None:
+    """AWS::ElasticLoadBalancingV2::LoadBalancer LoadBalancerAttributes, Subnets,
+    SecurityGroups; TargetGroup TargetType, HealthCheckPath, TargetGroupAttributes;
+    Listener DefaultActions."""
+    endpoint, ids = base
+    elbv2 = endpoint.client("elbv2")
+    lb = elbv2.describe_load_balancers(LoadBalancerArns=[ids["Alb"]])["LoadBalancers"][0]
+    assert lb["Scheme"] == "internet-facing"
+    assert lb["SecurityGroups"] == [ids["Sg"]]
+    assert sorted(z["SubnetId"] for z in lb["AvailabilityZones"]) == sorted([ids["S1"], ids["S2"]])
+    attributes = elbv2.describe_load_balancer_attributes(LoadBalancerArn=ids["Alb"])["Attributes"]
+    assert {"Key": "idle_timeout.timeout_seconds", "Value": "30"} in attributes
+    tg = elbv2.describe_target_groups(TargetGroupArns=[ids["Tg"]])["TargetGroups"][0]
+    assert (tg["TargetType"], tg["Port"], tg["HealthCheckPath"]) == ("ip", 8000, "/health/")
+    tg_attributes = elbv2.describe_target_group_attributes(TargetGroupArn=ids["Tg"])["Attributes"]
+    assert {"Key": "deregistration_delay.timeout_seconds", "Value": "10"} in tg_attributes
+    listener = elbv2.describe_listeners(ListenerArns=[ids["Listener"]])["Listeners"][0]
+    assert listener["DefaultActions"][0]["TargetGroupArn"] == ids["Tg"]
+
+
+def test_database_gets_its_password_from_the_secret(base: tuple[Endpoint, dict[str, str]]) -> None:
+    """AWS::RDS::DBInstance with DBSubnetGroupName, VPCSecurityGroups, StorageEncrypted and a
+    MasterUserPassword given as a secretsmanager dynamic reference; the
+    SecretTargetAttachment adds engine, host and port to the secret."""
+    endpoint, ids = base
+    db = endpoint.client("rds").describe_db_instances(DBInstanceIdentifier=ids["Db"])[
+        "DBInstances"
+    ][0]
+    assert db["DBSubnetGroup"]["DBSubnetGroupName"] == ids["DbSubnets"]
+    assert [g["VpcSecurityGroupId"] for g in db["VpcSecurityGroups"]] == [ids["Sg"]]
+    assert (db["Engine"], db["StorageEncrypted"], db["BackupRetentionPeriod"], db["DBName"]) == (
+        "postgres",
+        True,
+        3,
+        "app",
+    )
+    secret = json.loads(
+        endpoint.client("secretsmanager").get_secret_value(SecretId=ids["Secret"])["SecretString"]
+    )
+    assert secret["username"] == "app"
+    assert secret["host"] == db["Endpoint"]["Address"]
+    assert {"engine", "port", "password"} <= set(secret)
+
+
+def test_bucket_role_and_parameter_keep_their_properties(
+    base: tuple[Endpoint, dict[str, str]],
+) -> None:
+    """AWS::S3::Bucket VersioningConfiguration and PublicAccessBlockConfiguration;
+    AWS::IAM::Role ManagedPolicyArns and Policies; AWS::SSM::Parameter Tags (a map in the
+    template, a list in the API)."""
+    endpoint, ids = base
+    s3 = endpoint.client("s3")
+    assert s3.get_bucket_versioning(Bucket=ids["Bucket"])["Status"] == "Enabled"
+    block = s3.get_public_access_block(Bucket=ids["Bucket"])["PublicAccessBlockConfiguration"]
+    assert all(block.values())
+    iam = endpoint.client("iam")
+    attached = iam.list_attached_role_policies(RoleName=ids["Role"])["AttachedPolicies"]
+    assert [p["PolicyName"] for p in attached] == ["AmazonECSTaskExecutionRolePolicy"]
+    assert iam.list_role_policies(RoleName=ids["Role"])["PolicyNames"] == ["inline"]
+    ssm = endpoint.client("ssm")
+    tags = ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId=ids["Param"])["TagList"]
+    assert tags == [{"Key": "env", "Value": "a"}]
