@@ -109,7 +109,7 @@ def without_log(stderr: str) -> str:
             in_log = False
         if not in_log:
             kept.append(line)
-    return "\n".join(kept)
+    return "\n".join(kept).strip("\n")
 
 
 def _timestamp(text: str) -> datetime:
