@@ -136,3 +136,56 @@ def test_policy_document_data_source_renders_like_the_real_one() -> None:
         ],
     }
     assert doc["minified_json"] == json.dumps(policy, separators=(",", ":"))
+
+
+class _Recorder:
+    """A stand-in API client that records calls (and answers describe_services from them)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, object]]] = []
+
+    def __getattr__(self, name: str) -> object:
+        def call(**kwargs: object) -> dict[str, object]:
+            self.calls.append((name, kwargs))
+            return {"services": []}
+
+        return call
+
+
+def _service_update(
+    prior_changes: dict[str, object], planned_changes: dict[str, object]
+) -> list[dict[str, object]]:
+    from harness.tfprovider.context import Context
+
+    ctx = Context()
+    recorder = _Recorder()
+    ctx._clients["ecs"] = recorder
+    base = plan_create(
+        Service.schema, {"name": "web", "task_definition": "f:1", "desired_count": 1}
+    )
+    prior = {**base, "id": "arn:svc", "arn": "arn:svc", "cluster": "arn:cluster", **prior_changes}
+    planned = {**prior, **planned_changes}
+    Service(ctx).update(prior, planned)
+    return [kwargs for name, kwargs in recorder.calls if name == "update_service"]
+
+
+def test_service_update_sends_only_what_changed() -> None:
+    """As the real provider's d.HasChange checks: one UpdateService with the changed fields."""
+    sent = _service_update({}, {"desired_count": 3})
+    assert sent == [{"cluster": "arn:cluster", "service": "arn:svc", "desiredCount": 3}]
+    sent = _service_update({}, {"health_check_grace_period_seconds": 60, "task_definition": "f:2"})
+    assert sent == [
+        {
+            "cluster": "arn:cluster",
+            "service": "arn:svc",
+            "taskDefinition": "f:2",
+            "healthCheckGracePeriodSeconds": 60,
+        }
+    ]
+
+
+def test_ignored_task_definition_is_not_sent() -> None:
+    """ignore_changes keeps the prior value in the plan, so it is unchanged and never sent."""
+    sent = _service_update({"task_definition": "f:9"}, {"desired_count": 2})
+    assert sent == [{"cluster": "arn:cluster", "service": "arn:svc", "desiredCount": 2}]
+    assert _service_update({}, {}) == [], "no change, no call"
