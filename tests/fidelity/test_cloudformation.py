@@ -668,3 +668,20 @@ def test_other_custom_resources_fail_with_a_clear_reason(stacks: Stacks) -> None
     ]
     assert reasons
     assert "need Lambda execution" in reasons[0]
+
+
+def test_delete_succeeds_when_a_resource_was_deleted_outside(stacks: Stacks) -> None:
+    """Resource type handler contract (CloudFormation CLI docs, "Handler contract"): a delete
+    handler answers NotFound for a resource that no longer exists, and CloudFormation counts
+    that as deleted; the stack deletion completes."""
+    group = unique("/cfn/gone")
+    name = stacks.create(
+        {"Resources": {"Group": log_group(group), "Keep": param(unique("/cfn/k"), "x")}}
+    )
+    stack_id = stacks.stack(name)["StackId"]
+    stacks.endpoint.client("logs").delete_log_group(logGroupName=group)
+    stacks.cf.delete_stack(StackName=name)
+    assert (
+        stacks.cf.describe_stacks(StackName=stack_id)["Stacks"][0]["StackStatus"]
+        == "DELETE_COMPLETE"
+    )

@@ -88,6 +88,7 @@ def delete(stack: Stack) -> None:
     try:
         for logical_id in reversed(_order_of(stack.template, stack.resources)):
             _delete_resource(stack, stack.resources[logical_id], retain_policy="deletion")
+            del stack.resources[logical_id]  # a retried delete starts where this one failed
     except ResourceFailed as exc:
         stack.stack_event("DELETE_FAILED", str(exc))
         return
@@ -209,6 +210,9 @@ def _delete_resource(stack: Stack, resource: Resource, retain_policy: str) -> No
         handler_for(resource.type).delete(ctx, resource)
     except Exception as exc:
         message = _reason(exc)
+        if _already_gone(message):  # deleted outside CloudFormation: nothing left to do
+            stack.event(resource.logical_id, resource.physical_id, resource.type, "DELETE_COMPLETE")
+            return
         stack.event(
             resource.logical_id,
             resource.physical_id,
@@ -313,6 +317,11 @@ def _refresh_policies(resource: Resource, spec: dict[str, Any]) -> None:
 
 def _json(properties: dict[str, Any]) -> str:
     return json.dumps(properties, default=str)
+
+
+def _already_gone(message: str) -> bool:
+    code = message.split(":", 1)[0]
+    return "NotFound" in code or code.startswith("NoSuch")
 
 
 def _reason(exc: Exception) -> str:
