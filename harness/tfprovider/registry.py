@@ -23,7 +23,7 @@ PROVIDER_SCHEMA = block(
 
 
 def resources() -> dict[str, type[Resource]]:
-    from harness.tfprovider.resources import ec2, ecs, elbv2, iam, logs, rds, s3
+    from harness.tfprovider.resources import ec2, ecr, ecs, elbv2, iam, logs, rds, s3
 
     classes: list[type[Resource]] = [
         *ec2.RESOURCES,
@@ -31,7 +31,7 @@ def resources() -> dict[str, type[Resource]]:
         *rds.RESOURCES,
         *s3.RESOURCES,
     ]
-    classes += [*ecs.RESOURCES, *iam.RESOURCES, *logs.RESOURCES]
+    classes += [*ecs.RESOURCES, *ecr.RESOURCES, *iam.RESOURCES, *logs.RESOURCES]
     return {c.type_name: c for c in classes}
 
 

@@ -227,3 +227,70 @@ def test_unsupported_types_and_arguments_fail_naming_them(tfdir: Any) -> None:
     )
     with pytest.raises(CommandError, match="ipv4_ipam_pool_id"):
         d.run("validate")
+
+
+EXTRAS = (
+    PROVIDER
+    + """
+variable "name" { type = string }
+variable "mutability" {
+  type    = string
+  default = "MUTABLE"
+}
+variable "ssh_port" {
+  type    = number
+  default = 22
+}
+resource "aws_ecr_repository" "r" {
+  name                 = "${var.name}/web"
+  image_tag_mutability = var.mutability
+  force_delete         = true
+  image_scanning_configuration {
+    scan_on_push = true
+  }
+}
+resource "aws_vpc" "v" {
+  cidr_block = "10.40.0.0/16"
+}
+resource "aws_security_group" "g" {
+  name   = "${var.name}-g"
+  vpc_id = aws_vpc.v.id
+}
+resource "aws_security_group_rule" "ssh" {
+  type              = "ingress"
+  security_group_id = aws_security_group.g.id
+  protocol          = "tcp"
+  from_port         = var.ssh_port
+  to_port           = var.ssh_port
+  cidr_blocks       = ["10.0.0.0/8"]
+}
+"""
+)
+
+
+def test_ecr_repository_and_security_group_rule(tfdir: Any, aws_endpoint: Endpoint) -> None:
+    d = tfdir(name=unique())
+    d.write(EXTRAS)
+    d.init()
+    d.apply()
+    assert d.plan_exit() == 0
+    assert d.state("aws_ecr_repository.r")["repository_url"].endswith(f"/{d.vars['name']}/web")
+    assert d.actions(mutability="IMMUTABLE") == {"aws_ecr_repository.r": ("update",)}
+    assert d.actions(ssh_port=2222) == {"aws_security_group_rule.ssh": ("delete", "create")}
+    d.apply(mutability="IMMUTABLE")
+    repo = aws_endpoint.client("ecr").describe_repositories(
+        repositoryNames=[f"{d.vars['name']}/web"]
+    )
+    assert repo["repositories"][0]["imageTagMutability"] == "IMMUTABLE"
+    ec2 = aws_endpoint.client("ec2")
+    group_id = d.state("aws_security_group.g")["id"]
+    permission = {
+        "IpProtocol": "tcp",
+        "FromPort": 22,
+        "ToPort": 22,
+        "IpRanges": [{"CidrIp": "10.0.0.0/8"}],
+    }
+    ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=[permission])
+    assert d.actions()["aws_security_group_rule.ssh"] == ("create",), (
+        "a rule removed outside is re-created"
+    )

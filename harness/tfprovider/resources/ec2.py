@@ -473,10 +473,11 @@ from harness.tfprovider.resources.security_groups import (  # noqa: E402
     SecurityGroup,
     SecurityGroupEgressRule,
     SecurityGroupIngressRule,
+    SecurityGroupRule,
 )
 
 RESOURCES: list[type[Resource]] = [
     Vpc, Subnet, InternetGateway, RouteTable, Route, RouteTableAssociation,
-    SecurityGroup, SecurityGroupIngressRule, SecurityGroupEgressRule,
+    SecurityGroup, SecurityGroupIngressRule, SecurityGroupEgressRule, SecurityGroupRule,
 ]  # fmt: skip
 _ = (NUMBER, STRINGS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from typing import Any
 
 from harness.tfprovider.resource import State, tag_dict, tag_list
@@ -304,3 +305,88 @@ class SecurityGroupIngressRule(_SingleRule):
 class SecurityGroupEgressRule(_SingleRule):
     type_name = "aws_vpc_security_group_egress_rule"
     egress = True
+
+
+class SecurityGroupRule(Ec2Resource):
+    """aws_security_group_rule: the older one-rule resource; every argument but description is ForceNew."""
+
+    type_name = "aws_security_group_rule"
+    schema = block(
+        optc("id", STRING), REGION,
+        req("type", STRING, force_new=True),
+        req("security_group_id", STRING, force_new=True),
+        req("protocol", STRING, force_new=True),
+        req("from_port", NUMBER, force_new=True),
+        req("to_port", NUMBER, force_new=True),
+        opt("cidr_blocks", STRINGS, force_new=True),
+        opt("ipv6_cidr_blocks", STRINGS, force_new=True),
+        opt("prefix_list_ids", STRINGS, force_new=True),
+        opt("self", BOOL, force_new=True, default=False),
+        optc("source_security_group_id", STRING, force_new=True),
+        opt("description", STRING),
+        comp("security_group_rule_id", STRING),
+    )  # fmt: skip
+
+    def _rule(self, s: State) -> dict[str, Any]:
+        groups = [s["source_security_group_id"]] if s.get("source_security_group_id") else []
+        return {**s, "security_groups": groups}
+
+    def _calls(self, s: State) -> tuple[Any, Any]:
+        if s["type"] == "egress":
+            return self.ec2.authorize_security_group_egress, self.ec2.revoke_security_group_egress
+        return self.ec2.authorize_security_group_ingress, self.ec2.revoke_security_group_ingress
+
+    def create(self, planned: State) -> State:
+        authorize, _ = self._calls(planned)
+        own = planned["security_group_id"]
+        authorize(GroupId=own, IpPermissions=[rule_to_permission(self._rule(planned), own)])
+        ident = "sgrule-" + str(
+            zlib.crc32((planned["type"] + own + _canon(self._rule(planned))).encode())
+        )
+        return self.read({**planned, "id": ident}) or planned
+
+    def read(self, state: State) -> State | None:
+        try:
+            group = self.ec2.describe_security_groups(GroupIds=[state["security_group_id"]])[
+                "SecurityGroups"
+            ][0]
+        except Exception as exc:
+            if not_found(exc, "InvalidGroup"):
+                return None
+            raise
+        own = state["security_group_id"]
+        key = "IpPermissionsEgress" if state["type"] == "egress" else "IpPermissions"
+        wanted = permission_to_rule(rule_to_permission(self._rule(state), own), own)
+        for perm in group.get(key, []):
+            have = permission_to_rule(perm, own)
+            same_ports = (have["protocol"], have["from_port"], have["to_port"]) == (
+                wanted["protocol"], wanted["from_port"], wanted["to_port"],
+            )  # fmt: skip
+            covered = all(
+                set(wanted[k]) <= set(have[k])
+                for k in ("cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids", "security_groups")
+            )
+            if same_ports and covered and (not wanted["self"] or have["self"]):
+                return {
+                    **state,
+                    "region": self.ctx.region,
+                    "description": have["description"] or None,
+                }
+        return None
+
+    def update(self, prior: State, planned: State) -> State:
+        call = (
+            self.ec2.update_security_group_rule_descriptions_egress
+            if planned["type"] == "egress"
+            else self.ec2.update_security_group_rule_descriptions_ingress
+        )
+        perm = rule_to_permission(self._rule(planned), planned["security_group_id"])
+        call(GroupId=planned["security_group_id"], IpPermissions=[perm])
+        return self.read(planned) or planned
+
+    def delete(self, state: State) -> None:
+        _, revoke = self._calls(state)
+        revoke(
+            GroupId=state["security_group_id"],
+            IpPermissions=[rule_to_permission(self._rule(state), state["security_group_id"])],
+        )
