@@ -76,6 +76,22 @@ def test_service_settings_update_in_place(tfdir: Any, aws_endpoint: Endpoint) ->
         "an unchanged task_definition is not sent"
     )
     assert d.actions(log_retention=14) == {"aws_cloudwatch_log_group.web": ("update",)}
+    assert d.actions(health_path="/up/", idle_timeout=120, db_storage=30) == {
+        "aws_lb_target_group.web": ("update",),
+        "aws_lb.web": ("update",),
+        "aws_db_instance.db": ("update",),
+    }
+    assert d.actions(db_identifier_suffix="pg") == {"aws_db_instance.db": ("delete", "create")}
+    d.apply(health_path="/up/", idle_timeout=120, db_storage=30)
+    tg = aws_endpoint.client("elbv2").describe_target_groups(
+        TargetGroupArns=[d.state("aws_lb_target_group.web")["arn"]]
+    )
+    assert tg["TargetGroups"][0]["HealthCheckPath"] == "/up/"
+    db = aws_endpoint.client("rds").describe_db_instances(
+        DBInstanceIdentifier=f"{d.vars['name']}-db"
+    )
+    assert db["DBInstances"][0]["AllocatedStorage"] == 30
+    assert d.plan_exit() == 0
 
 
 def test_task_definition_change_registers_a_new_revision(

@@ -23,6 +23,22 @@ variable "log_retention" {
   type    = number
   default = 7
 }
+variable "health_path" {
+  type    = string
+  default = "/health/"
+}
+variable "db_storage" {
+  type    = number
+  default = 20
+}
+variable "db_identifier_suffix" {
+  type    = string
+  default = "db"
+}
+variable "idle_timeout" {
+  type    = number
+  default = 60
+}
 variable "extra_env" {
   type    = string
   default = "a"
@@ -117,6 +133,7 @@ resource "aws_lb" "web" {
   load_balancer_type = "application"
   security_groups    = [aws_security_group.alb.id]
   subnets            = aws_subnet.public[*].id
+  idle_timeout       = var.idle_timeout
 }
 
 resource "aws_lb_target_group" "web" {
@@ -126,7 +143,7 @@ resource "aws_lb_target_group" "web" {
   target_type = "ip"
   vpc_id      = aws_vpc.main.id
   health_check {
-    path    = "/health/"
+    path    = var.health_path
     matcher = "200"
   }
 }
@@ -165,11 +182,11 @@ resource "aws_db_subnet_group" "db" {
 }
 
 resource "aws_db_instance" "db" {
-  identifier             = "${var.name}-db"
+  identifier             = "${var.name}-${var.db_identifier_suffix}"
   engine                 = "postgres"
   engine_version         = "16.3"
   instance_class         = "db.t4g.micro"
-  allocated_storage      = 20
+  allocated_storage      = var.db_storage
   db_name                = "app"
   username               = "app"
   password               = "not-a-secret-1"
