@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,15 +60,26 @@ class CellResult:
 
 
 def plan_cells(options: CompareOptions, suffix: str, bases: Sequence[BaseLayer]) -> list[CellSpec]:
-    """The matrix, repetitions innermost-last so a partial run still covers every cell once."""
+    """The matrix in running order: repetition by repetition, the tools taking turns.
+
+    Taking turns keeps two cells of one tool (one base, one load balancer) from running side
+    by side where the other tool has cells left, and a run cut short has results for both.
+    """
     cells: list[CellSpec] = []
     for repetition in range(options.repeat):
-        for base in (b for b in bases if b.image_repository):  # bases that deployed
-            for strategy in STRATEGIES[base.tool]:
-                if options.strategies and strategy not in options.strategies:
-                    continue
-                for kind in options.changes:
-                    n = len(cells) + 1
-                    cells.append(CellSpec(n, base.tool, strategy, kind, repetition,
-                                          f"c{n}-{suffix}", base.name, base.image_repository))  # fmt: skip
+        per_tool = [_tool_cells(options, base) for base in bases if base.image_repository]
+        for turn in itertools.zip_longest(*per_tool):
+            for strategy, kind, base in (c for c in turn if c is not None):
+                n = len(cells) + 1
+                cells.append(CellSpec(n, base.tool, strategy, kind, repetition,
+                                      f"c{n}-{suffix}", base.name, base.image_repository))  # fmt: skip
     return cells
+
+
+def _tool_cells(
+    options: CompareOptions, base: BaseLayer
+) -> list[tuple[Strategy, ChangeKind, BaseLayer]]:
+    strategies = [
+        s for s in STRATEGIES[base.tool] if not options.strategies or s in options.strategies
+    ]
+    return [(strategy, kind, base) for strategy in strategies for kind in options.changes]

@@ -232,14 +232,33 @@ def test_plan_covers_the_filtered_matrix_with_unique_env_names() -> None:
     cells = compare.plan_cells(
         CompareOptions(strategies=(Strategy.PLAIN, Strategy.PINNED)), "x", bases
     )
-    assert [(c.tool, c.strategy) for c in cells[:: len(ChangeKind)]] == [
-        (Tool.TERRAFORM, Strategy.PLAIN),
-        (Tool.CDK, Strategy.PINNED),
+    assert [(c.tool, c.strategy, c.kind) for c in cells[:3]] == [  # the tools take turns
+        (Tool.TERRAFORM, Strategy.PLAIN, ChangeKind.NONE),
+        (Tool.CDK, Strategy.PINNED, ChangeKind.NONE),
+        (Tool.TERRAFORM, Strategy.PLAIN, ChangeKind.UNRELATED),
     ]
+    assert [c.number for c in cells] == list(range(1, len(cells) + 1))
     assert len(cells) == 2 * len(ChangeKind)
     assert len({c.env for c in cells}) == len(cells)
     assert all(c.settings().image_tag == "v1" for c in cells)
     assert cells[-1].settings().image_repository == "repo-cdk"
+    assert cells[-2].settings().image_repository == "repo-tf"
+
+
+def test_plan_lets_the_tool_with_more_cells_finish_alone() -> None:
+    bases = [
+        compare.BaseLayer(Tool.TERRAFORM, "tf-x", None, None, None, "repo-tf"),  # type: ignore[arg-type]
+        compare.BaseLayer(Tool.CDK, "cdk-x", None, None, None, "repo-cdk"),  # type: ignore[arg-type]
+    ]
+    opts = CompareOptions(
+        strategies=(Strategy.PLAIN, Strategy.IGNORE_CHANGES, Strategy.PINNED), repeat=2
+    )
+    cells = compare.plan_cells(opts, "x", bases)
+    kinds = len(ChangeKind)
+    assert len(cells) == 2 * 3 * kinds
+    first_rep = [c.tool for c in cells if c.repetition == 0]
+    assert first_rep[: 2 * kinds] == [Tool.TERRAFORM, Tool.CDK] * kinds
+    assert first_rep[2 * kinds :] == [Tool.TERRAFORM] * kinds
 
 
 def test_status_of_records_is_never_faked(tmp_path: Path, world: World) -> None:

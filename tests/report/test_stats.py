@@ -136,3 +136,14 @@ def test_median_call_counts_stay_whole_numbers_when_they_are() -> None:
     assert row(table, "app")["cdk"] == 3
     assert isinstance(row(table, "app")["cdk"], int)
     assert row(table, "post-deploy")["cdk"] == 1.5
+
+
+def test_cdk_cloudformation_time_is_its_aws_time() -> None:
+    cell = CellBuilder("r", Tool.CDK, Strategy.PINNED, ChangeKind.NONE)
+    cell.add(Phase.APP, 12.0, timings={"synth": 8.0, "deploy": 3.0, "cloudformation": 1.5})
+    app = row(stats.timing_stats(cell.records), "cdk", "app")
+    assert (app["synth s (median)"], app["aws s (median)"], app["startup s (median)"]) == (
+        8.0,
+        1.5,
+        None,
+    )
