@@ -53,9 +53,14 @@ def open_target(options: CompareOptions, folder: Path, stack: ExitStack) -> RunT
     return RunTarget(emulator.endpoint, folder, emulator.calls, emulator.start_time_s)
 
 
+REPO = Path(__file__).resolve().parents[2]
+
+
 def git_commit() -> str:
+    """The harness's commit, ``-dirty`` when it has uncommitted changes ("" outside git)."""
+    argv = ["git", "describe", "--always", "--dirty", "--abbrev=7"]
     try:
-        return process.run(["git", "rev-parse", "--short", "HEAD"], timeout=10).stdout.strip()
+        return process.run(argv, cwd=REPO, timeout=30).stdout.strip()
     except CommandError:
         return ""
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import compare, records
+from harness import compare, process, records
 from harness.compare import CellResult, CellSpec, CompareOptions, DriverUnavailable
 from harness.drivers.base import AppSettings
 from harness.endpoint import Endpoint, Target
@@ -331,3 +331,14 @@ def test_ctrl_c_during_the_base_deploys_destroys_them(tmp_path: Path, world: Wor
         ("terraform", "base", "ok"), ("terraform", "destroy", "ok"),
     ]  # fmt: skip
     assert world.bases == set()
+
+
+def test_records_name_the_harness_commit_and_whether_it_was_dirty() -> None:
+    import re
+
+    from harness.compare.target import git_commit
+
+    head = process.run(
+        ["git", "rev-parse", "--short=7", "HEAD"], cwd=Path(__file__).parents[2]
+    ).stdout.strip()
+    assert re.fullmatch(rf"(.+-g)?{head}(-dirty)?", git_commit())
