@@ -11,6 +11,7 @@ SecretTargetAttachment ("adds the connection details of the database to the secr
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -289,3 +290,83 @@ def test_bucket_role_and_parameter_keep_their_properties(
     ssm = endpoint.client("ssm")
     tags = ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId=ids["Param"])["TagList"]
     assert tags == [{"Key": "env", "Value": "a"}]
+
+
+GET_ATTS = {
+    # logical id: (type, properties, {attribute: pattern the value must match})
+    "Vpc": (
+        "AWS::EC2::VPC",
+        {"CidrBlock": "10.60.0.0/16"},
+        {"CidrBlock": r"10\.60\.0\.0/16", "DefaultSecurityGroup": r"sg-\w+"},
+    ),
+    "Sub": (
+        "AWS::EC2::Subnet",
+        {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.60.1.0/24", "AvailabilityZone": "us-east-1a"},
+        {"SubnetId": r"subnet-\w+", "AvailabilityZone": r"us-east-1a"},
+    ),
+    "Sub2": (
+        "AWS::EC2::Subnet",
+        {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.60.2.0/24", "AvailabilityZone": "us-east-1b"},
+        {},
+    ),
+    "Sg": (
+        "AWS::EC2::SecurityGroup",
+        {"GroupDescription": "x", "VpcId": {"Ref": "Vpc"}},
+        {"GroupId": r"sg-\w+"},
+    ),
+    "Logs": ("AWS::Logs::LogGroup", {}, {"Arn": r"arn:aws:logs:us-east-1:\d{12}:log-group:.+"}),
+    "Repo": (
+        "AWS::ECR::Repository",
+        {},
+        {"RepositoryUri": r"\d{12}\.dkr\.ecr\.us-east-1\.amazonaws\.com/[a-z0-9-]+"},
+    ),
+    "Bucket": (
+        "AWS::S3::Bucket",
+        {},
+        {"Arn": r"arn:aws:s3:::.+", "RegionalDomainName": r".+\.s3\.us-east-1\.amazonaws\.com"},
+    ),
+    "Role": (
+        "AWS::IAM::Role",
+        {"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}},
+        {"Arn": r"arn:aws:iam::\d{12}:role/.+", "RoleId": r"AROA\w+"},
+    ),
+    "Lb": (
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        {"Subnets": [{"Ref": "Sub"}, {"Ref": "Sub2"}]},
+        {
+            "DNSName": r".+\.elb\.amazonaws\.com",
+            "LoadBalancerFullName": r"app/[\w-]+/\w+",
+            "CanonicalHostedZoneID": r"\w+",
+        },
+    ),
+    "Tg": (
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        {"Port": 80, "Protocol": "HTTP", "VpcId": {"Ref": "Vpc"}},
+        {"TargetGroupFullName": r"targetgroup/[\w-]+/\w+", "TargetGroupName": r"[\w-]+"},
+    ),
+    "Cluster": ("AWS::ECS::Cluster", {}, {"Arn": r"arn:aws:ecs:us-east-1:\d{12}:cluster/.+"}),
+}
+
+
+def test_get_att_answers_the_documented_attributes(aws_endpoint: Endpoint) -> None:
+    """Fn::GetAtt returns what each type's "Return values" section documents (moto answers
+    some; primary identifiers, attributes echoing properties and ELBv2 names are filled in)."""
+    resources = {lid: {"Type": t, "Properties": props} for lid, (t, props, _) in GET_ATTS.items()}
+    outputs = {
+        f"{lid}{attribute}": {"Value": {"Fn::GetAtt": [lid, attribute]}}
+        for lid, (_, _, attributes) in GET_ATTS.items()
+        for attribute in attributes
+    }
+    cf = aws_endpoint.client("cloudformation")
+    name = f"getatt-{uuid.uuid4().hex[:8]}"
+    body = json.dumps({"Resources": resources, "Outputs": outputs})
+    cf.create_stack(StackName=name, TemplateBody=body, Capabilities=["CAPABILITY_IAM"])
+    try:
+        stack = cf.describe_stacks(StackName=name)["Stacks"][0]
+        assert stack["StackStatus"] == "CREATE_COMPLETE", stack.get("StackStatusReason")
+        values = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+        for lid, (_, _, attributes) in GET_ATTS.items():
+            for attribute, pattern in attributes.items():
+                assert re.fullmatch(pattern, values[f"{lid}{attribute}"]), (lid, attribute)
+    finally:
+        cf.delete_stack(StackName=name)

@@ -51,6 +51,13 @@ def create_only_paths(resource_type: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(p.split("/")[2:]) for p in paths if p.startswith("/properties/"))
 
 
+@cache
+def primary_identifiers(resource_type: str) -> frozenset[str]:
+    """Names of the properties that identify a resource of the type (its Ref, usually)."""
+    paths = resource_schema(resource_type).get("primaryIdentifier", [])
+    return frozenset(p.split("/")[-1] for p in paths if p.startswith("/properties/"))
+
+
 def replacing_properties(
     resource_type: str, old: dict[str, Any], new: dict[str, Any], changed: set[str]
 ) -> set[str]:

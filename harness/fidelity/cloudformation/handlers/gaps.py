@@ -203,6 +203,43 @@ def delete(ctx: ResourceContext, resource: Resource) -> bool:
     return True
 
 
+def _load_balancer_attribute(api: Api, arn: str, name: str) -> Any:
+    if name == "LoadBalancerFullName":
+        return arn.split(":loadbalancer/", 1)[1]
+    if name == "CanonicalHostedZoneID":
+        found = api("elbv2").describe_load_balancers(LoadBalancerArns=[arn])["LoadBalancers"][0]
+        return found["CanonicalHostedZoneId"]
+    return None
+
+
+def _target_group_attribute(api: Api, arn: str, name: str) -> Any:
+    full = arn.split(":", 5)[5]  # targetgroup/<name>/<id>
+    if name == "TargetGroupFullName":
+        return full
+    if name == "TargetGroupName":
+        return full.split("/")[1]
+    if name == "LoadBalancerArns":
+        found = api("elbv2").describe_target_groups(TargetGroupArns=[arn])["TargetGroups"][0]
+        return found["LoadBalancerArns"]
+    return None
+
+
+ATTRIBUTES: dict[str, Callable[[Api, str, str], Any]] = {
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": _load_balancer_attribute,
+    "AWS::ElasticLoadBalancingV2::TargetGroup": _target_group_attribute,
+}
+
+
+def attribute(ctx: ResourceContext, resource: Resource, name: str) -> Any:
+    """A Fn::GetAtt attribute moto does not answer, read from the API (None if unknown)."""
+    reader = ATTRIBUTES.get(ctx.resource_type)
+    if reader is None:
+        return None
+    return reader(
+        lambda service: client(service, ctx.account, ctx.region), resource.physical_id, name
+    )
+
+
 def after_create(ctx: ResourceContext, physical_id: str, properties: dict[str, Any]) -> None:
     """Apply the properties moto's create drops."""
     if ctx.resource_type == "AWS::IAM::Role":

@@ -16,11 +16,15 @@ from harness.fidelity.cloudformation.errors import ValidationError
 from harness.fidelity.cloudformation.handlers import gaps
 from harness.fidelity.cloudformation.handlers.base import Provisioned, ResourceContext
 from harness.fidelity.cloudformation.model import Resource
+from harness.fidelity.cloudformation.schema import primary_identifiers
 
 log = logging.getLogger(__name__)
 
 NAME = "_moto_name"
 """Where a resource's physical name (given or generated) is kept between operations."""
+
+LOWERCASE_NAMES = frozenset({"AWS::ECR::Repository"})
+"""Types whose names CloudFormation generates in lower case (their API allows no other)."""
 
 
 def supports(resource_type: str) -> bool:
@@ -38,7 +42,9 @@ class MotoModelHandler:
         model_class = _model_class(ctx.resource_type)
         name_property = model_class.cloudformation_name_type()
         name = properties.get(name_property) if name_property else None
-        name = name or generate_resource_name(ctx.resource_type, ctx.stack_name, ctx.logical_id)
+        if not name:
+            name = generate_resource_name(ctx.resource_type, ctx.stack_name, ctx.logical_id)
+            name = name.lower() if ctx.resource_type in LOWERCASE_NAMES else name
         request = _json(ctx, properties)
         if name_property and name_property not in properties:
             # CloudFormation names what the template leaves unnamed; some moto handlers
@@ -96,6 +102,15 @@ class MotoModelHandler:
         try:
             return resource.state.get_cfn_attribute(name)
         except Exception as exc:
+            # What moto does not answer but CloudFormation does: the primary identifier
+            # (SubnetId, VpcId, ...) and attributes that echo a property (CidrBlock, ...).
+            if name in primary_identifiers(ctx.resource_type):
+                return resource.physical_id
+            if name in resource.properties:
+                return resource.properties[name]
+            derived = gaps.attribute(ctx, resource, name)
+            if derived is not None:
+                return derived
             raise ValidationError(
                 f"Template error: resource {ctx.logical_id} does not support attribute type"
                 f" {name} in Fn::GetAtt"
