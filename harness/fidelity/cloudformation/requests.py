@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 from urllib.parse import unquote, urlparse
 
@@ -112,3 +113,39 @@ def check_capabilities(template: dict[str, Any], capabilities: list[str]) -> Non
         capabilities
     ):
         raise InsufficientCapabilities(f"Requires capabilities : [{needed}]")
+
+
+def where(resp: Any) -> tuple[str, str]:
+    """Account and region of a request, as moto determined them."""
+    return str(resp.current_account), str(resp.region)
+
+
+def params(resp: Any) -> dict[str, Any]:
+    """The request's parameters, parsed by moto with the API's model."""
+    return dict(resp.params or {})
+
+
+def new_stack(account: str, region: str, p: dict[str, Any]) -> Stack:
+    name = p["StackName"]
+    return Stack(
+        stack_id=f"arn:aws:cloudformation:{region}:{account}:stack/{name}/{uuid.uuid4()}",
+        name=name,
+        account=account,
+        region=region,
+        tags=tags(p),
+        capabilities=list(p.get("Capabilities") or []),
+        notification_arns=list(p.get("NotificationARNs") or []),
+        role_arn=p.get("RoleARN"),
+        disable_rollback=bool(p.get("DisableRollback")),
+        termination_protection=bool(p.get("EnableTerminationProtection")),
+    )
+
+
+def require_updatable(stack: Stack) -> None:
+    if stack.status.endswith("_IN_PROGRESS") or stack.status in (
+        "ROLLBACK_COMPLETE",
+        "CREATE_FAILED",
+    ):
+        raise ValidationError(
+            f"Stack:{stack.stack_id} is in {stack.status} state and can not be updated."
+        )
