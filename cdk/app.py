@@ -11,6 +11,13 @@ log_retention_days, web_health_check_grace_s, web_environment (a JSON object), n
 Before the first deploy, create the database password once:
     aws ssm put-parameter --type SecureString --name /BASE/db-password --value ...
 
+Nothing here needs Lambda (the embedded emulator cannot run it). Feature flags in cdk.json:
+``@aws-cdk/aws-ec2:restrictDefaultSecurityGroup`` off (else ``Custom::VpcRestrictDefaultSG``),
+``@aws-cdk/aws-ecs:removeDefaultDeploymentAlarm`` on (no alarm wiring on services),
+``@aws-cdk/core:defaultCrossStackReferences`` strong (``Fn::ImportValue``, as the seed uses);
+log retention is a LogGroup property, never the ``logRetention`` custom resource; the bucket
+has no ``autoDeleteObjects`` (``Custom::S3AutoDeleteObjects``).
+
 Account and region come from CDK_DEFAULT_ACCOUNT/REGION (the CLI sets them from the
 credentials), so the same code deploys to the emulator and to a real account.
 """

@@ -56,6 +56,8 @@ class AppStack(Stack):
             "managed-by": MANAGED_BY,
         }.items():
             Tags.of(self).add(key, value)
+        # Fargate only: no EC2 capacity (an ASG capacity provider adds a Lambda-backed drain
+        # hook) and no containerInsights setting, so the cluster is one plain resource.
         cluster = ecs.Cluster(self, "Cluster", cluster_name=f"{config.env}-cluster", vpc=base.vpc)
         app_sg = ec2.SecurityGroup.from_security_group_id(
             self, "AppSecurityGroup", base.app_sg.security_group_id, mutable=False
