@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -685,3 +686,23 @@ def test_delete_succeeds_when_a_resource_was_deleted_outside(stacks: Stacks) -> 
         stacks.cf.describe_stacks(StackName=stack_id)["Stacks"][0]["StackStatus"]
         == "DELETE_COMPLETE"
     )
+
+
+def test_moto_reset_forgets_stacks_too() -> None:
+    """Emulator hook (not AWS): ``/moto-api/reset`` empties moto's backends, and the stacks
+    that pointed into them go too, so a stack name can be deployed again from scratch. Uses
+    a private emulator: a reset would wipe the session's."""
+    from harness.emulator import Emulator
+
+    with Emulator() as private:
+        cf = private.endpoint.client("cloudformation")
+        template = json.dumps({"Resources": {"Group": log_group("/cfn/reset")}})
+        cf.create_stack(StackName="again", TemplateBody=template)
+        request = urllib.request.Request(f"{private.url}/moto-api/reset", method="POST")
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+        assert cf.describe_stacks()["Stacks"] == []
+        cf.create_stack(StackName="again", TemplateBody=template)
+        assert (
+            cf.describe_stacks(StackName="again")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
+        )

@@ -42,6 +42,21 @@ def install() -> None:
         if k.startswith("DescribeStackSet")
     }
     s3_policy.install()
+    _follow_moto_reset()
+
+
+def _follow_moto_reset() -> None:
+    """``/moto-api/reset`` empties moto's backends; our stacks, which point into them, go too."""
+    from moto.cloudformation.models import CloudFormationBackend
+
+    original = CloudFormationBackend.reset
+
+    def reset(backend: Any) -> None:
+        with store.LOCK:
+            store.reset(backend.account_id, backend.region_name)
+        original(backend)
+
+    CloudFormationBackend.reset = reset  # type: ignore[method-assign,assignment]
 
 
 def _served(name: str, action: api.Action) -> Callable[[Any], Any]:

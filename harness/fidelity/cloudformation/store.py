@@ -14,9 +14,14 @@ _stacks: dict[str, Stack] = {}
 _change_sets: dict[str, ChangeSet] = {}
 
 
-def reset() -> None:
-    _stacks.clear()
-    _change_sets.clear()
+def reset(account: str | None = None, region: str | None = None) -> None:
+    """Forget every stack (of ``account``/``region`` when given) and its change sets."""
+    for stack_id, stack in list(_stacks.items()):
+        if account in (None, stack.account) and region in (None, stack.region):
+            del _stacks[stack_id]
+    for change_set_id, change_set in list(_change_sets.items()):
+        if change_set.stack_id not in _stacks:
+            del _change_sets[change_set_id]
 
 
 def add_stack(stack: Stack) -> None:
