@@ -22,6 +22,7 @@ import json
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -124,6 +125,13 @@ def test_create_records_events_and_statuses(stacks: Stacks) -> None:
     assert events[-1] == (name, "CREATE_COMPLETE")
     group_done = events.index(("Group", "CREATE_COMPLETE"))
     assert events.index(("Param", "CREATE_IN_PROGRESS")) > group_done
+    stamps = [
+        e["Timestamp"] for e in stacks.cf.describe_stack_events(StackName=name)["StackEvents"]
+    ]
+    # Newest first, and distinct at the millisecond precision clients sort by (the CDK CLI).
+    assert all(
+        later - earlier >= timedelta(milliseconds=1) for later, earlier in zip(stamps, stamps[1:])
+    )
     newest = stacks.cf.describe_stack_events(StackName=name)["StackEvents"][0]
     assert newest["ResourceStatus"] == "CREATE_COMPLETE"
     assert newest["ResourceType"] == "AWS::CloudFormation::Stack"

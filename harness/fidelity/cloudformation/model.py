@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+_clock_lock = threading.Lock()
+_last_event = datetime.min.replace(tzinfo=UTC)
+
+
+def event_time() -> datetime:
+    """Now, but at least 1 ms after the previous event: clients sort events by a timestamp
+    they read with millisecond precision (the CDK CLI does), so ties would scramble them."""
+    global _last_event
+    with _clock_lock:
+        _last_event = max(now(), _last_event + timedelta(milliseconds=1))
+        return _last_event
 
 
 @dataclass(slots=True)
@@ -42,7 +56,7 @@ class Event:
     status: str
     reason: str = ""
     properties: str | None = None
-    timestamp: datetime = field(default_factory=now)
+    timestamp: datetime = field(default_factory=event_time)
     event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     def to_api(self) -> dict[str, Any]:
