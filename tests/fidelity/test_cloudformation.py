@@ -18,6 +18,7 @@ its source. Sources:
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import urllib.request
 import uuid
@@ -130,7 +131,8 @@ def test_create_records_events_and_statuses(stacks: Stacks) -> None:
     ]
     # Newest first, and distinct at the millisecond precision clients sort by (the CDK CLI).
     assert all(
-        later - earlier >= timedelta(milliseconds=1) for later, earlier in zip(stamps, stamps[1:])
+        later - earlier >= timedelta(milliseconds=1)
+        for later, earlier in itertools.pairwise(stamps)
     )
     newest = stacks.cf.describe_stack_events(StackName=name)["StackEvents"][0]
     assert newest["ResourceStatus"] == "CREATE_COMPLETE"
