@@ -57,6 +57,10 @@ def serve() -> None:
             pass
         server.stop(grace=0.2)
     _record_timing(started, ready)
+    # Terraform waits for us to exit after Shutdown (up to 2 s, then kills us); joining the
+    # gRPC worker threads at interpreter exit would spend that wait for nothing.
+    sys.stdout.flush()
+    os._exit(0)
 
 
 CERT_CACHE = Path.home() / ".cache" / "iac-harness" / "tfprovider-cert.json"

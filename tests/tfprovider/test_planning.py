@@ -11,7 +11,7 @@ from harness.tfprovider.resources.ecs import (
     Service,
     TaskDefinition,
     containers_equal,
-    task_definition_same,
+    task_definition_as_configured,
 )
 from harness.tfprovider.resources.elbv2 import TargetGroup
 from harness.tfprovider.values import UNKNOWN, conform, equal
@@ -70,12 +70,11 @@ def test_sets_compare_without_order() -> None:
     assert not equal("string", UNKNOWN, "x")
 
 
-def test_task_definition_forms() -> None:
+def test_service_task_definition_is_read_in_the_configured_form() -> None:
     arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:7"
-    assert task_definition_same("web:7", arn)
-    assert task_definition_same("web", arn)
-    assert not task_definition_same("web:6", arn)
-    assert not task_definition_same(arn.replace(":7", ":6"), arn)
+    assert task_definition_as_configured(arn.replace(":7", ":6"), arn) == arn
+    assert task_definition_as_configured("web:6", arn) == "web:7"
+    assert task_definition_as_configured("web", arn) == "web:7", "a bare family shows as a change"
 
 
 def test_container_definitions_compare_as_the_real_provider_does() -> None:

@@ -4,8 +4,8 @@
   revision is registered; destroy deregisters the old one). ``container_definitions``
   is compared after the normalisation the real provider applies, so a fresh apply plans clean.
 - ``aws_ecs_service``: changes are applied in place with one UpdateService that carries only
-  what changed (the real provider's ``d.HasChange`` checks); ``task_definition`` is kept in
-  the form the configuration used when the API's ARN names the same revision.
+  what changed (the real provider's ``d.HasChange`` checks); ``task_definition`` is read
+  back in the form the configuration uses (an ARN, or ``family:revision``).
 """
 
 from __future__ import annotations
@@ -291,16 +291,17 @@ SERVICE_UPDATES = {
 }
 
 
-def task_definition_same(configured: Any, arn: Any) -> bool:
-    """Whether ``family:revision`` (or a family alone) names the revision the ARN names."""
-    if (
-        not isinstance(configured, str)
-        or not isinstance(arn, str)
-        or ":task-definition/" not in arn
-    ):
-        return False
-    family_rev = arn.split(":task-definition/", 1)[1]
-    return configured in (family_rev, family_rev.rsplit(":", 1)[0])
+def task_definition_as_configured(configured: Any, arn: Any) -> Any:
+    """The service's task definition in the form the state holds it, as the real provider reads it.
+
+    An ARN stays an ARN; anything else (``family:revision`` or a bare family) is stored as
+    ``family:revision`` of the revision running, so a bare family shows a difference.
+    """
+    if not isinstance(arn, str) or ":task-definition/" not in arn:
+        return arn
+    if isinstance(configured, str) and configured.startswith("arn:"):
+        return arn
+    return arn.split(":task-definition/", 1)[1]
 
 
 class Service(EcsResource):
@@ -430,7 +431,9 @@ class Service(EcsResource):
             "region": self.ctx.region,
             "name": s["serviceName"],
             "cluster": s["clusterArn"],
-            "task_definition": s.get("taskDefinition"),
+            "task_definition": task_definition_as_configured(
+                state.get("task_definition"), s.get("taskDefinition")
+            ),
             "desired_count": s.get("desiredCount"),
             "launch_type": s.get("launchType") or "",
             "platform_version": s.get("platformVersion")
@@ -487,8 +490,6 @@ class Service(EcsResource):
         return out
 
     def equivalent(self, name: str, prior: Any, fresh: Any) -> bool:
-        if name == "task_definition":
-            return task_definition_same(prior, fresh)
         return (
             name in ("launch_type", "platform_version", "iam_role")
             and fresh == ""
