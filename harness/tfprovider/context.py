@@ -7,6 +7,7 @@ Terraform starts the provider several times per command, mostly to read its sche
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,9 @@ ENDPOINT_KEYS = {
     "cloudwatchlogs": "logs",
     "ecr": "ecr",
 }
+
+
+_CLIENTS_LOCK = threading.Lock()
 
 
 class ProviderError(Exception):
@@ -89,6 +93,12 @@ class Context:
         )
 
     def client(self, service: str) -> Any:
+        with (
+            _CLIENTS_LOCK
+        ):  # Terraform calls us from several threads; botocore creation is not thread-safe
+            return self._client(service)
+
+    def _client(self, service: str) -> Any:
         if service not in self._clients:
             # botocore, not boto3: 0.15 s less start-up, and one session shares the model loader
             import botocore.session
