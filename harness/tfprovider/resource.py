@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from harness.tfprovider.context import Context
+from harness.tfprovider.context import Context, ProviderError
 from harness.tfprovider.schema import Block
 from harness.tfprovider.values import UNKNOWN
 
@@ -16,9 +16,19 @@ class Resource:
 
     type_name: ClassVar[str]
     schema: ClassVar[Block]
+    unsupported: ClassVar[dict[str, str]] = {}
+    """Arguments declared (they are hashicorp/aws's) whose non-empty values the stand-in cannot honour."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+
+    def check_supported(self, planned: State) -> None:
+        """Refuse, naming it, a value the stand-in would otherwise ignore (never silently)."""
+        for name, why in self.unsupported.items():
+            if planned.get(name) not in (None, False, [], {}, "", UNKNOWN):
+                raise ProviderError(
+                    f"{self.type_name}.{name} is not implemented by the stand-in provider", why
+                )
 
     def create(self, planned: State) -> State:
         raise NotImplementedError

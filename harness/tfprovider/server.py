@@ -144,6 +144,7 @@ class Servicer:
             )
 
         def plan() -> tuple[Any, list[Any]]:
+            res.check_supported(proposed)
             if prior is None:
                 return res.plan(None, plan_create(res.schema, proposed)), []
             planned = keep_equivalent(

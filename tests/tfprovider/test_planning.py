@@ -188,3 +188,15 @@ def test_ignored_task_definition_is_not_sent() -> None:
     sent = _service_update({"task_definition": "f:9"}, {"desired_count": 2})
     assert sent == [{"cluster": "arn:cluster", "service": "arn:svc", "desiredCount": 2}]
     assert _service_update({}, {}) == [], "no change, no call"
+
+
+def test_an_argument_the_standin_cannot_honour_is_refused_by_name() -> None:
+    import pytest
+
+    from harness.tfprovider.context import Context, ProviderError
+    from harness.tfprovider.resources.ec2 import Vpc
+
+    vpc = Vpc(Context())
+    vpc.check_supported({"cidr_block": "10.0.0.0/16", "assign_generated_ipv6_cidr_block": False})
+    with pytest.raises(ProviderError, match=r"aws_vpc\.assign_generated_ipv6_cidr_block"):
+        vpc.check_supported({"cidr_block": "10.0.0.0/16", "assign_generated_ipv6_cidr_block": True})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from harness.tfprovider.context import ProviderError
 from harness.tfprovider.resource import Resource, State, tag_dict, tag_list
@@ -52,6 +52,9 @@ class Ec2Resource(Resource):
 class Vpc(Ec2Resource):
     type_name = "aws_vpc"
     kind = "vpc"
+    unsupported: ClassVar[dict[str, str]] = {
+        "assign_generated_ipv6_cidr_block": "IPv6 is not emulated"
+    }
     schema = block(
         ID, ARN, REGION, *TAGS,
         optc("cidr_block", STRING, force_new=True),
@@ -158,6 +161,8 @@ class Subnet(Ec2Resource):
         args: dict[str, Any] = {"VpcId": planned["vpc_id"], "CidrBlock": planned["cidr_block"]}
         if isinstance(planned.get("availability_zone"), str):
             args["AvailabilityZone"] = planned["availability_zone"]
+        elif isinstance(planned.get("availability_zone_id"), str):
+            args["AvailabilityZoneId"] = planned["availability_zone_id"]
         subnet = self.ec2.create_subnet(**args, TagSpecifications=self.tag_spec("subnet", planned))[
             "Subnet"
         ]
@@ -339,6 +344,10 @@ ROUTE_TARGETS = {
 
 class Route(Ec2Resource):
     type_name = "aws_route"
+    unsupported: ClassVar[dict[str, str]] = {
+        "destination_ipv6_cidr_block": "use destination_cidr_block",
+        "destination_prefix_list_id": "use destination_cidr_block",
+    }
     schema = block(
         ID, REGION,
         req("route_table_id", STRING, force_new=True),

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from harness.tfprovider.resource import Resource, State, tag_list
 from harness.tfprovider.resources.common import REGION, TAGS, not_found
@@ -306,6 +306,7 @@ def task_definition_as_configured(configured: Any, arn: Any) -> Any:
 
 class Service(EcsResource):
     type_name = "aws_ecs_service"
+    unsupported: ClassVar[dict[str, str]] = {"capacity_provider_strategy": "use launch_type"}
     schema = block(
         optc("id", STRING), comp("arn", STRING), REGION, *TAGS,
         req("name", STRING, force_new=True),

@@ -84,6 +84,8 @@ class LoadBalancer(ElbResource):
         }
         if planned.get("security_groups"):
             args["SecurityGroups"] = list(planned["security_groups"])
+        if planned.get("ip_address_type"):
+            args["IpAddressType"] = planned["ip_address_type"]
         if self.api_tags(planned):
             args["Tags"] = self.api_tags(planned)
         lb = self.elb.create_load_balancer(**args)["LoadBalancers"][0]
@@ -155,6 +157,12 @@ class LoadBalancer(ElbResource):
             prior["subnets"] or []
         ):
             self.elb.set_subnets(LoadBalancerArn=arn, Subnets=list(planned["subnets"]))
+        if planned.get("ip_address_type") and planned["ip_address_type"] != prior.get(
+            "ip_address_type"
+        ):
+            self.elb.set_ip_address_type(
+                LoadBalancerArn=arn, IpAddressType=planned["ip_address_type"]
+            )
         self._attributes(arn, prior, planned)
         self.sync_tags(arn, prior, planned)
         return self.read(planned) or planned
@@ -239,6 +247,8 @@ class TargetGroup(ElbResource):
                 args[api] = int(planned[k]) if k == "port" else planned[k]
         if isinstance(planned.get("protocol_version"), str):
             args["ProtocolVersion"] = planned["protocol_version"]
+        if isinstance(planned.get("ip_address_type"), str):
+            args["IpAddressType"] = planned["ip_address_type"]
         if self.api_tags(planned):
             args["Tags"] = self.api_tags(planned)
         tg = self.elb.create_target_group(**args, **self._health_args(planned))["TargetGroups"][0]
@@ -392,6 +402,8 @@ class Listener(ElbResource):
         }
         if planned.get("certificate_arn"):
             args["Certificates"] = [{"CertificateArn": planned["certificate_arn"]}]
+        if planned.get("ssl_policy"):
+            args["SslPolicy"] = planned["ssl_policy"]
         if self.api_tags(planned):
             args["Tags"] = self.api_tags(planned)
         listener = self.elb.create_listener(**args)["Listeners"][0]
@@ -431,6 +443,10 @@ class Listener(ElbResource):
                 action_to_api(a, i) for i, a in enumerate(planned["default_action"])
             ],
         }
+        if planned.get("ssl_policy"):
+            args["SslPolicy"] = planned["ssl_policy"]
+        if planned.get("certificate_arn"):
+            args["Certificates"] = [{"CertificateArn": planned["certificate_arn"]}]
         self.elb.modify_listener(**args)
         self.sync_tags(prior["id"], prior, planned)
         return self.read(planned) or planned

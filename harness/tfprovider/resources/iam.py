@@ -117,6 +117,13 @@ class Role(IamResource):
                 Description=planned.get("description") or "",
                 MaxSessionDuration=int(planned["max_session_duration"]),
             )
+        if planned.get("permissions_boundary") != prior.get("permissions_boundary"):
+            if planned.get("permissions_boundary"):
+                self.iam.put_role_permissions_boundary(
+                    RoleName=name, PermissionsBoundary=planned["permissions_boundary"]
+                )
+            else:
+                self.iam.delete_role_permissions_boundary(RoleName=name)
         old, new = self.tags_for_api(prior), self.tags_for_api(planned)
         if [k for k in old if k not in new]:
             self.iam.untag_role(RoleName=name, TagKeys=[k for k in old if k not in new])

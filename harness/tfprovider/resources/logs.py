@@ -36,6 +36,8 @@ class LogGroup(Resource):
         args: dict[str, Any] = {"logGroupName": name}
         if self.tags_for_api(planned):
             args["tags"] = self.tags_for_api(planned)
+        if planned.get("kms_key_id"):
+            args["kmsKeyId"] = planned["kms_key_id"]
         self.logs.create_log_group(**args)
         if planned.get("retention_in_days"):
             self.logs.put_retention_policy(
@@ -75,6 +77,11 @@ class LogGroup(Resource):
                 )
             else:
                 self.logs.delete_retention_policy(logGroupName=name)
+        if planned.get("kms_key_id") != prior.get("kms_key_id"):
+            if planned.get("kms_key_id"):
+                self.logs.associate_kms_key(logGroupName=name, kmsKeyId=planned["kms_key_id"])
+            else:
+                self.logs.disassociate_kms_key(logGroupName=name)
         old, new = self.tags_for_api(prior), self.tags_for_api(planned)
         if old != new:
             arn = prior["arn"]

@@ -183,6 +183,8 @@ class SecurityGroup(Ec2Resource):
         return self.read(planned) or planned
 
     def delete(self, state: State) -> None:
+        if state.get("revoke_rules_on_delete"):
+            self._apply_rules(state["id"], state, {"ingress": [], "egress": []})
         self.ec2.delete_security_group(GroupId=state["id"])
 
 
