@@ -90,10 +90,12 @@ def _lifecycle(
         note.version_after = app_update.running_version(endpoint, initial.env)
     running = note.version_after or V2
 
-    changed = apply_change(initial, kind)
-    if initial.strategy is Strategy.PINNED:
-        changed = changed.with_tag(running)
-    drift = _drift(driver, recorder, changed, "after-app-update")
+    # What the user would deploy if nothing changed in code: the initial inputs (the pinned
+    # strategy reads the running version first). The drift check uses these, so it shows what
+    # the script changed, not the infra change about to be made.
+    current = initial.with_tag(running) if initial.strategy is Strategy.PINNED else initial
+    drift = _drift(driver, recorder, current, "after-app-update")
+    changed = apply_change(current, kind)
 
     with recorder.phase(Phase.INFRA_UPDATE) as note:
         note.version_before = running
