@@ -110,7 +110,9 @@ def api_calls_by_phase(records: Sequence[Record]) -> Table:
         "AWS API calls per phase",
         "The median number of AWS API calls one execution of each phase made, counted at the "
         "emulator per cell; the same phase does the same job with either tool, so the columns "
-        "compare how much each tool asks of AWS. Empty means not counted (real AWS).",
+        "compare how much each tool asks of AWS. CDK asks CloudFormation, which then makes the "
+        "resource calls inside AWS: those are not counted here. Empty means not counted (real "
+        "AWS) or no call at all.",
         ("phase", *(str(t) for t in tools)),
         tuple(body),
     )
