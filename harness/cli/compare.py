@@ -6,10 +6,11 @@ import argparse
 import logging
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TypeVar
 
-from harness.compare import CompareOptions, LogProgress, Progress, run_comparison
+from harness.compare import CompareOptions, LogProgress, Progress, RunResult, run_comparison
 from harness.compare.progress import RichProgress
 from harness.endpoint import Target
 from harness.errors import HarnessError
@@ -80,6 +81,22 @@ def options_from(args: argparse.Namespace) -> CompareOptions:
     )
 
 
+def closing_line(result: RunResult) -> str:
+    """Cells by outcome, wall time and harness overhead, e.g. for the closing note of a run."""
+    from harness import records
+    from harness.report.stats import busy_seconds
+
+    counts = Counter(c.status for c in result.cells)
+    outcomes = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no cells"
+    wall = result.summary.wall_s
+    try:
+        busy = busy_seconds(records.load([result.folder]))
+    except HarnessError:
+        return f"{outcomes}; {wall:.0f} s wall time"
+    overhead = 100 * max(wall - busy, 0.0) / wall if wall else 0.0
+    return f"{outcomes}; {wall:.0f} s wall time, harness overhead {overhead:.1f}%"
+
+
 def _interactive() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
@@ -106,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     for note in result.summary.notes:
         print(f"note: {note}", file=sys.stderr)
+    print(closing_line(result))
     print(f"records: {result.folder / 'records.jsonl'}")
     for path in result.report:
         if path.suffix in {".md", ".html"}:

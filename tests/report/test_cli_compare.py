@@ -128,3 +128,21 @@ def test_quiet_keeps_only_progress_lines() -> None:
     finally:
         for name, level in saved.items():
             logging.getLogger(name).setLevel(level)
+
+
+def test_closing_line_counts_outcomes_and_states_the_overhead() -> None:
+    from .conftest import RUN_A
+
+    summary = RunSummary("20261126T060000Z-aaaa", "embedded", 722.0)
+    cells = (
+        CellResult(cell(1), "as documented"),
+        CellResult(cell(2), "as documented"),
+        CellResult(cell(3), "differs"),
+    )
+    line = cli.closing_line(RunResult(RUN_A, summary, cells, ()))
+    assert line == "2 as documented, 1 differs; 722 s wall time, harness overhead 1.4%"
+
+
+def test_closing_line_without_records(tmp_path: Path) -> None:
+    summary = RunSummary("run", "embedded", 3.0)
+    assert cli.closing_line(RunResult(tmp_path, summary, (), ())) == "no cells; 3 s wall time"
