@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TypeVar
 
 from harness.compare import CompareOptions, LogProgress, Progress, RunResult, run_comparison
-from harness.compare.progress import RichProgress
 from harness.endpoint import Target
 from harness.errors import HarnessError
 from harness.expectations import STRATEGIES
@@ -113,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
     _quiet(getattr(args, "verbose", False))
     try:
         if _interactive():
+            from harness.compare.terminal import RichProgress
+
             with RichProgress() as display:
                 result = run_comparison(options, progress=display)
         else:

@@ -1,21 +1,18 @@
-"""What the comparison tells its user while it runs: log lines (CI), or a live terminal display."""
+"""What the comparison tells its user while it runs; here the plain log lines (CI, pipes).
+
+The live terminal display is in ``terminal.py`` (it imports rich).
+"""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Sequence
-from types import TracebackType
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from harness.compare.matrix import CellResult, CellSpec
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
 log = logging.getLogger(__name__)
-
-MARKS = {"as documented": "[green]✓", "differs": "[yellow]≠", "failed": "[red]✗"}
 
 
 class Progress(Protocol):
@@ -48,66 +45,3 @@ class LogProgress:
 
     def note(self, text: str) -> None:
         log.info("%s", text)
-
-
-class RichProgress:
-    """A live terminal display: overall progress, the cells running now, the last results."""
-
-    def __init__(self, console: Console | None = None) -> None:
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        self.console = console or Console(stderr=True)
-        self._bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=self.console,
-        )
-        self._task = self._bar.add_task("cells", total=None)
-        self._running: dict[str, float] = {}
-
-    def __enter__(self) -> RichProgress:
-        self._bar.start()
-        return self
-
-    def __exit__(
-        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._bar.stop()
-
-    def _describe(self) -> None:
-        now = time.perf_counter()
-        running = ", ".join(f"{label} {now - t:.0f}s" for label, t in self._running.items())
-        self._bar.update(self._task, description=f"running: {running}" if running else "cells")
-
-    def planned(self, cells: Sequence[CellSpec]) -> None:
-        self._bar.update(self._task, total=len(cells))
-
-    def started(self, cell: CellSpec) -> None:
-        self._running[cell.label] = time.perf_counter()
-        self._describe()
-
-    def finished(self, result: CellResult) -> None:
-        from rich.markup import escape
-
-        began = self._running.pop(result.cell.label, time.perf_counter())
-        mark = MARKS.get(result.status, "[dim]·")
-        took = time.perf_counter() - began
-        self.console.print(
-            f"{mark} {escape(result.cell.label)}[/]: {result.status} {escape(result.detail)} ({took:.0f}s)"
-        )
-        self._bar.advance(self._task)
-        self._describe()
-
-    def note(self, text: str) -> None:
-        from rich.markup import escape
-
-        self.console.print(f"[bold]{escape(text)}")

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from harness.cli import compare as cli
 from harness.compare import CellResult, CellSpec, CompareOptions, RunResult
-from harness.compare.progress import RichProgress
+from harness.compare.terminal import RichProgress
 from harness.endpoint import Target
 from harness.records import ChangeKind, Strategy, Tool
 from harness.report.runinfo import RunSummary
@@ -67,6 +67,7 @@ def test_terminal_display_shows_each_finished_cell() -> None:
     with RichProgress(Console(file=out, force_terminal=False, width=200)) as display:
         display.planned([cell(1), cell(2)])
         display.started(cell(1))
+        assert str(display._running.__rich__()) == "  ▸ cdk·pinned·none #0 (c1-ab)  0s"
         display.finished(CellResult(cell(1), "as documented", "kept/n/a (expected kept/n/a)"))
         display.finished(CellResult(cell(2), "failed", "CommandError: [boom] in [/tmp]"))
         display.note("cdk: not run: driver not available [x]")
