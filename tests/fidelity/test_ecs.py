@@ -5,12 +5,14 @@ Each test states the behaviour and the AWS document it follows. Sources:
   (RegisterTaskDefinition, DescribeTaskDefinition, DeregisterTaskDefinition, CreateService,
   UpdateService, the Deployment and Task data types, RunTask, StopTask, DescribeTasks)
 - "Amazon ECS task lifecycle" (developer guide, task-lifecycle-explanation.html)
+- "Amazon ECS task networking options for Fargate" (developer guide, fargate-task-networking.html)
 - botocore's ECS waiters (botocore/data/ecs/2014-11-13/waiters-2.json): ServicesStable,
   TasksRunning, TasksStopped, which the app-update script relies on.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -470,3 +472,84 @@ def test_update_service_of_unknown_service_fails(world: World) -> None:
     with pytest.raises(ClientError) as caught:
         world.ecs.update_service(cluster=world.cluster, service=unique("nope"), desiredCount=1)
     assert caught.value.response["Error"]["Code"] == "ServiceNotFoundException"
+
+
+# network interfaces -------------------------------------------------------------------------
+def interfaces_in(world: World) -> list[str]:
+    answer = world.ec2.describe_network_interfaces(
+        Filters=[{"Name": "subnet-id", "Values": world.subnets}]
+    )
+    return [i["NetworkInterfaceId"] for i in answer["NetworkInterfaces"]]
+
+
+def interface_of(task: Any) -> tuple[str, str]:
+    """The task's ENI attachment: (network interface ID, attachment status)."""
+    (attachment,) = task["attachments"]
+    details = {d["name"]: d["value"] for d in attachment["details"]}
+    return details["networkInterfaceId"], attachment["status"]
+
+
+def test_stopped_task_releases_its_network_interface(world: World) -> None:
+    """Fargate task networking: each awsvpc task gets its own elastic network interface, in use
+    while the task runs. Task lifecycle, DEPROVISIONING: "the task's network interface is
+    detached and deleted" - so once the task is STOPPED, none is left in its subnet and the
+    task's attachment reports status DELETED."""
+    arn = world.run(world.fargate_family(unique("job")))
+    eni, status = interface_of(world.task(arn))
+    assert status == "ATTACHED"
+    assert interfaces_in(world) == [eni]
+
+    world.ecs.get_waiter("tasks_stopped").wait(
+        cluster=world.cluster, tasks=[arn], WaiterConfig=FAST
+    )
+
+    assert interfaces_in(world) == []
+    assert interface_of(world.task(arn)) == (eni, "DELETED")
+
+
+def test_task_stopped_by_stop_task_releases_its_network_interface(
+    world: World, emulator: Emulator
+) -> None:
+    """StopTask on a task that would run forever: the interface stays while the task runs and
+    is deleted by the time the task is STOPPED (task lifecycle, DEPROVISIONING). Seen from EC2
+    alone, without describing the task again."""
+    family = unique("server")
+    emulator.control("ecs/task-outcome", {"family": family, "never_stops": True})
+    arn = world.run(world.fargate_family(family))
+    world.ecs.get_waiter("tasks_running").wait(
+        cluster=world.cluster, tasks=[arn], WaiterConfig=FAST
+    )
+    assert len(interfaces_in(world)) == 1
+
+    world.ecs.stop_task(cluster=world.cluster, task=arn, reason="done")
+    timing = emulator.control("ecs/timing")
+    time.sleep(timing["stopping_s"] + 0.1)
+
+    assert interfaces_in(world) == []
+
+
+def test_network_is_deletable_after_tasks_stop_and_service_is_deleted(world: World) -> None:
+    """What a stack delete does after the app update: the service is scaled to 0 and deleted
+    (DeleteService), the one-off task has stopped; then the subnets, the security group and
+    the VPC delete without DependencyViolation - Fargate released every task interface."""
+    definition = world.fargate_family(unique("web"))
+    name = unique("web")
+    world.service(name, definition, desired=2)
+    arn = world.run(definition)
+    world.ecs.get_waiter("services_stable").wait(
+        cluster=world.cluster, services=[name], WaiterConfig=FAST
+    )
+    world.ecs.get_waiter("tasks_stopped").wait(
+        cluster=world.cluster, tasks=[arn], WaiterConfig=FAST
+    )
+    world.ecs.update_service(cluster=world.cluster, service=name, desiredCount=0)
+    world.ecs.delete_service(cluster=world.cluster, service=name)
+
+    assert interfaces_in(world) == []
+    for subnet in world.subnets:
+        world.ec2.delete_subnet(SubnetId=subnet)
+    world.ec2.delete_security_group(GroupId=world.security_group)
+    world.ec2.delete_vpc(VpcId=world.vpc)
+    with pytest.raises(ClientError) as caught:
+        world.ec2.describe_vpcs(VpcIds=[world.vpc])
+    assert caught.value.response["Error"]["Code"] == "InvalidVpcID.NotFound"

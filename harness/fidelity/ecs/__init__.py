@@ -1,13 +1,14 @@
 """The ECS part of the fidelity layer: task definitions, services with deployments, tasks.
 
 Each module patches one area of moto's ECS backend; :mod:`.simulation` holds the simulated
-timing and task outcomes, and the control routes (``/_harness/ecs/...``) that change them.
+timing and task outcomes, and the control routes (``/_harness/ecs/...``) that change them;
+:mod:`.network` releases stopped tasks' network interfaces (it also wraps EC2 calls that see them).
 Conformance tests: ``tests/fidelity/test_ecs.py``.
 """
 
 from __future__ import annotations
 
-from harness.fidelity.ecs import services, simulation, task_definitions, tasks
+from harness.fidelity.ecs import network, services, simulation, task_definitions, tasks
 
 __all__ = ["install", "simulation"]
 
@@ -17,3 +18,4 @@ def install() -> None:
     task_definitions.install()
     services.install()
     tasks.install()
+    network.install()
