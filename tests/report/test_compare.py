@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -342,3 +343,33 @@ def test_records_name_the_harness_commit_and_whether_it_was_dirty() -> None:
         ["git", "rev-parse", "--short=7", "HEAD"], cwd=Path(__file__).parents[2]
     ).stdout.strip()
     assert re.fullmatch(rf"(.+-g)?{head}(-dirty)?", git_commit())
+
+
+def test_a_real_sigint_stops_the_run_cleanly(tmp_path: Path, world: World) -> None:
+    """SIGINT as a terminal sends it: delivered to the main thread while cells run."""
+    import os
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals reach only the main thread")
+    sent = threading.Event()
+
+    def sigint_during_first_deploy(method: str, name: str, settings: AppSettings | None) -> None:
+        if method == "deploy_app" and name.startswith("c1-") and not sent.is_set():
+            sent.set()
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.5)  # still deploying while the main thread handles Ctrl-C
+
+    opts = options(tmp_path, workers=1, changes=tuple(ChangeKind)[:3])
+    run = compare.run_comparison(opts, Events(), factory(world, sigint_during_first_deploy))
+    assert sent.is_set()
+    assert run.summary.interrupted
+    grouped = by_env(run)
+    first = next(rs for env, rs in grouped.items() if env.startswith("c1-"))
+    assert steps(first)[0] == ("app", "", "ok")  # the deploy under way finished...
+    assert steps(first)[-1] == ("destroy", "app", "ok")  # ...and was destroyed
+    assert any(s[2] == "interrupted" for s in steps(first))  # the next step was refused
+    assert set(grouped) == {"", first[0].env_name}  # the other cells never started
+    assert world.envs == {}
+    assert world.bases == set()
