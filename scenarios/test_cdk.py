@@ -57,10 +57,9 @@ HARNESS_DEFECTS: dict[tuple[Strategy, ChangeKind], str] = {
     for kind in (ChangeKind.UNRELATED, ChangeKind.SERVICE, ChangeKind.TASK_DEFINITION)
 }
 
-TASK_ENIS_KEPT = (
-    "emulator (fidelity/ecs): the network interfaces moto creates for awsvpc tasks are never "
-    "released when tasks stop or services are deleted, so the VPC cannot be deleted "
-    "(DependencyViolation); ECS releases them itself"
+ALB_TAGS_DROPPED = (
+    "emulator (fidelity/cloudformation): moto's AWS::ElasticLoadBalancingV2::LoadBalancer model "
+    "creates the load balancer without the template's Tags, so the ALB lacks base/managed-by"
 )
 
 
@@ -107,6 +106,7 @@ def test_infra_update_after_app_update(
     assert all("deploy" in r.timings for r in deploys), "deploy timed apart from synth"
 
 
+@pytest.mark.xfail(strict=True, reason=ALB_TAGS_DROPPED)
 def test_deployment_follows_the_naming_and_tagging_contract(
     request: pytest.FixtureRequest,
     aws_endpoint: Endpoint,
@@ -131,7 +131,6 @@ def test_deployment_follows_the_naming_and_tagging_contract(
     assert leftovers(aws_endpoint, env) == []
 
 
-@pytest.mark.xfail(strict=True, reason=TASK_ENIS_KEPT)
 def test_destroy_leaves_nothing_behind(aws_endpoint: Endpoint, cdk_base: CdkBase) -> None:
     """Runs last in this module: the base goes, and nothing of it or of any cell stays."""
     cdk_base.ensure(aws_endpoint)
