@@ -194,7 +194,7 @@ class CdkDriver:
 
     def deploy_app(self, settings: AppSettings) -> StepResult:
         began = time.perf_counter()
-        timings = self._prepare_target(settings.base)
+        timings = self._prepare_target(None)
         assembly, timings["synth"] = self.synthesize(app_context(settings))
         return self._deploy(assembly, app_stack(settings.env), timings, began)
 
@@ -288,13 +288,14 @@ class CdkDriver:
         return StepResult(duration_s=time.perf_counter() - began, timings=timings, changed=True)
 
     # -- the target -----------------------------------------------------------------------------
-    def _prepare_target(self, base: str) -> dict[str, float]:
-        """Bootstrap (once per target) and the base's database password; their time, if any."""
+    def _prepare_target(self, base: str | None) -> dict[str, float]:
+        """Bootstrap (once per target) and, for a base, its database password; their time."""
         timings: dict[str, float] = {}
         began = time.perf_counter()
         if self.synthesizer == "default" and self._bootstrap():
             timings["bootstrap"] = time.perf_counter() - began
-        self._ensure_db_password(base)
+        if base is not None:
+            self._ensure_db_password(base)
         return timings
 
     def _bootstrap(self) -> bool:
