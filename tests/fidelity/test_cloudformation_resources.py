@@ -370,3 +370,168 @@ def test_get_att_answers_the_documented_attributes(aws_endpoint: Endpoint) -> No
                 assert re.fullmatch(pattern, values[f"{lid}{attribute}"]), (lid, attribute)
     finally:
         cf.delete_stack(StackName=name)
+
+
+def tagged(tags: dict[str, str]) -> dict[str, Any]:
+    """A network, load balancer, target group and log group, all carrying ``tags``."""
+    listed = [{"Key": k, "Value": v} for k, v in tags.items()]
+    vpc = {"Ref": "Vpc"}
+    return {
+        "Resources": {
+            "Vpc": {
+                "Type": "AWS::EC2::VPC",
+                "Properties": {"CidrBlock": "10.70.0.0/16", "Tags": listed},
+            },
+            "S1": {
+                "Type": "AWS::EC2::Subnet",
+                "Properties": {
+                    "VpcId": vpc,
+                    "CidrBlock": "10.70.1.0/24",
+                    "AvailabilityZone": "us-east-1a",
+                },
+            },
+            "S2": {
+                "Type": "AWS::EC2::Subnet",
+                "Properties": {
+                    "VpcId": vpc,
+                    "CidrBlock": "10.70.2.0/24",
+                    "AvailabilityZone": "us-east-1b",
+                },
+            },
+            "Routes": {
+                "Type": "AWS::EC2::RouteTable",
+                "Properties": {"VpcId": vpc, "Tags": listed},
+            },
+            "Alb": {
+                "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                "Properties": {"Subnets": [{"Ref": "S1"}, {"Ref": "S2"}], "Tags": listed},
+            },
+            "Tg": {
+                "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
+                "Properties": {"Port": 80, "Protocol": "HTTP", "VpcId": vpc, "Tags": listed},
+            },
+            "Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"Tags": listed}},
+        }
+    }
+
+
+def test_tags_are_set_on_create_and_changed_in_place(aws_endpoint: Endpoint) -> None:
+    """Resource tags ("Tags" of each type; the naming and tagging contract finds resources by
+    them): every type gets its template tags, and a tag change updates the resources in
+    place (Tags is never create-only), removed keys removed, physical ids unchanged."""
+    cf = aws_endpoint.client("cloudformation")
+    name = f"tags-{uuid.uuid4().hex[:8]}"
+    cf.create_stack(StackName=name, TemplateBody=json.dumps(tagged({"env": "a", "old": "x"})))
+    try:
+        ids = {
+            r["LogicalResourceId"]: r["PhysicalResourceId"]
+            for r in cf.list_stack_resources(StackName=name)["StackResourceSummaries"]
+        }
+        ec2, elbv2, logs = (aws_endpoint.client(s) for s in ("ec2", "elbv2", "logs"))
+
+        def tags_of() -> dict[str, dict[str, str]]:
+            found = {
+                lid: {
+                    t["Key"]: t["Value"]
+                    for t in ec2.describe_tags(
+                        Filters=[{"Name": "resource-id", "Values": [ids[lid]]}]
+                    )["Tags"]
+                }
+                for lid in ("Vpc", "Routes")
+            }
+            for lid in ("Alb", "Tg"):
+                described = elbv2.describe_tags(ResourceArns=[ids[lid]])["TagDescriptions"][0]
+                found[lid] = {t["Key"]: t["Value"] for t in described["Tags"]}
+            found["Logs"] = logs.list_tags_log_group(logGroupName=ids["Logs"])["tags"]
+            return found
+
+        assert all(t == {"env": "a", "old": "x"} for t in tags_of().values()), tags_of()
+        cf.update_stack(StackName=name, TemplateBody=json.dumps(tagged({"env": "b"})))
+        assert cf.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "UPDATE_COMPLETE"
+        assert all(t == {"env": "b"} for t in tags_of().values()), tags_of()
+        after = {
+            r["LogicalResourceId"]: r["PhysicalResourceId"]
+            for r in cf.list_stack_resources(StackName=name)["StackResourceSummaries"]
+        }
+        assert after == ids
+    finally:
+        cf.delete_stack(StackName=name)
+
+
+def test_security_group_rules_and_role_policies_change_in_place(aws_endpoint: Endpoint) -> None:
+    """AWS::EC2::SecurityGroup SecurityGroupIngress and AWS::IAM::Role Policies and
+    AssumeRolePolicyDocument are "Update requires: No interruption": the group keeps its
+    GroupId (everything referencing it stays put), the role its name."""
+
+    def template(port: int, action: str) -> str:
+        return json.dumps(
+            {
+                "Resources": {
+                    "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.80.0.0/16"}},
+                    "Sg": {
+                        "Type": "AWS::EC2::SecurityGroup",
+                        "Properties": {
+                            "GroupDescription": "app",
+                            "VpcId": {"Ref": "Vpc"},
+                            "SecurityGroupIngress": [
+                                {
+                                    "IpProtocol": "tcp",
+                                    "FromPort": port,
+                                    "ToPort": port,
+                                    "CidrIp": "10.0.0.0/8",
+                                }
+                            ],
+                        },
+                    },
+                    "Role": {
+                        "Type": "AWS::IAM::Role",
+                        "Properties": {
+                            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []},
+                            "Policies": [
+                                {
+                                    "PolicyName": "app",
+                                    "PolicyDocument": {
+                                        "Version": "2012-10-17",
+                                        "Statement": [
+                                            {"Effect": "Allow", "Action": action, "Resource": "*"}
+                                        ],
+                                    },
+                                }
+                            ],
+                        },
+                    },
+                }
+            }
+        )
+
+    cf = aws_endpoint.client("cloudformation")
+    name = f"inplace-{uuid.uuid4().hex[:8]}"
+    cf.create_stack(
+        StackName=name, TemplateBody=template(8000, "s3:GetObject"), Capabilities=["CAPABILITY_IAM"]
+    )
+    try:
+        before = {
+            r["LogicalResourceId"]: r["PhysicalResourceId"]
+            for r in cf.list_stack_resources(StackName=name)["StackResourceSummaries"]
+        }
+        cf.update_stack(
+            StackName=name,
+            TemplateBody=template(8080, "s3:PutObject"),
+            Capabilities=["CAPABILITY_IAM"],
+        )
+        assert cf.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "UPDATE_COMPLETE"
+        after = {
+            r["LogicalResourceId"]: r["PhysicalResourceId"]
+            for r in cf.list_stack_resources(StackName=name)["StackResourceSummaries"]
+        }
+        assert after == before
+        group = aws_endpoint.client("ec2").describe_security_groups(GroupIds=[after["Sg"]])[
+            "SecurityGroups"
+        ][0]
+        assert [(p["FromPort"], p["ToPort"]) for p in group["IpPermissions"]] == [(8080, 8080)]
+        policy = aws_endpoint.client("iam").get_role_policy(
+            RoleName=after["Role"], PolicyName="app"
+        )
+        assert policy["PolicyDocument"]["Statement"][0]["Action"] == "s3:PutObject"
+    finally:
+        cf.delete_stack(StackName=name)

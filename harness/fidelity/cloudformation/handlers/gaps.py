@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from harness.fidelity.cloudformation.handlers import iam_roles
+from harness.fidelity.cloudformation.handlers import iam_roles, security_groups
 from harness.fidelity.cloudformation.handlers.aws_api import client
 from harness.fidelity.cloudformation.handlers.base import ResourceContext
 from harness.fidelity.cloudformation.model import Resource
@@ -181,7 +181,17 @@ def _fixup_as_update(fixup: Fixup) -> Updater:
     return lambda api, resource, props: fixup(api, resource.physical_id, props)
 
 
+def _security_group(api: Api, resource: Resource, props: dict[str, Any]) -> None:
+    security_groups.update_rules(api, resource.physical_id, resource.properties, props)
+
+
+def _role(api: Api, resource: Resource, props: dict[str, Any]) -> None:
+    iam_roles.update_role_policies(api, resource.physical_id, resource.properties, props)
+
+
 UPDATERS: dict[str, Updater] = {
+    "AWS::EC2::SecurityGroup": _security_group,
+    "AWS::IAM::Role": _role,
     "AWS::Logs::LogGroup": _log_group_retention,
     "AWS::ElasticLoadBalancingV2::TargetGroup": _target_group,
     "AWS::EC2::VPC": _fixup_as_update(_vpc),
@@ -249,16 +259,12 @@ def after_create(ctx: ResourceContext, physical_id: str, properties: dict[str, A
         fixup(lambda service: client(service, ctx.account, ctx.region), physical_id, properties)
 
 
-def after_update(ctx: ResourceContext, resource: Resource, properties: dict[str, Any]) -> None:
-    """Apply the property changes moto's update ignores."""
+def update(ctx: ResourceContext, resource: Resource, properties: dict[str, Any]) -> bool:
+    """Update in place through the API if we know how; False otherwise."""
     if ctx.resource_type == "AWS::IAM::Role":
         iam_roles.attach_managed_policies(
             ctx, resource.physical_id, resource.properties, properties
         )
-
-
-def update(ctx: ResourceContext, resource: Resource, properties: dict[str, Any]) -> bool:
-    """Update in place through the API if we know how; False otherwise."""
     updater = UPDATERS.get(ctx.resource_type)
     if updater is None:
         return False

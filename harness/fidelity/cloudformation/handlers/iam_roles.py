@@ -68,3 +68,22 @@ def delete_managed_policy(api: Any, arn: str, properties: dict[str, Any]) -> Non
     for group in entities.get("PolicyGroups", []):
         iam.detach_group_policy(GroupName=group["GroupName"], PolicyArn=arn)
     iam.delete_policy(PolicyArn=arn)
+
+
+def update_role_policies(api: Any, role: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+    """Description, session duration, trust policy and inline Policies, in place."""
+    iam = api("iam")
+    settings = {k: new[k] for k in ("Description", "MaxSessionDuration") if k in new}
+    if settings and settings != {k: old.get(k) for k in settings}:
+        iam.update_role(RoleName=role, **settings)
+    if old.get("AssumeRolePolicyDocument") != new.get("AssumeRolePolicyDocument"):
+        iam.update_assume_role_policy(
+            RoleName=role, PolicyDocument=json.dumps(new["AssumeRolePolicyDocument"])
+        )
+    before = {p["PolicyName"]: p["PolicyDocument"] for p in old.get("Policies", [])}
+    after = {p["PolicyName"]: p["PolicyDocument"] for p in new.get("Policies", [])}
+    for name in sorted(set(before) - set(after)):
+        iam.delete_role_policy(RoleName=role, PolicyName=name)
+    for name, document in after.items():
+        if before.get(name) != document:
+            iam.put_role_policy(RoleName=role, PolicyName=name, PolicyDocument=json.dumps(document))

@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from harness.fidelity.cloudformation.errors import ValidationError
-from harness.fidelity.cloudformation.handlers import gaps
+from harness.fidelity.cloudformation.handlers import gaps, tags
 from harness.fidelity.cloudformation.handlers.base import Provisioned, ResourceContext
 from harness.fidelity.cloudformation.model import Resource
 from harness.fidelity.cloudformation.schema import primary_identifiers
@@ -61,11 +61,13 @@ class MotoModelHandler:
         )
         physical_id = _physical_id(model, name)
         gaps.after_create(ctx, physical_id, properties)
+        tags.retag(ctx, physical_id, {}, properties)
         return Provisioned(physical_id, {NAME: name}, state=model)
 
     def update(
         self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]
     ) -> Provisioned:
+        tags.retag(ctx, resource.physical_id, resource.properties, properties)
         if gaps.update(ctx, resource, properties):
             return Provisioned(resource.physical_id, resource.attributes, state=resource.state)
         model_class = _model_class(ctx.resource_type)
@@ -85,7 +87,6 @@ class MotoModelHandler:
             account_id=ctx.account,
             region_name=ctx.region,
         )
-        gaps.after_update(ctx, resource, properties)
         return Provisioned(_physical_id(model, name), {NAME: name}, state=model)
 
     def delete(self, ctx: ResourceContext, resource: Resource) -> None:
@@ -125,7 +126,10 @@ def _model_class(resource_type: str) -> Any:
 
 def _json(ctx: ResourceContext, properties: dict[str, Any]) -> dict[str, Any]:
     # moto's handlers may mutate what they are given; our recorded properties must not change.
-    return {"Type": ctx.resource_type, "Properties": copy.deepcopy(properties)}
+    given = copy.deepcopy(properties)
+    if tags.handled(ctx.resource_type):
+        given.pop("Tags", None)  # set through the API instead (see handlers/tags.py)
+    return {"Type": ctx.resource_type, "Properties": given}
 
 
 def _physical_id(model: Any, name: str) -> str:
