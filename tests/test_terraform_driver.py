@@ -269,6 +269,23 @@ def test_each_environment_has_its_own_working_copy(driver: TerraformDriver) -> N
     driver.destroy_base("dev")
 
 
+def test_an_app_driver_reads_the_base_state_without_touching_its_working_copy(
+    driver: TerraformDriver, tmp_path: Path, hcl_root: Path
+) -> None:
+    driver.deploy_base("dev")
+    shutil.rmtree(driver.workdir / "base-dev")  # the base driver's copy, not the app's business
+    other = TerraformDriver(
+        driver.endpoint,
+        driver.workdir,
+        builtin_runtime,
+        hcl_root,
+        deregister_outside_revisions=False,
+    )
+    assert other.deploy_app(settings()).outputs == {"service": "alpha:v1:dev-vpc"}
+    assert not (driver.workdir / "base-dev").exists()
+    other.destroy_app(settings())
+
+
 def test_a_failed_plan_raises_with_terraform_diagnostics(
     driver: TerraformDriver, hcl_root: Path
 ) -> None:

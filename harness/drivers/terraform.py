@@ -253,10 +253,13 @@ class TerraformDriver:
                 shutil.copytree(self.hcl_root, copy, ignore=_IGNORED)
             # Emulator endpoints go into an override file, never into the HCL itself.
             override.write(copy / "envs" / kind, self.endpoint)
-            state = self.workdir / "state" / f"{key}.tfstate"
+            state = self._state_path(key)
             state.parent.mkdir(parents=True, exist_ok=True)
             self._layers[key] = _Layer(key, copy / "envs" / kind, state)
         return self._layers[key]
+
+    def _state_path(self, key: str) -> Path:
+        return self.workdir / "state" / f"{key}.tfstate"
 
     def _write_vars(self, layer: _Layer, variables: dict[str, Any]) -> None:
         text = json.dumps(variables, indent=2, sort_keys=True)
@@ -281,7 +284,8 @@ class TerraformDriver:
             "region": self.endpoint.region,
             "env": settings.env,
             "base": settings.base,
-            "base_state_path": str(self._layer("base", settings.base).state),
+            # Only the path: the base's working copy belongs to the driver that deployed it.
+            "base_state_path": str(self._state_path(f"base-{settings.base}")),
             "strategy": settings.strategy.value,
             "image_repository": settings.image_repository,
             "image_tag": settings.image_tag,
