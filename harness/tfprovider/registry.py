@@ -23,16 +23,27 @@ PROVIDER_SCHEMA = block(
 
 
 def resources() -> dict[str, type[Resource]]:
-    from harness.tfprovider.resources import ec2, ecr, ecs, elbv2, iam, logs, rds, s3
+    from harness.tfprovider.resources import (
+        ec2,
+        ecr,
+        ecs,
+        ecs_service,
+        ecs_task_definition,
+        elbv2,
+        elbv2_listeners,
+        iam,
+        logs,
+        rds,
+        routes,
+        s3,
+        security_groups,
+    )
 
-    classes: list[type[Resource]] = [
-        *ec2.RESOURCES,
-        *elbv2.RESOURCES,
-        *rds.RESOURCES,
-        *s3.RESOURCES,
-    ]
-    classes += [*ecs.RESOURCES, *ecr.RESOURCES, *iam.RESOURCES, *logs.RESOURCES]
-    return {c.type_name: c for c in classes}
+    modules = (
+        ec2, routes, security_groups, elbv2, elbv2_listeners, rds, s3,
+        ecs, ecs_task_definition, ecs_service, ecr, iam, logs,
+    )  # fmt: skip
+    return {c.type_name: c for m in modules for c in m.RESOURCES}
 
 
 def data_sources() -> dict[str, type[DataSource]]:

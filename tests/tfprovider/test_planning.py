@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from harness.tfprovider.plan import plan_create, plan_update, replace_paths
 from harness.tfprovider.resources.common import json_equal
 from harness.tfprovider.resources.data import IamPolicyDocument
-from harness.tfprovider.resources.ecs import (
-    Service,
-    TaskDefinition,
-    containers_equal,
-    task_definition_as_configured,
-)
+from harness.tfprovider.resources.ecs_service import Service, task_definition_as_configured
+from harness.tfprovider.resources.ecs_task_definition import TaskDefinition, containers_equal
 from harness.tfprovider.resources.elbv2 import TargetGroup
 from harness.tfprovider.values import UNKNOWN, conform, equal
 
@@ -191,8 +189,6 @@ def test_ignored_task_definition_is_not_sent() -> None:
 
 
 def test_an_argument_the_standin_cannot_honour_is_refused_by_name() -> None:
-    import pytest
-
     from harness.tfprovider.context import Context, ProviderError
     from harness.tfprovider.resources.ec2 import Vpc
 

@@ -6,7 +6,7 @@ import json
 import zlib
 from typing import Any
 
-from harness.tfprovider.resource import State, tag_dict, tag_list
+from harness.tfprovider.resource import Resource, State, tag_dict, tag_list
 from harness.tfprovider.resources.common import ARN, REGION, TAGS, not_found
 from harness.tfprovider.resources.ec2 import Ec2Resource
 from harness.tfprovider.schema import (
@@ -392,3 +392,8 @@ class SecurityGroupRule(Ec2Resource):
             GroupId=state["security_group_id"],
             IpPermissions=[rule_to_permission(self._rule(state), state["security_group_id"])],
         )
+
+
+RESOURCES: list[type[Resource]] = [
+    SecurityGroup, SecurityGroupIngressRule, SecurityGroupEgressRule, SecurityGroupRule,
+]  # fmt: skip

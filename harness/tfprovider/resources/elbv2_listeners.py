@@ -1,0 +1,245 @@
+"""Elastic Load Balancing v2: listener and listener rule (forward and fixed-response actions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.tfprovider.context import ProviderError
+from harness.tfprovider.resource import Resource, State
+from harness.tfprovider.resources.common import REGION, TAGS, not_found
+from harness.tfprovider.resources.elbv2 import ElbResource
+from harness.tfprovider.schema import (
+    NUMBER,
+    STRING,
+    STRING_SET,
+    block,
+    comp,
+    nested,
+    opt,
+    optc,
+    req,
+)
+
+FIXED_RESPONSE = nested(
+    "fixed_response", "list", req("content_type", STRING), opt("message_body", STRING), optc("status_code", STRING),
+    max_items=1,
+)  # fmt: skip
+ACTION_ITEMS = (
+    optc("order", NUMBER),
+    opt("target_group_arn", STRING),
+    req("type", STRING),
+    FIXED_RESPONSE,
+)
+
+
+def action_to_api(action: dict[str, Any], index: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"Type": action["type"], "Order": int(action.get("order") or index + 1)}
+    if action["type"] == "forward":
+        out["TargetGroupArn"] = action["target_group_arn"]
+    elif action["type"] == "fixed-response":
+        fixed = (action.get("fixed_response") or [{}])[0]
+        out["FixedResponseConfig"] = {
+            "ContentType": fixed["content_type"],
+            **({"MessageBody": fixed["message_body"]} if fixed.get("message_body") else {}),
+            "StatusCode": fixed.get("status_code") or "200",
+        }
+    else:
+        raise ProviderError(
+            f"action type {action['type']!r} is not implemented by the stand-in provider"
+        )
+    return out
+
+
+def action_from_api(action: dict[str, Any]) -> dict[str, Any]:
+    fixed = action.get("FixedResponseConfig")
+    return {
+        "order": action.get("Order", 1),
+        "target_group_arn": action.get("TargetGroupArn"),
+        "type": action["Type"],
+        "fixed_response": [
+            {
+                "content_type": fixed["ContentType"],
+                "message_body": fixed.get("MessageBody"),
+                "status_code": fixed.get("StatusCode"),
+            }
+        ]
+        if fixed
+        else [],
+    }
+
+
+class Listener(ElbResource):
+    type_name = "aws_lb_listener"
+    schema = block(
+        optc("id", STRING), comp("arn", STRING), REGION, *TAGS,
+        req("load_balancer_arn", STRING, force_new=True),
+        opt("port", NUMBER),
+        optc("protocol", STRING),
+        opt("certificate_arn", STRING),
+        optc("ssl_policy", STRING),
+        nested("default_action", "list", *ACTION_ITEMS, min_items=1),
+    )  # fmt: skip
+
+    def create(self, planned: State) -> State:
+        args: dict[str, Any] = {
+            "LoadBalancerArn": planned["load_balancer_arn"],
+            "Protocol": planned.get("protocol")
+            if isinstance(planned.get("protocol"), str)
+            else "HTTP",
+            "Port": int(planned.get("port") or 80),
+            "DefaultActions": [
+                action_to_api(a, i) for i, a in enumerate(planned["default_action"])
+            ],
+        }
+        if planned.get("certificate_arn"):
+            args["Certificates"] = [{"CertificateArn": planned["certificate_arn"]}]
+        if planned.get("ssl_policy"):
+            args["SslPolicy"] = planned["ssl_policy"]
+        if self.api_tags(planned):
+            args["Tags"] = self.api_tags(planned)
+        listener = self.elb.create_listener(**args)["Listeners"][0]
+        return self.read({**planned, "id": listener["ListenerArn"]}) or planned
+
+    def read(self, state: State) -> State | None:
+        try:
+            listener = self.elb.describe_listeners(ListenerArns=[state["id"]])["Listeners"][0]
+        except Exception as exc:
+            if not_found(exc, "ListenerNotFound"):
+                return None
+            raise
+        arn = listener["ListenerArn"]
+        out = {
+            **state,
+            "id": arn,
+            "arn": arn,
+            "region": self.ctx.region,
+            "load_balancer_arn": listener["LoadBalancerArn"],
+            "port": listener.get("Port"),
+            "protocol": listener.get("Protocol"),
+            "ssl_policy": listener.get("SslPolicy") or "",
+            "certificate_arn": (listener.get("Certificates") or [{}])[0].get("CertificateArn"),
+            "default_action": [action_from_api(a) for a in listener.get("DefaultActions", [])],
+        }
+        self.read_tags(out, arn)
+        return out
+
+    def update(self, prior: State, planned: State) -> State:
+        args: dict[str, Any] = {
+            "ListenerArn": prior["id"],
+            "Port": int(planned.get("port") or 80),
+            "Protocol": planned["protocol"]
+            if isinstance(planned.get("protocol"), str)
+            else prior["protocol"],
+            "DefaultActions": [
+                action_to_api(a, i) for i, a in enumerate(planned["default_action"])
+            ],
+        }
+        if planned.get("ssl_policy"):
+            args["SslPolicy"] = planned["ssl_policy"]
+        if planned.get("certificate_arn"):
+            args["Certificates"] = [{"CertificateArn": planned["certificate_arn"]}]
+        self.elb.modify_listener(**args)
+        self.sync_tags(prior["id"], prior, planned)
+        return self.read(planned) or planned
+
+    def delete(self, state: State) -> None:
+        self.elb.delete_listener(ListenerArn=state["id"])
+
+
+CONDITION = nested(
+    "condition", "set",
+    nested("path_pattern", "list", opt("values", STRING_SET), max_items=1),
+    nested("host_header", "list", opt("values", STRING_SET), max_items=1),
+    min_items=1,
+)  # fmt: skip
+CONDITION_FIELDS = {
+    "path_pattern": ("path-pattern", "PathPatternConfig"),
+    "host_header": ("host-header", "HostHeaderConfig"),
+}
+
+
+def condition_to_api(cond: dict[str, Any]) -> dict[str, Any]:
+    for key, (field, config) in CONDITION_FIELDS.items():
+        if cond.get(key):
+            return {"Field": field, config: {"Values": list(cond[key][0]["values"])}}
+    raise ProviderError(
+        "listener rule condition: only path_pattern and host_header are implemented by the stand-in provider"
+    )
+
+
+def condition_from_api(cond: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {k: [] for k in CONDITION_FIELDS}
+    for key, (field, config) in CONDITION_FIELDS.items():
+        if cond.get("Field") == field:
+            values = (cond.get(config) or {}).get("Values") or cond.get("Values") or []
+            out[key] = [{"values": values}]
+    return out
+
+
+class ListenerRule(ElbResource):
+    type_name = "aws_lb_listener_rule"
+    schema = block(
+        optc("id", STRING), comp("arn", STRING), REGION, *TAGS,
+        req("listener_arn", STRING, force_new=True),
+        optc("priority", NUMBER),
+        nested("action", "list", *ACTION_ITEMS, min_items=1),
+        CONDITION,
+    )  # fmt: skip
+
+    def create(self, planned: State) -> State:
+        args: dict[str, Any] = {
+            "ListenerArn": planned["listener_arn"],
+            "Conditions": [condition_to_api(c) for c in planned["condition"]],
+            "Actions": [action_to_api(a, i) for i, a in enumerate(planned["action"])],
+            "Priority": int(planned["priority"])
+            if isinstance(planned.get("priority"), (int, float))
+            else 1,
+        }
+        if self.api_tags(planned):
+            args["Tags"] = self.api_tags(planned)
+        rule = self.elb.create_rule(**args)["Rules"][0]
+        return self.read({**planned, "id": rule["RuleArn"]}) or planned
+
+    def read(self, state: State) -> State | None:
+        try:
+            rule = self.elb.describe_rules(RuleArns=[state["id"]])["Rules"][0]
+        except Exception as exc:
+            if not_found(exc, "RuleNotFound"):
+                return None
+            raise
+        arn = rule["RuleArn"]
+        out = {
+            **state,
+            "id": arn,
+            "arn": arn,
+            "region": self.ctx.region,
+            "listener_arn": state.get("listener_arn")
+            or arn.replace(":listener-rule/", ":listener/").rsplit("/", 1)[0],
+            "priority": int(rule["Priority"]) if str(rule.get("Priority", "")).isdigit() else None,
+            "action": [action_from_api(a) for a in rule.get("Actions", [])],
+            "condition": [condition_from_api(c) for c in rule.get("Conditions", [])],
+        }
+        self.read_tags(out, arn)
+        return out
+
+    def update(self, prior: State, planned: State) -> State:
+        arn = prior["id"]
+        if planned.get("priority") != prior.get("priority") and isinstance(
+            planned.get("priority"), (int, float)
+        ):
+            self.elb.set_rule_priorities(
+                RulePriorities=[{"RuleArn": arn, "Priority": int(planned["priority"])}]
+            )
+        self.elb.modify_rule(
+            RuleArn=arn,
+            Conditions=[condition_to_api(c) for c in planned["condition"]],
+            Actions=[action_to_api(a, i) for i, a in enumerate(planned["action"])],
+        )
+        self.sync_tags(arn, prior, planned)
+        return self.read(planned) or planned
+
+    def delete(self, state: State) -> None:
+        self.elb.delete_rule(RuleArn=state["id"])
+
+
+RESOURCES: list[type[Resource]] = [Listener, ListenerRule]
