@@ -76,7 +76,7 @@ def steps(cell_records: list[Record]) -> list[tuple[str, str, str]]:
 
 def test_cells_run_in_parallel_and_write_records_and_report(tmp_path: Path, world: World) -> None:
     events = Events()
-    run = compare.run_comparison(options(tmp_path), events, factory(world, delay_s=0.3))
+    run = compare.run_comparison(options(tmp_path), events, factory(world, delay_s=0.5))
     assert world.most_active == 2
     assert sorted(r.status for r in run.cells) == ["as documented", "as documented"]
     grouped = by_env(run)
@@ -282,7 +282,7 @@ def test_bases_of_both_tools_deploy_in_parallel(tmp_path: Path, world: World) ->
     opts = options(
         tmp_path, tools=(Tool.TERRAFORM, Tool.CDK), strategies=(), changes=(ChangeKind.NONE,)
     )
-    run = compare.run_comparison(opts, Events(), factory(world, delay_s=0.3), build_report=False)
+    run = compare.run_comparison(opts, Events(), factory(world, delay_s=0.6), build_report=False)
     assert world.most_bases_active == 2
     assert len(run.cells) == 4
     base_records = [r for r in records.load([run.folder]) if r.env_name == ""]
@@ -326,11 +326,11 @@ def test_ctrl_c_during_the_base_deploys_destroys_them(tmp_path: Path, world: Wor
     assert run.cells == ()
     assert run.summary.interrupted
     assert run.summary.notes == ("interrupted (Ctrl-C) while deploying the base layers",)
-    phases = sorted((str(r.tool), str(r.phase), str(r.status)) for r in records.load([run.folder]))
-    assert phases == [
-        ("cdk", "base", "interrupted"), ("cdk", "destroy", "ok"),
-        ("terraform", "base", "ok"), ("terraform", "destroy", "ok"),
-    ]  # fmt: skip
+    phases = {(str(r.tool), str(r.phase)): str(r.status) for r in records.load([run.folder])}
+    assert phases[("cdk", "base")] == "interrupted"
+    # terraform's base either finished or, not started yet when Ctrl-C came, was refused
+    assert phases[("terraform", "base")] in {"ok", "interrupted"}
+    assert phases[("cdk", "destroy")] == phases[("terraform", "destroy")] == "ok"
     assert world.bases == set()
 
 
