@@ -78,6 +78,7 @@ def run_comparison(
     with ExitStack() as stack:
         writer = stack.enter_context(LockedWriter(folder / "records.jsonl"))
         target = open_target(options, folder, stack)
+        notes.extend(target.notes)
         context = RunContext(run_id, str(options.target), git_commit())
         bases: list[BaseLayer] = []
         try:

@@ -24,6 +24,8 @@ class RunTarget:
     folder: Path
     calls: Callable[[str], dict[str, int]] | None = None
     start_s: float | None = None
+    notes: tuple[str, ...] = ()
+    """What the report should say about the target (e.g. services LocalStack does not serve)."""
 
     def for_key(self, key: str) -> tuple[Endpoint, CallReader | None]:
         """An endpoint with its own access key (embedded only) and the reader of its calls."""
@@ -44,7 +46,10 @@ def open_target(options: CompareOptions, folder: Path, stack: ExitStack) -> RunT
     from harness.targets import aws_sandbox, probe_localstack
 
     if options.target is Target.LOCALSTACK:
-        return RunTarget(probe_localstack().endpoint, folder)
+        localstack = probe_localstack()
+        missing = localstack.missing()
+        note = f"localstack does not serve {', '.join(missing)}: cells needing them fail"
+        return RunTarget(localstack.endpoint, folder, notes=(note,) if missing else ())
     if options.target is Target.AWS:
         return RunTarget(aws_sandbox(options.aws_account_id), folder)
     from harness.emulator import Emulator

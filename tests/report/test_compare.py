@@ -373,3 +373,32 @@ def test_a_real_sigint_stops_the_run_cleanly(tmp_path: Path, world: World) -> No
     assert set(grouped) == {"", first[0].env_name}  # the other cells never started
     assert world.envs == {}
     assert world.bases == set()
+
+
+def test_localstack_target_notes_what_it_does_not_serve(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from contextlib import ExitStack
+
+    from harness import targets
+    from harness.compare.target import open_target
+
+    endpoint = Endpoint(Target.LOCALSTACK, "http://localhost:4566")
+    served = {s: "available" for s in targets.REQUIRED_SERVICES if s not in {"ecs", "rds"}}
+    monkeypatch.setattr(targets, "probe_localstack", lambda: targets.LocalStack(endpoint, served))
+    with ExitStack() as stack:
+        target = open_target(CompareOptions(target=Target.LOCALSTACK), tmp_path, stack)
+    assert target.endpoint is endpoint
+    assert target.calls is None  # calls are counted only by the embedded emulator
+    assert target.notes == ("localstack does not serve ecs, rds: cells needing them fail",)
+    assert target.for_key("cell-1") == (endpoint, None)
+
+
+def test_aws_target_is_refused_without_the_account_id(tmp_path: Path) -> None:
+    from contextlib import ExitStack
+
+    from harness.compare.target import open_target
+    from harness.errors import TargetError
+
+    with ExitStack() as stack, pytest.raises(TargetError, match="--aws-account-id"):
+        open_target(CompareOptions(target=Target.AWS), tmp_path, stack)
