@@ -185,9 +185,11 @@ def summarize(observations: Sequence[Observed], expectation: Expectation) -> str
     return f"{seen} (expected: {expected_text(expectation)}) {verdict}"
 
 
-def matrix_axes(records: Iterable[Record]) -> tuple[list[tuple[Tool, Strategy]], list[ChangeKind]]:
-    """The tool-strategy rows and change-kind columns present in the records, in matrix order."""
-    present = {(r.tool, r.strategy, r.change_kind) for r in records}
+def matrix_axes(
+    present: Iterable[tuple[Tool, Strategy, ChangeKind]],
+) -> tuple[list[tuple[Tool, Strategy]], list[ChangeKind]]:
+    """The tool-strategy rows and change-kind columns of the cells present, in matrix order."""
+    present = set(present)
     rows = [
         (tool, strategy)
         for tool, strategies in STRATEGIES.items()
@@ -214,8 +216,8 @@ def _cell_order(key: CellKey) -> tuple[str, int, str]:
 
 
 def outcome_matrix(records: Sequence[Record]) -> Table:
-    rows, kinds = matrix_axes(cells_only(records))
     seen = observations(records)
+    rows, kinds = matrix_axes(seen)
     body = []
     for tool, strategy in rows:
         outcome = [
@@ -233,10 +235,6 @@ def outcome_matrix(records: Sequence[Record]) -> Table:
         ("tool · strategy", *(str(k) for k in kinds), "to stay safe"),
         tuple(body),
     )
-
-
-def cells_only(records: Sequence[Record]) -> list[Record]:
-    return [r for key_records in cells(records).values() for r in key_records]
 
 
 def outcome_details(records: Sequence[Record]) -> Table:
