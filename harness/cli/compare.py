@@ -26,7 +26,11 @@ def _choices(kind: type[Tool] | type[Strategy] | type[ChangeKind]) -> str:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--target", choices=[t.value for t in Target], default=Target.EMBEDDED.value
+        "--target",
+        choices=[t.value for t in Target],
+        default=Target.EMBEDDED.value,
+        help="embedded emulator (default), an external LocalStack, or a sandbox AWS account "
+        "(with --aws-account-id)",
     )
     parser.add_argument(
         "--aws-account-id", default=None, help="with --target aws: the sandbox account id"
