@@ -90,8 +90,8 @@ class Service(EcsResource):
         opt("deployment_maximum_percent", NUMBER, default=200),
         opt("deployment_minimum_healthy_percent", NUMBER, default=100),
         opt("health_check_grace_period_seconds", NUMBER),
-        opt("enable_execute_command", BOOL),
-        opt("enable_ecs_managed_tags", BOOL),
+        opt("enable_execute_command", BOOL, default=False),
+        opt("enable_ecs_managed_tags", BOOL, default=False),
         opt("propagate_tags", STRING),
         opt("force_new_deployment", BOOL),
         opt("force_delete", BOOL),
@@ -220,6 +220,11 @@ class Service(EcsResource):
                 "enableExecuteCommand", state.get("enable_execute_command")
             ),
             "iam_role": s.get("roleArn") or "",
+            "enable_ecs_managed_tags": s.get("enableECSManagedTags", False),
+            # as the real provider's DiffSuppressFunc: "NONE" read back means "not set"
+            "propagate_tags": None
+            if s.get("propagateTags") in (None, "NONE") and not state.get("propagate_tags")
+            else s.get("propagateTags"),
             "network_configuration": [
                 {
                     "subnets": net.get("subnets", []),

@@ -83,7 +83,7 @@ class TaskDefinition(EcsResource):
         opt("task_role_arn", STRING, force_new=True),
         opt("pid_mode", STRING, force_new=True),
         opt("ipc_mode", STRING, force_new=True),
-        opt("skip_destroy", BOOL),
+        opt("skip_destroy", BOOL, default=False),
         opt("track_latest", BOOL, default=False),
         RUNTIME_PLATFORM,
     )  # fmt: skip
