@@ -51,8 +51,9 @@ class Resource:
             planned["tags_all"] = UNKNOWN if tags is UNKNOWN else self.ctx.tags_all(tags)
         return planned
 
-    def equivalent(self, name: str, prior: Any, fresh: Any) -> bool:
-        """Whether a value read back means the same as the one in state (a DiffSuppressFunc)."""
+    def equivalent(self, name: str, prior: Any, fresh: Any, state: State) -> bool:
+        """Whether ``fresh`` (read back, or planned; ``state`` is all of it) means the same as
+        ``prior``: the real provider's DiffSuppressFunc for this attribute."""
         return False
 
     # helpers for subclasses -----------------------------------------------------------

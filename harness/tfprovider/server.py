@@ -271,6 +271,6 @@ def keep_equivalent(
         before, after = prior.get(a.name), fresh.get(a.name)
         if before is UNKNOWN or after is UNKNOWN or equal(a.type, before, after):
             continue
-        if (before in EMPTY and after in EMPTY) or res.equivalent(a.name, before, after):
+        if (before in EMPTY and after in EMPTY) or res.equivalent(a.name, before, after, fresh):
             out[a.name] = before
     return out

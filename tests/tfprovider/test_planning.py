@@ -99,8 +99,30 @@ def test_container_definitions_compare_as_the_real_provider_does() -> None:
             }
         ]
     )
-    assert containers_equal(configured, returned)
+    assert containers_equal(configured, returned, awsvpc=True)
+    assert not containers_equal(configured, returned, awsvpc=False), (
+        "bridge mode: host port is not implied"
+    )
     assert not containers_equal(configured, returned.replace("i:1", "i:2"))
+    two = json.dumps([{"name": "b", "image": "x"}, {"name": "a", "image": "y", "essential": True}])
+    assert containers_equal(two, json.dumps(list(reversed(json.loads(two)))))
+    health = json.dumps([{"name": "a", "healthCheck": {"command": ["true"]}}])
+    assert containers_equal(
+        health,
+        json.dumps(
+            [
+                {
+                    "name": "a",
+                    "healthCheck": {
+                        "command": ["true"],
+                        "interval": 30,
+                        "retries": 3,
+                        "timeout": 5,
+                    },
+                }
+            ]
+        ),
+    )
 
 
 def test_policy_documents_compare_by_meaning() -> None:

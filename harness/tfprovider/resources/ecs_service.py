@@ -266,7 +266,7 @@ class Service(EcsResource):
         self.set_tags(out, s.get("tags"))
         return out
 
-    def equivalent(self, name: str, prior: Any, fresh: Any) -> bool:
+    def equivalent(self, name: str, prior: Any, fresh: Any, state: State) -> bool:
         return (
             name in ("launch_type", "platform_version", "iam_role")
             and fresh == ""

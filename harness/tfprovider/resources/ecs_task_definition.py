@@ -25,36 +25,48 @@ from harness.tfprovider.schema import (
     req,
 )
 
-
-def normalise_containers(text: str) -> Any:
-    """Container definitions as the real provider compares them (ContainerDefinitionsAreEquivalent)."""
-    containers = json.loads(text)
-    out = []
-    for c in containers:
-        c = {k: v for k, v in c.items() if v not in (None, [], {}, "")}
-        c.setdefault("essential", True)
-        if c.get("cpu") == 0:
-            del c["cpu"]
-        for key in ("environment", "secrets"):
-            if key in c:
-                c[key] = sorted(c[key], key=lambda e: e.get("name", ""))
-        if "portMappings" in c:
-            c["portMappings"] = [
-                {
-                    "protocol": "tcp",
-                    "hostPort": p.get("containerPort"),
-                    **{k: v for k, v in p.items() if v is not None},
-                }
-                for p in c["portMappings"]
-            ]
-        out.append(c)
-    return out
+# defaults ECS fills in, and what an unset value reads back as (the real provider's reduce())
+HEALTH_CHECK_DEFAULTS = {"interval": 30, "retries": 3, "timeout": 5}
 
 
-def containers_equal(a: Any, b: Any) -> bool:
+def normalise_containers(text: str, awsvpc: bool) -> list[dict[str, Any]]:
+    """Container definitions reduced as hashicorp/aws reduces both sides before comparing."""
+    out = [_reduce(dict(c), awsvpc) for c in json.loads(text)]
+    return sorted(out, key=lambda c: str(c.get("name", "")))
+
+
+def _reduce(c: dict[str, Any], awsvpc: bool) -> dict[str, Any]:
+    for key, value in list(c.items()):
+        if isinstance(value, list):  # object entries with nothing set are dropped
+            value = [v for v in value if not (isinstance(v, dict) and not any(v.values()))]
+            c[key] = value
+        if value in (None, []) or (key == "cpu" and value == 0):
+            del c[key]
+    c.setdefault("essential", True)
+    if isinstance(c.get("healthCheck"), dict):
+        c["healthCheck"] = {**HEALTH_CHECK_DEFAULTS, **c["healthCheck"]}
+    for key in ("environment", "secrets"):
+        if key in c:
+            c[key] = sorted(c[key], key=lambda e: str(e.get("name", "")))
+    if "portMappings" in c:
+        c["portMappings"] = [_reduce_port(dict(p), awsvpc) for p in c["portMappings"]]
+    return c
+
+
+def _reduce_port(p: dict[str, Any], awsvpc: bool) -> dict[str, Any]:
+    if p.get("protocol") == "tcp":
+        del p["protocol"]
+    if not p.get("hostPort"):
+        p.pop("hostPort", None)
+        if awsvpc:  # awsvpc: the host port is the container port
+            p["hostPort"] = p.get("containerPort")
+    return p
+
+
+def containers_equal(a: Any, b: Any, awsvpc: bool = True) -> bool:
     try:
-        return bool(normalise_containers(a) == normalise_containers(b))
-    except (TypeError, ValueError):
+        return normalise_containers(a, awsvpc) == normalise_containers(b, awsvpc)
+    except (TypeError, ValueError, AttributeError):
         return False
 
 
@@ -160,8 +172,9 @@ class TaskDefinition(EcsResource):
         self.set_tags(out, found.get("tags"))
         return out
 
-    def equivalent(self, name: str, prior: Any, fresh: Any) -> bool:
-        return name == "container_definitions" and containers_equal(prior, fresh)
+    def equivalent(self, name: str, prior: Any, fresh: Any, state: State) -> bool:
+        awsvpc = state.get("network_mode") == "awsvpc"
+        return name == "container_definitions" and containers_equal(prior, fresh, awsvpc)
 
     def update(self, prior: State, planned: State) -> State:
         self.sync_tags(prior["arn"], prior, planned)

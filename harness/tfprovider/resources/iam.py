@@ -37,7 +37,7 @@ class IamResource(Resource):
     def iam(self) -> Any:
         return self.ctx.client("iam")
 
-    def equivalent(self, name: str, prior: Any, fresh: Any) -> bool:
+    def equivalent(self, name: str, prior: Any, fresh: Any, state: State) -> bool:
         return name in POLICY_ATTRS and json_equal(prior, fresh)
 
 

@@ -225,7 +225,7 @@ class DbInstance(RdsResource):
         self.read_tags(out, db["DBInstanceArn"])
         return out
 
-    def equivalent(self, name: str, prior: Any, fresh: Any) -> bool:
+    def equivalent(self, name: str, prior: Any, fresh: Any, state: State) -> bool:
         # engine_version "16" in configuration reads back as "16.x": the real provider keeps it
         return (
             name == "engine_version"

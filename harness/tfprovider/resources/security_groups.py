@@ -172,7 +172,7 @@ class SecurityGroup(Ec2Resource):
         }
         return self.with_tags(state, out, group.get("Tags"))
 
-    def equivalent(self, name: str, prior: Any, fresh: Any) -> bool:
+    def equivalent(self, name: str, prior: Any, fresh: Any, state: State) -> bool:
         if name in ("ingress", "egress") and isinstance(prior, list) and isinstance(fresh, list):
             return sorted(map(_canon, prior)) == sorted(map(_canon, fresh))
         return False
@@ -266,7 +266,7 @@ class _SingleRule(Ec2Resource):
         out["tags"], out["tags_all"] = self.split_tags(state, tag_dict(rule.get("Tags")))
         return out
 
-    def equivalent(self, name: str, prior: Any, fresh: Any) -> bool:
+    def equivalent(self, name: str, prior: Any, fresh: Any, state: State) -> bool:
         return name == "ip_protocol" and isinstance(prior, str) and _protocol(prior) == fresh
 
     def update(self, prior: State, planned: State) -> State:
