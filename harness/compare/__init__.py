@@ -9,6 +9,9 @@ directory and (on the embedded emulator) access key, so API calls are counted pe
 Ctrl-C cancels cells not started, lets running cells stop at their next tool step and destroy
 what they created, destroys the bases and keeps every record written. A tool whose driver
 module does not exist yet is skipped with a note in the report, never faked.
+
+Modules: ``matrix`` (options, cells), ``drivers`` (which driver, stopping), ``target`` (endpoint,
+per-cell keys), ``cells`` (bases and the thread pool), ``progress`` / ``terminal`` (display).
 """
 
 from __future__ import annotations
@@ -74,7 +77,9 @@ def run_comparison(
     folder = options.results / run_id
     folder.mkdir(parents=True)
     began, started = time.perf_counter(), datetime.now(UTC).isoformat(timespec="seconds")
-    stop, notes, results = threading.Event(), list[str](), list[CellResult]()
+    stop = threading.Event()
+    notes: list[str] = []
+    results: list[CellResult] = []
     with ExitStack() as stack:
         writer = stack.enter_context(LockedWriter(folder / "records.jsonl"))
         target = open_target(options, folder, stack)
