@@ -4,8 +4,9 @@
     result.folder   # results/<run-id>/ with records.jsonl, run.json, report.md, report.html
 
 One base layer per tool, deployed once and shared by that tool's cells (the seed's ad hoc
-environments); cells run in parallel threads, each with its own environment name, working
-directory and (on the embedded emulator) access key, so API calls are counted per cell.
+environments); cells run in parallel threads, each with its own environment name and (on
+the embedded emulator) access key, so API calls are counted per cell. A tool's drivers share
+one working directory (``work/<tool>``), in which they keep environments apart.
 Ctrl-C cancels cells not started, lets running cells stop at their next tool step and destroy
 what they created, destroys the bases and keeps every record written. A tool whose driver
 module does not exist yet is skipped with a note in the report, never faked.
