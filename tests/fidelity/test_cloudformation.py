@@ -716,3 +716,22 @@ def test_moto_reset_forgets_stacks_too() -> None:
         assert (
             cf.describe_stacks(StackName="again")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
         )
+
+
+def test_output_only_change_set_executes_and_updates_outputs(stacks: Stacks) -> None:
+    """A template change that touches no resource (an output's value) still makes a change set:
+    Status CREATE_COMPLETE with no resource Changes; executing it updates the Outputs
+    (only "didn't contain changes" FAILED sets are no-ops, which the CDK CLI skips)."""
+    group = unique("/cfn/out")
+    template: dict[str, Any] = {
+        "Resources": {"Group": log_group(group)},
+        "Outputs": {"Name": {"Value": {"Ref": "Group"}}},
+    }
+    name = stacks.create(template)
+    template["Outputs"]["Name"] = {"Value": {"Fn::Join": ["", ["group:", {"Ref": "Group"}]]}}
+    described = change_set(stacks, name, template)
+    assert described["Status"] == "CREATE_COMPLETE"
+    assert described["Changes"] == []
+    stacks.cf.execute_change_set(ChangeSetName=described["ChangeSetId"])
+    assert stacks.status(name) == "UPDATE_COMPLETE"
+    assert stacks.outputs(name) == {"Name": f"group:{group}"}
