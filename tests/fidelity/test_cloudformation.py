@@ -735,3 +735,35 @@ def test_output_only_change_set_executes_and_updates_outputs(stacks: Stacks) -> 
     stacks.cf.execute_change_set(ChangeSetName=described["ChangeSetId"])
     assert stacks.status(name) == "UPDATE_COMPLETE"
     assert stacks.outputs(name) == {"Name": f"group:{group}"}
+
+
+def test_cdk_auto_delete_objects_empties_the_bucket_on_delete(stacks: Stacks) -> None:
+    """Custom::S3AutoDeleteObjects (aws-cdk-lib aws-s3 ``autoDeleteObjects: true``): when the
+    stack is deleted its function empties the bucket, if the bucket still carries the tag
+    ``aws-cdk:auto-delete-objects=true``, so the bucket itself can be deleted."""
+    template = {
+        "Resources": {
+            "Bucket": {
+                "Type": "AWS::S3::Bucket",
+                "Properties": {"Tags": [{"Key": "aws-cdk:auto-delete-objects", "Value": "true"}]},
+            },
+            "AutoDelete": {
+                "Type": "Custom::S3AutoDeleteObjects",
+                "Properties": {
+                    "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:provider",
+                    "BucketName": {"Ref": "Bucket"},
+                },
+            },
+        }
+    }
+    name = stacks.create(template)
+    stack_id = stacks.stack(name)["StackId"]
+    bucket = stacks.ids(name)["Bucket"]
+    s3 = stacks.endpoint.client("s3")
+    s3.put_object(Bucket=bucket, Key="static/app.css", Body=b"body{}")
+    stacks.cf.delete_stack(StackName=name)
+    assert (
+        stacks.cf.describe_stacks(StackName=stack_id)["Stacks"][0]["StackStatus"]
+        == "DELETE_COMPLETE"
+    )
+    assert bucket not in {b["Name"] for b in s3.list_buckets()["Buckets"]}

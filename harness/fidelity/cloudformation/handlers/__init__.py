@@ -20,6 +20,7 @@ HANDLERS: dict[str, Handler] = {
     "AWS::SecretsManager::Secret": api_types.SecretHandler(),
     "AWS::SecretsManager::SecretTargetAttachment": api_types.SecretTargetAttachmentHandler(),
     "Custom::VpcRestrictDefaultSG": custom.RestrictDefaultSecurityGroup(),
+    "Custom::S3AutoDeleteObjects": custom.S3AutoDeleteObjects(),
     "AWS::CDK::Metadata": noop.NoopHandler(),
     "AWS::CloudFormation::WaitConditionHandle": noop.NoopHandler(),
 }

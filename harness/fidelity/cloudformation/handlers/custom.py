@@ -4,7 +4,8 @@ A custom resource runs a Lambda function, and the emulator runs no Lambda code. 
 CDK feature flag adds to every VPC, ``Custom::VpcRestrictDefaultSG``
 (``@aws-cdk/aws-ec2:restrictDefaultSecurityGroup``, in ``cdk init``'s recommended flags), is
 done here as its function does it: remove every rule of the VPC's default security group on
-create, put the default rules back on delete.
+create, put the default rules back on delete. So is ``Custom::S3AutoDeleteObjects`` (a bucket's
+``autoDeleteObjects``): empty the bucket when it is deleted.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from harness.fidelity.cloudformation.model import Resource
 
 NO_LAMBDA = (
     "custom resources need Lambda execution, which the emulator does not have;"
-    " only CDK's Custom::VpcRestrictDefaultSG is done natively"
+    " only CDK's Custom::VpcRestrictDefaultSG and Custom::S3AutoDeleteObjects are done natively"
 )
+
+AUTO_DELETE_TAG = "aws-cdk:auto-delete-objects"
 
 
 class UnsupportedCustomResource(AttributesFromCreate):
@@ -54,6 +57,39 @@ class RestrictDefaultSecurityGroup(AttributesFromCreate):
 
     def delete(self, ctx: ResourceContext, resource: Resource) -> None:
         _restore_defaults(ctx, resource.physical_id)
+
+
+class S3AutoDeleteObjects(AttributesFromCreate):
+    """``autoDeleteObjects: true`` on a CDK bucket: empty it when the resource is deleted.
+
+    As CDK's handler does, only while the bucket still carries the tag
+    ``aws-cdk:auto-delete-objects=true`` (a bucket left behind keeps its objects).
+    """
+
+    def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Provisioned:
+        return Provisioned(str(properties["BucketName"]))
+
+    def update(
+        self, ctx: ResourceContext, resource: Resource, properties: dict[str, Any]
+    ) -> Provisioned:
+        return self.create(ctx, properties)
+
+    def delete(self, ctx: ResourceContext, resource: Resource) -> None:
+        s3 = client("s3", ctx.account, ctx.region)
+        bucket = resource.properties["BucketName"]
+        try:
+            tags = s3.get_bucket_tagging(Bucket=bucket)["TagSet"]
+        except Exception:  # no tags, or no bucket: nothing to empty
+            return
+        if {"Key": AUTO_DELETE_TAG, "Value": "true"} not in tags:
+            return
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+            doomed = [
+                {"Key": v["Key"], "VersionId": v["VersionId"]}
+                for v in page.get("Versions", []) + page.get("DeleteMarkers", [])
+            ]
+            if doomed:
+                s3.delete_objects(Bucket=bucket, Delete={"Objects": doomed, "Quiet": True})
 
 
 def _revoke_all(ctx: ResourceContext, group: str) -> None:
