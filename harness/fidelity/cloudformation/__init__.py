@@ -2,13 +2,25 @@
 
 moto's stack engine fails or hangs with the real CDK CLI and re-creates unchanged resources
 on update (DESIGN.md, "The embedded emulator must be faithful"). ``install()`` routes
-CloudFormation's stack and change-set actions to this package: templates are parsed and
-resolved here, updates are diffed on resolved properties, create-only changes (from the
-provider schemas cfn-lint ships) replace, and each resource type is created through a
-handler (ours for ECS, moto's model classes elsewhere). Stack sets stay with moto.
+CloudFormation's stack and change-set actions to this package (stack sets stay with moto):
 
-Control routes: ``/_harness/cloudformation/timing`` (time spent serving each action) and
-``/_harness/cloudformation/reset``.
+- ``template``/``intrinsics``/``evaluation``: templates (JSON or YAML), parameters (SSM
+  types, UsePreviousValue), conditions, rules, intrinsic functions, pseudo parameters,
+  imports; ``dynamic``: ``{{resolve:...}}`` references, resolved only when calling APIs.
+- ``planner``: a change set's Changes (Add/Modify/Remove, Replacement True/False/Conditional,
+  Static/Dynamic details), from resolved properties and the ``createOnlyProperties`` of the
+  provider schemas cfn-lint ships (``schema``).
+- ``engine``: create/update/delete in dependency order; unchanged resources untouched,
+  create-only changes replace (old copies deleted at cleanup), rollback on failure, events.
+- ``stack_actions``/``change_set_actions``: the API; ``store``: stacks and change sets.
+- ``handlers``: one per resource type. Ours call the service APIs on this emulator (ECS,
+  RDS, SSM parameters, secrets, ...); other types go through moto's model classes, with
+  what those miss (properties, tags, updates, deletes) filled in through the APIs.
+
+Control routes: ``/_harness/cloudformation/timing`` (seconds spent serving each action,
+resource work included) and ``/_harness/cloudformation/reset``. The calls CloudFormation
+makes to other services are signed with the access key ``cloudformation``, so
+``/_harness/calls`` can count them apart from the caller's.
 """
 
 from __future__ import annotations
