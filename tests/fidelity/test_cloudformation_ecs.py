@@ -310,3 +310,47 @@ def test_task_definition_change_registers_a_revision_and_updates_the_service(
     assert stack.service()["taskDefinition"] == after["TaskDef"]
     old = stack.ecs.describe_task_definition(taskDefinition=before["TaskDef"])["taskDefinition"]
     assert old["status"] == "INACTIVE"
+
+
+def test_drift_detection_reports_the_image_deployed_outside(stack: ServiceStack) -> None:
+    """Drift detection (User Guide, "Detect unmanaged configuration changes to stacks and
+    resources with drift detection"): after a deploy outside CloudFormation, DetectStackDrift
+    reports the stack DRIFTED and the service MODIFIED, with a NOT_EQUAL difference at
+    /TaskDefinition (expected the template's revision, actual the running one); resources
+    that did not change are IN_SYNC, types drift detection does not cover NOT_CHECKED."""
+    template_revision = stack.service()["taskDefinition"]
+    detection = stack.cf.detect_stack_drift(StackName=stack.name)["StackDriftDetectionId"]
+    status = stack.cf.describe_stack_drift_detection_status(StackDriftDetectionId=detection)
+    assert (status["DetectionStatus"], status["StackDriftStatus"]) == (
+        "DETECTION_COMPLETE",
+        "IN_SYNC",
+    )
+    outside = stack.deploy_outside("repo:v9")
+    detection = stack.cf.detect_stack_drift(StackName=stack.name)["StackDriftDetectionId"]
+    status = stack.cf.describe_stack_drift_detection_status(StackDriftDetectionId=detection)
+    assert status["StackDriftStatus"] == "DRIFTED"
+    assert status["DriftedStackResourceCount"] == 1
+    drifts = {
+        d["LogicalResourceId"]: d
+        for d in stack.cf.describe_stack_resource_drifts(StackName=stack.name)[
+            "StackResourceDrifts"
+        ]
+    }
+    assert drifts["Service"]["StackResourceDriftStatus"] == "MODIFIED"
+    assert drifts["Service"]["PropertyDifferences"] == [
+        {
+            "PropertyPath": "/TaskDefinition",
+            "ExpectedValue": template_revision,
+            "ActualValue": outside,
+            "DifferenceType": "NOT_EQUAL",
+        }
+    ]
+    assert drifts["Cluster"]["StackResourceDriftStatus"] == "IN_SYNC"
+    assert drifts["Logs"]["StackResourceDriftStatus"] == "IN_SYNC"
+    assert drifts["ExecRole"]["StackResourceDriftStatus"] == "NOT_CHECKED"
+    assert (
+        stack.cf.describe_stacks(StackName=stack.name)["Stacks"][0]["DriftInformation"][
+            "StackDriftStatus"
+        ]
+        == "DRIFTED"
+    )

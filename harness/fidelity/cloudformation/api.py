@@ -10,7 +10,7 @@ from typing import Any
 
 from moto.core.responses import ActionResult
 
-from harness.fidelity.cloudformation import change_set_actions, stack_actions
+from harness.fidelity.cloudformation import change_set_actions, drift_actions, stack_actions
 
 Action = Callable[[Any], ActionResult]
 
@@ -43,6 +43,17 @@ ACTIONS.update(
             "execute_change_set",
             "delete_change_set",
             "list_change_sets",
+        )
+    }
+)
+ACTIONS.update(
+    {
+        name: getattr(drift_actions, name)
+        for name in (
+            "detect_stack_drift",
+            "describe_stack_drift_detection_status",
+            "describe_stack_resource_drifts",
+            "detect_stack_resource_drift",
         )
     }
 )

@@ -108,6 +108,10 @@ class Stack:
     last_updated: datetime | None = None
     deleted: datetime | None = None
     change_set_id: str | None = None
+    drift_status: str = "NOT_CHECKED"
+    drift_checked: datetime | None = None
+    resource_drift: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The last drift detection's StackResourceDrift of each resource."""
 
     def event(self, logical_id: str, physical_id: str, type_: str, status: str, **kw: Any) -> None:
         self.events.append(

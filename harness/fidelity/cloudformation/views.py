@@ -22,7 +22,7 @@ def stack(s: Stack) -> dict[str, Any]:
         "Tags": s.tags,
         "EnableTerminationProtection": s.termination_protection,
         "RollbackConfiguration": {},
-        "DriftInformation": {"StackDriftStatus": "NOT_CHECKED"},
+        "DriftInformation": _drift(s),
     }
     optional = {
         "StackStatusReason": s.status_reason,
@@ -34,6 +34,13 @@ def stack(s: Stack) -> dict[str, Any]:
     }
     answer.update({k: v for k, v in optional.items() if v})
     return answer
+
+
+def _drift(s: Stack) -> dict[str, Any]:
+    info: dict[str, Any] = {"StackDriftStatus": s.drift_status}
+    if s.drift_checked:
+        info["LastCheckTimestamp"] = s.drift_checked
+    return info
 
 
 def parameters(
