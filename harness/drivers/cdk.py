@@ -308,7 +308,9 @@ class CdkDriver:
             if self._toolkit_ready():
                 _bootstrapped.add(target)
                 return False
-            self._cdk(["bootstrap", f"aws://{account}/{self.endpoint.region}"])
+            # Outside the app's directory: with a cdk.json at hand the CLI would synthesize the
+            # app first (seconds, and a cdk.out in the repository) though the environment is given.
+            self._cdk(["bootstrap", f"aws://{account}/{self.endpoint.region}"], cwd=self.workdir)
             _bootstrapped.add(target)
             return True
 
@@ -337,12 +339,14 @@ class CdkDriver:
             ssm.delete_parameter(Name=db_password_parameter(base))
 
     # -- running the CLI ------------------------------------------------------------------------
-    def _cdk(self, args: Sequence[str], ok: Sequence[int] = (0,)) -> Completed:
+    def _cdk(
+        self, args: Sequence[str], ok: Sequence[int] = (0,), cwd: Path | None = None
+    ) -> Completed:
         try:
             return self.cli.run(
                 [*args, NO_NOTICES],
                 self.endpoint,
-                cwd=self.app_dir,
+                cwd=cwd or self.app_dir,
                 timeout=self.timeout_s,
                 ok_codes=ok,
             )
