@@ -132,6 +132,10 @@ class Vpc(Ec2Resource):
         return self.with_tags(state, out, vpc.get("Tags"))
 
     def update(self, prior: State, planned: State) -> State:
+        if planned["instance_tenancy"] != prior.get("instance_tenancy"):
+            self.ec2.modify_vpc_tenancy(
+                VpcId=prior["id"], InstanceTenancy=planned["instance_tenancy"]
+            )
         self._set_dns(prior["id"], prior, planned)
         self.sync_tags(prior["id"], prior, planned)
         return self.read(planned) or planned

@@ -120,6 +120,7 @@ DB_FIELDS: dict[str, tuple[str, str]] = {
     "publicly_accessible": ("PubliclyAccessible", "PubliclyAccessible"),
     "storage_type": ("StorageType", "StorageType"),
     "deletion_protection": ("DeletionProtection", "DeletionProtection"),
+    "db_subnet_group_name": ("DBSubnetGroupName", "DBSubnetGroup"),
     "port": ("Port", "DbInstancePort"),
 }
 
@@ -218,7 +219,7 @@ class DbInstance(RdsResource):
             "status": db.get("DBInstanceStatus"),
         }
         for attr, (_, api) in DB_FIELDS.items():
-            if api in db:
+            if api in db and not isinstance(db[api], dict):  # the subnet group is read above
                 out[attr] = db[api]
         if out.get("port") is None:
             out["port"] = endpoint.get("Port")

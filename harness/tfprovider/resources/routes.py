@@ -35,6 +35,9 @@ def _route_args(route: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
 
 class RouteTable(Ec2Resource):
     type_name = "aws_route_table"
+    unsupported: ClassVar[dict[str, str]] = {
+        "propagating_vgws": "virtual private gateways are not emulated"
+    }
     kind = "route-table"
     schema = block(
         ID, ARN, REGION, *TAGS,
