@@ -129,6 +129,7 @@ class FakeCli:
 
     def __init__(self, diff: str = "diff-no-differences.txt", fail: str | None = None) -> None:
         self.calls: list[list[str]] = []
+        self.cwds: list[object] = []
         self.diff, self.fail = diff, fail
 
     def run(
@@ -143,6 +144,7 @@ class FakeCli:
     ) -> Completed:
         args = list(args)
         self.calls.append(args)
+        self.cwds.append(cwd)
         if self.fail == args[0]:
             failed = recorded("destroy-base-failed.txt")
             raise CommandError(["cdk", *args], 1, failed.stderr)
@@ -269,3 +271,18 @@ def test_version_and_engine_say_what_ran(tmp_path: Path, moto_endpoint: Endpoint
     assert d.engine() == "CloudFormation on moto in-process; legacy synthesizer"
     aws = cdk.CdkDriver(tmp_path, Endpoint(Target.AWS, None), cli=FakeCli())  # type: ignore[arg-type]
     assert aws.engine() == "AWS CloudFormation; default synthesizer"
+
+
+def test_bootstrap_once_per_target_outside_the_app_directory(
+    tmp_path: Path, moto_endpoint: Endpoint, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cdk, "_bootstrapped", set())
+    cli = FakeCli()
+    first = cdk.CdkDriver(tmp_path, moto_endpoint, cli=cli)  # type: ignore[arg-type]
+    result = first.deploy_base("dev")
+    cdk.CdkDriver(tmp_path, moto_endpoint, cli=cli).deploy_app(SETTINGS)  # type: ignore[arg-type]
+    assert cli.verbs() == ["bootstrap", "synth", "deploy", "synth", "deploy"]
+    assert cli.calls[0][1] == "aws://123456789012/us-east-1"
+    assert cli.cwds[0] == tmp_path
+    assert cli.cwds[1] == cdk.APP_DIR
+    assert "bootstrap" in result.timings
