@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +17,7 @@ import pytest
 
 from harness import images, lifecycle, process
 from harness.drivers.terraform import RuntimeFactory, TerraformDriver, standard_runtime
-from harness.endpoint import Endpoint
+from harness.endpoint import Endpoint, Target
 from harness.lifecycle import VERSIONS
 from harness.recorder import CallReader, CellIdentity, CellRecorder, RunContext
 from harness.records import ChangeKind, RecordWriter, Strategy, Tool
@@ -57,6 +57,16 @@ def cell_endpoint(endpoint: Endpoint, key: str) -> Endpoint:
     """``endpoint`` with an access key of its own, so the emulator counts this cell's calls apart."""
     credentials = {**endpoint.credentials, "AWS_ACCESS_KEY_ID": key}
     return dataclasses.replace(endpoint, credentials=credentials)
+
+
+def call_counter(
+    request: pytest.FixtureRequest, target: Target, key: str
+) -> Callable[[], dict[str, int]] | None:
+    """The emulator's call counts for ``key`` (None on targets that do not count calls)."""
+    if target is not Target.EMBEDDED:
+        return None
+    emulator = request.getfixturevalue("emulator")
+    return lambda: dict(emulator.calls(key))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

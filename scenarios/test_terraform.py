@@ -11,8 +11,6 @@ emulator or the stand-in provider cannot reproduce yet is xfail(strict) naming t
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from harness.changes import apply_change
@@ -27,6 +25,7 @@ from scenarios._contract_checks import base_leftovers, base_violations, env_viol
 from scenarios._terraform_fixtures import (  # noqa: F401  (fixtures)
     BASE_KEY,
     TerraformBase,
+    call_counter,
     cell_endpoint,
     tf_base,
     tf_records,
@@ -48,43 +47,15 @@ STRATEGY_SHORT = {Strategy.PLAIN: "plain", Strategy.IGNORE_CHANGES: "ign"}
 # (strategy, kind) -> the fidelity the emulator or the stand-in provider still lacks
 NOT_FAITHFUL_YET: dict[tuple[Strategy, ChangeKind], str] = {}
 
-LIFECYCLE_DRIFT_INPUTS = (
-    "harness.lifecycle runs the after-app-update drift check with the settings of the coming "
-    "infra update, so the plan lists the intended change itself; the expectation is about "
-    "what the app-update script changed (check with the initial settings instead)"
-)
-# (strategy, kind) -> a harness defect (not Terraform's behaviour) in the drift outcome
-DRIFT_DEFECTS: dict[tuple[Strategy, ChangeKind], str] = {
-    (Strategy.IGNORE_CHANGES, kind): LIFECYCLE_DRIFT_INPUTS
-    for kind in (ChangeKind.UNRELATED, ChangeKind.SERVICE, ChangeKind.TASK_DEFINITION)
-}
-
-
-class DriftMismatch(AssertionError):
-    """The drift outcome alone differs (xfail covers this, never another failure of the cell)."""
-
 
 def cells() -> list[object]:
     params = []
     for strategy in STRATEGIES[Tool.TERRAFORM]:
         for kind in ChangeKind:
-            marks = []
-            if gap := NOT_FAITHFUL_YET.get((strategy, kind)):
-                marks.append(pytest.mark.xfail(strict=True, reason=gap))
-            elif defect := DRIFT_DEFECTS.get((strategy, kind)):
-                marks.append(pytest.mark.xfail(strict=True, raises=DriftMismatch, reason=defect))
+            gap = NOT_FAITHFUL_YET.get((strategy, kind))
+            marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
             params.append(pytest.param(strategy, kind, marks=marks, id=f"{strategy}-{kind}"))
     return params
-
-
-def call_counter(
-    request: pytest.FixtureRequest, target: Target, key: str
-) -> Callable[[], dict[str, int]] | None:
-    """The emulator's call counts for ``key`` (None on targets that do not count calls)."""
-    if target is not Target.EMBEDDED:
-        return None
-    emulator = request.getfixturevalue("emulator")
-    return lambda: dict(emulator.calls(key))
 
 
 @pytest.mark.parametrize(("strategy", "kind"), cells())
@@ -122,11 +93,7 @@ def test_infra_update_after_app_update(
     assert leftovers(endpoint, env) == []
     assert outcome.version is expected.version, expected.why
     assert outcome.change is expected.change, expected.why
-    if outcome.drift_after_app_update is not expected.drift_after_app_update:
-        raise DriftMismatch(
-            f"drift after the app update: {outcome.drift_after_app_update}, documented"
-            f" {expected.drift_after_app_update} ({expected.why})"
-        )
+    assert outcome.drift_after_app_update is expected.drift_after_app_update, expected.why
 
 
 def test_deployment_follows_the_naming_and_tagging_contract(
