@@ -130,6 +130,9 @@ def test_policy_documents_compare_by_meaning() -> None:
     b = '{"Statement": [{"Resource": "*", "Action": "s3:GetObject", "Effect": "Allow"}], "Version": "2012-10-17"}'
     assert json_equal(a, b)
     assert not json_equal(a, b.replace("GetObject", "PutObject"))
+    two = '{"Statement":[{"Effect":"Allow","Action":["s3:A","s3:B"],"Resource":"*"}]}'
+    assert json_equal(two, two.replace('"s3:A","s3:B"', '"s3:B","s3:A"')), "values are a set"
+    assert not json_equal(two, two.replace('"s3:A","s3:B"', '"s3:A"'))
 
 
 def test_policy_document_data_source_renders_like_the_real_one() -> None:

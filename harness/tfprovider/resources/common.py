@@ -37,11 +37,12 @@ def json_equal(a: Any, b: Any) -> bool:
 
 
 def _policy_canon(doc: Any) -> Any:
-    """IAM treats a one-element list and a scalar alike, and ignores statement order keys."""
+    """What IAM policy equivalence ignores: a one-element list vs. its element, and the order
+    of values and of statements (hashicorp/aws compares them as sets)."""
     if isinstance(doc, dict):
         return {k: _policy_canon(v) for k, v in doc.items()}
     if isinstance(doc, list):
-        items = [_policy_canon(v) for v in doc]
+        items = sorted((_policy_canon(v) for v in doc), key=lambda v: json.dumps(v, sort_keys=True))
         if len(items) == 1 and not isinstance(items[0], dict):
             return items[0]
         return items
