@@ -140,7 +140,7 @@ def test_stock_fargate_app_deploys_updates_and_destroys(
     """The issue's done criterion: a stock aws_ecs_patterns ApplicationLoadBalancedFargateService
     app bootstraps, deploys through ``python -m harness cdk``, survives an unrelated update
     (a tag on another resource) with every physical id unchanged and no call to the ECS
-    service (aws/copilot-cli#1619), and is destroyed cleanly."""
+    service (aws/copilot-cli#1619), shows no drift (``cdk drift``), and is destroyed cleanly."""
     app = tmp_path / "app"
     shutil.copytree(APP, app, ignore=shutil.ignore_patterns("cdk.out", "__pycache__"))
     cdk = HarnessCdk(emulator, app)
@@ -177,6 +177,9 @@ def test_stock_fargate_app_deploys_updates_and_destroys(
     assert after.get("ecs:UpdateService", 0) == before.get("ecs:UpdateService", 0)
     tags = emulator.endpoint.client("s3").get_bucket_tagging(Bucket=ids["Notes5BB3582F"])["TagSet"]
     assert {"Key": "extra", "Value": "unrelated"} in tags
+
+    drift = cdk("drift", "drift")  # CloudFormation drift detection, through the real CLI
+    assert "Number of resources with drift: 0" in drift.stdout + drift.stderr
 
     stack_id = cf.describe_stacks(StackName=STACK)["Stacks"][0]["StackId"]
     cdk("destroy", "destroy", "--force")

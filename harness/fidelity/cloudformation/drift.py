@@ -3,7 +3,7 @@
 As CloudFormation does (User Guide, "Detect unmanaged configuration changes to stacks and
 resources with drift detection"): a resource is IN_SYNC, MODIFIED (with the property
 differences), DELETED, or NOT_CHECKED when drift detection does not support its type. Only
-properties the template sets are compared. Supported here: ECS services, clusters and task
+properties the template sets, and the reader of the type reports, are compared. Supported here: ECS services, clusters and task
 definitions, log groups and SSM parameters; every other type is NOT_CHECKED.
 """
 
@@ -49,12 +49,34 @@ def _ecs_service(stack: Stack, resource: Resource) -> dict[str, Any] | None:
                 "Subnets": vpc.get("subnets"),
             }
         },
-        "DeploymentConfiguration": {
-            "MaximumPercent": deployment.get("maximumPercent"),
-            "MinimumHealthyPercent": deployment.get("minimumHealthyPercent"),
-        },
+        "DeploymentConfiguration": _deployment(deployment),
+        "EnableECSManagedTags": service.get("enableECSManagedTags"),
+        "EnableExecuteCommand": service.get("enableExecuteCommand"),
+        "PropagateTags": service.get("propagateTags"),
+        "PlatformVersion": service.get("platformVersion"),
     }
     return {k: v for k, v in actual.items() if v is not None}
+
+
+def _deployment(deployment: dict[str, Any]) -> dict[str, Any]:
+    shape: dict[str, Any] = {
+        "MaximumPercent": deployment.get("maximumPercent"),
+        "MinimumHealthyPercent": deployment.get("minimumHealthyPercent"),
+    }
+    if "alarms" in deployment:
+        alarms = deployment["alarms"]
+        shape["Alarms"] = {
+            "AlarmNames": alarms.get("alarmNames", []),
+            "Enable": alarms.get("enable", False),
+            "Rollback": alarms.get("rollback", False),
+        }
+    if "deploymentCircuitBreaker" in deployment:
+        breaker = deployment["deploymentCircuitBreaker"]
+        shape["DeploymentCircuitBreaker"] = {
+            "Enable": breaker.get("enable", False),
+            "Rollback": breaker.get("rollback", False),
+        }
+    return {k: v for k, v in shape.items() if v is not None}
 
 
 def _ecs_cluster(stack: Stack, resource: Resource) -> dict[str, Any] | None:
@@ -112,9 +134,8 @@ def differences(expected: Any, actual: Any, path: str = "") -> list[dict[str, An
     if isinstance(expected, dict) and isinstance(actual, dict):
         found: list[dict[str, Any]] = []
         for key, value in expected.items():
-            if key not in actual:
-                found.append(_difference(f"{path}/{key}", value, None, "REMOVE"))
-            else:
+            # A key the reader does not report cannot be compared (it is not known removed).
+            if key in actual:
                 found += differences(value, actual[key], f"{path}/{key}")
         return found
     if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
