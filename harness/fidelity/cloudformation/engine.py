@@ -118,9 +118,10 @@ def _apply_resources(stack: Stack, evaluation: Evaluation, journal: _Journal, ve
             new = _create(stack, evaluation, logical_id, spec, properties, "UPDATE", REPLACING)
             journal.replaced.append((current, new))
         elif changed:
-            journal.updated.append(
-                (copy.copy(current), _update(stack, evaluation, current, properties))
-            )
+            previous = copy.copy(current)
+            # Journal first: a failed update is rolled back too (it may be half applied).
+            journal.updated.append((previous, current))
+            _update(stack, evaluation, current, properties)
 
 
 def _create(
@@ -198,9 +199,8 @@ def _update(
 
 
 def _delete_resource(stack: Stack, resource: Resource, retain_policy: str) -> None:
-    policy = (
-        resource.deletion_policy if retain_policy == "deletion" else resource.update_replace_policy
-    )
+    policies = {"deletion": resource.deletion_policy, "replace": resource.update_replace_policy}
+    policy = policies.get(retain_policy, "Delete")
     if policy in ("Retain", "RetainExceptOnCreate"):
         stack.event(resource.logical_id, resource.physical_id, resource.type, "DELETE_SKIPPED")
         return
@@ -279,7 +279,7 @@ def _roll_back(stack: Stack, before: Stack, journal: _Journal, creating: bool, r
             log.exception("rollback of %s failed", current.logical_id)
     stack.stack_event("UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
     for _old, new in reversed(journal.replaced):
-        _best_effort_delete(stack, new, "replace")
+        _best_effort_delete(stack, new, "rollback")  # the new copy goes, whatever its policies
     for resource in reversed(journal.created):
         stack.resources.pop(resource.logical_id, None)
         _best_effort_delete(stack, resource, "deletion")
