@@ -4,6 +4,18 @@ It implements the resources and data sources a Django-on-ECS-Fargate deployment 
 with the real provider's names, types, flags and replacement rules, against any AWS
 endpoint (the harness's emulator in practice). Terraform reaches it through a
 ``filesystem_mirror`` the harness writes (see :mod:`harness.terraform.install`).
+
+    plugin.py     the process Terraform starts (go-plugin handshake, gRPC server)
+    server.py     tfplugin6: schema, plan (SDK v2 rules, plan.py), apply, read, import
+    schema.py     how a type declares its schema (attributes flagged as hashicorp/aws flags them)
+    context.py    the provider block: region, endpoints, credentials, default tags, API clients
+    resources/    one module per AWS area; each type is a Resource (create/read/update/delete,
+                  optional plan and equivalent hooks) listed in its module's RESOURCES
+
+Adding a type: declare only what you implement (Terraform then rejects any other argument by
+name), mark ``force_new`` as the real provider's ForceNew, register it in ``registry.py``, add it
+to ``tests/tfprovider/extract_schema.py`` and re-extract the fixture; the schema conformance test
+then checks every name, type and flag against hashicorp/aws.
 """
 
 from __future__ import annotations
