@@ -68,8 +68,9 @@ def test_service_settings_update_in_place(tfdir: Any, aws_endpoint: Endpoint) ->
     d = deploy(tfdir)
     before = service(aws_endpoint, d.vars["name"])
     assert d.actions(desired_count=2, grace_period=60) == {SERVICE: ("update",)}
-    d.apply(desired_count=2, grace_period=60)
+    d.apply(desired_count=2, grace_period=60, wait_steady="true")  # waits: services_stable
     after = service(aws_endpoint, d.vars["name"])
+    assert after["runningCount"] == 2, "wait_for_steady_state returned once the service settled"
     assert after["serviceArn"] == before["serviceArn"]
     assert (after["desiredCount"], after["healthCheckGracePeriodSeconds"]) == (2, 60)
     assert after["taskDefinition"] == before["taskDefinition"], (

@@ -39,6 +39,10 @@ variable "idle_timeout" {
   type    = number
   default = 60
 }
+variable "wait_steady" {
+  type    = bool
+  default = false
+}
 variable "extra_env" {
   type    = string
   default = "a"
@@ -286,6 +290,7 @@ resource "aws_ecs_service" "web" {
   desired_count                     = var.desired_count
   launch_type                       = "FARGATE"
   health_check_grace_period_seconds = var.grace_period
+  wait_for_steady_state             = var.wait_steady
   network_configuration {
     subnets          = aws_subnet.public[*].id
     security_groups  = [aws_security_group.app.id]
