@@ -27,6 +27,7 @@ def serve() -> None:
     from tf.gen import grpc_stdio_pb2_grpc as stdio_rpc
     from tf.gen import tfplugin_pb2_grpc as rpc
 
+    from harness.tfprovider.certificate import server_credentials
     from harness.tfprovider.server import Servicer
 
     stopped = threading.Event()
@@ -46,7 +47,7 @@ def serve() -> None:
     stdio_rpc.add_GRPCStdioServicer_to_server(Stdio(), server)
     with tempfile.TemporaryDirectory(prefix="tfaws-") as tmp:
         socket = Path(tmp) / "plugin.sock"
-        chain, credentials = _certificate(grpc)
+        chain, credentials = server_credentials(grpc)
         server.add_secure_port(f"unix://{socket}", credentials)
         server.start()
         cert = base64.b64encode(chain).decode().rstrip("=")
@@ -61,51 +62,6 @@ def serve() -> None:
     # gRPC worker threads at interpreter exit would spend that wait for nothing.
     sys.stdout.flush()
     os._exit(0)
-
-
-CERT_CACHE = Path.home() / ".cache" / "iac-harness" / "tfprovider-cert.json"
-CERT_MARGIN_S = 3600.0
-
-
-def _certificate(grpc: Any) -> tuple[bytes, Any]:
-    """The go-plugin TLS certificate: cached, so most starts skip importing cryptography."""
-    import time
-
-    try:
-        cached = json.loads(CERT_CACHE.read_text())
-        if cached["not_after"] - CERT_MARGIN_S > time.time():
-            return base64.b64decode(cached["chain"]), _credentials(grpc, cached)
-    except (OSError, ValueError, KeyError):
-        pass
-    from tf.runner import _self_signed_cert  # generates one with cryptography (~60 ms import)
-
-    chain, _ = _self_signed_cert()
-    tf_cache = Path.home() / ".cache" / "tf-python-provider" / "ssl_cert.json"
-    generated = json.loads(tf_cache.read_text())
-    from cryptography import x509
-
-    not_after = x509.load_pem_x509_certificate(
-        generated["cert_pem"].encode()
-    ).not_valid_after_utc.timestamp()
-    cached = {
-        "key_pem": generated["key_pem"],
-        "cert_pem": generated["cert_pem"],
-        "chain": base64.b64encode(chain).decode(),
-    }
-    cached["not_after"] = not_after
-    CERT_CACHE.parent.mkdir(parents=True, exist_ok=True)
-    tmp = CERT_CACHE.with_name(f".{CERT_CACHE.name}.{os.getpid()}")
-    tmp.write_text(json.dumps(cached))
-    tmp.chmod(0o600)
-    tmp.replace(CERT_CACHE)
-    return chain, _credentials(grpc, cached)
-
-
-def _credentials(grpc: Any, cached: dict[str, Any]) -> Any:
-    pair = [(cached["key_pem"].encode(), cached["cert_pem"].encode())]
-    return grpc.ssl_server_credentials(
-        private_key_certificate_chain_pairs=pair, require_client_auth=False
-    )
 
 
 def _since_process_start() -> float | None:

@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
+
 from harness import process
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,3 +41,18 @@ def test_schema_is_served_from_the_declared_types() -> None:
         b.type_name: b for b in response.resource_schemas["aws_ecs_service"].block.block_types
     }
     assert nested["network_configuration"].max_items == 1
+
+
+def test_certificate_is_made_once_and_renewed_before_expiry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.tfprovider import certificate
+
+    monkeypatch.setattr(certificate, "CACHE", tmp_path / "cert.json")
+    first = certificate.load_or_create()
+    assert certificate.load_or_create() == first, "reused from the cache"
+    record = json.loads((tmp_path / "cert.json").read_text())
+    record["not_after"] = 0
+    (tmp_path / "cert.json").write_text(json.dumps(record))
+    assert certificate.load_or_create() != first, "an expiring certificate is replaced"
+    assert first[1].startswith(b"-----BEGIN PRIVATE KEY-----")
