@@ -12,15 +12,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
+import time
 from pathlib import Path
+from typing import BinaryIO
 
 from harness import process
 from harness.endpoint import DEFAULT_REGION, DUMMY_CREDENTIALS, Endpoint, Target
 from harness.errors import HarnessError
 from harness.terraform import ProviderMode, provider_in_use, setup
 from harness.terraform import override as endpoint_override
-
-TIMEOUT_S = 3600.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -79,15 +80,35 @@ def run(args: argparse.Namespace) -> int:
     print(f"harness tf: {tf.description}; endpoint {endpoint.url}", file=sys.stderr)
     written = None if args.no_override else endpoint_override.write(workdir, endpoint)
     try:
-        done = process.run(
-            [*tf.argv, *tf_args], env=tf.env, cwd=workdir, timeout=TIMEOUT_S, ok_codes=range(256)
-        )
+        code = _stream([*tf.argv, *tf_args], tf.env, workdir)
     finally:
         if written is not None:
             written.unlink(missing_ok=True)
-    sys.stdout.write(done.stdout)
-    sys.stderr.write(done.stderr)
     used = provider_in_use(workdir)
     if used and tf_args[0] == "init":
         print(f"harness tf: hashicorp/aws is {used}", file=sys.stderr)
-    return done.returncode
+    return code
+
+
+def _stream(argv: list[str], env: dict[str, str], cwd: Path) -> int:
+    """Run Terraform, copying its output to ours as it comes (an apply can take minutes)."""
+    with tempfile.TemporaryDirectory(prefix="harness-tf-") as tmp:
+        log = Path(tmp) / "terraform.log"
+        proc = process.spawn(argv, env=env, cwd=cwd, log_path=log)
+        try:
+            with log.open("rb") as out:
+                while proc.poll() is None:
+                    _copy(out)
+                    time.sleep(0.1)
+                _copy(out)
+        except BaseException:  # Ctrl-C: stop Terraform (and its providers) before leaving
+            process.stop(proc)
+            raise
+        return int(proc.returncode)
+
+
+def _copy(out: BinaryIO) -> None:
+    chunk = out.read()
+    if chunk:
+        sys.stdout.buffer.write(chunk)
+        sys.stdout.flush()
