@@ -152,6 +152,8 @@ class Resolver:
 
     def _fn_if(self, arg: Any) -> Any:
         name, then, otherwise = arg
+        if name not in self.conditions:
+            raise ValidationError(f"Template format error: Unresolved condition {name} in Fn::If")
         return self.resolve(then if self.conditions[name] else otherwise)
 
     def _fn_find_in_map(self, arg: Any) -> Any:
