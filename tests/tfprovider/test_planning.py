@@ -221,3 +221,12 @@ def test_an_argument_the_standin_cannot_honour_is_refused_by_name() -> None:
     vpc.check_supported({"cidr_block": "10.0.0.0/16", "assign_generated_ipv6_cidr_block": False})
     with pytest.raises(ProviderError, match=r"aws_vpc\.assign_generated_ipv6_cidr_block"):
         vpc.check_supported({"cidr_block": "10.0.0.0/16", "assign_generated_ipv6_cidr_block": True})
+
+
+def test_service_address_forms() -> None:
+    from harness.tfprovider.resources.ecs_service import service_address
+
+    arn = "arn:aws:ecs:us-east-1:123456789012:service/main/web"
+    assert service_address({"id": arn, "cluster": "arn:cluster"}) == ("arn:cluster", arn)
+    assert service_address({"id": arn}) == ("main", "web")
+    assert service_address({"id": "main/web"}) == ("main", "web"), "terraform import id"

@@ -75,6 +75,18 @@ def task_definition_as_configured(configured: Any, arn: Any) -> Any:
     return arn.split(":task-definition/", 1)[1]
 
 
+def service_address(state: State) -> tuple[str | None, str]:
+    """(cluster, service) from state, an ARN (``service/<cluster>/<name>``) or an import id
+    ``<cluster>/<name>`` as the real provider accepts."""
+    ident = str(state["id"])
+    cluster = state.get("cluster") if isinstance(state.get("cluster"), str) else None
+    path = ident.split(":service/", 1)[-1]
+    if cluster is None and "/" in path:
+        cluster, _, name = path.partition("/")
+        return cluster, name
+    return cluster, ident
+
+
 class Service(EcsResource):
     type_name = "aws_ecs_service"
     unsupported: ClassVar[dict[str, str]] = {"capacity_provider_strategy": "use launch_type"}
@@ -186,9 +198,9 @@ class Service(EcsResource):
             )
 
     def read(self, state: State) -> State | None:
-        cluster = state.get("cluster") if isinstance(state.get("cluster"), str) else None
+        cluster, service = service_address(state)
         found = self.ecs.describe_services(
-            services=[state["id"]], include=["TAGS"], **({"cluster": cluster} if cluster else {})
+            services=[service], include=["TAGS"], **({"cluster": cluster} if cluster else {})
         )["services"]
         if not found or found[0].get("status") == "INACTIVE":
             return None
