@@ -348,6 +348,11 @@ def test_drift_detection_reports_the_image_deployed_outside(stack: ServiceStack)
     assert drifts["Cluster"]["StackResourceDriftStatus"] == "IN_SYNC"
     assert drifts["Logs"]["StackResourceDriftStatus"] == "IN_SYNC"
     assert drifts["ExecRole"]["StackResourceDriftStatus"] == "NOT_CHECKED"
+    summaries = stack.cf.list_stack_resources(StackName=stack.name)["StackResourceSummaries"]
+    listed = {
+        r["LogicalResourceId"]: r["DriftInformation"]["StackResourceDriftStatus"] for r in summaries
+    }
+    assert listed["Service"] == "MODIFIED"
     assert (
         stack.cf.describe_stacks(StackName=stack.name)["Stacks"][0]["DriftInformation"][
             "StackDriftStatus"

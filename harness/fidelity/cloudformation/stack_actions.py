@@ -113,7 +113,7 @@ def describe_stack_resource(resp: Any) -> ActionResult:
 def list_stack_resources(resp: Any) -> ActionResult:
     account, region = requests.where(resp)
     stack = store.get_stack(account, region, requests.params(resp)["StackName"])
-    summaries = [views.resource_summary(r) for r in stack.resources.values()]
+    summaries = [views.resource_summary(stack, r) for r in stack.resources.values()]
     return ActionResult({"StackResourceSummaries": summaries})
 
 

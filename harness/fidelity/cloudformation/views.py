@@ -86,7 +86,7 @@ def resource(s: Stack, r: Resource, detail: bool = False) -> dict[str, Any]:
         "PhysicalResourceId": r.physical_id,
         "ResourceType": r.type,
         "ResourceStatus": r.status,
-        "DriftInformation": {"StackResourceDriftStatus": "NOT_CHECKED"},
+        "DriftInformation": _resource_drift(s, r),
     }
     if r.status_reason:
         answer["ResourceStatusReason"] = r.status_reason
@@ -98,14 +98,25 @@ def resource(s: Stack, r: Resource, detail: bool = False) -> dict[str, Any]:
     return answer
 
 
-def resource_summary(r: Resource) -> dict[str, Any]:
+def resource_summary(s: Stack, r: Resource) -> dict[str, Any]:
     return {
         "LogicalResourceId": r.logical_id,
         "PhysicalResourceId": r.physical_id,
         "ResourceType": r.type,
         "LastUpdatedTimestamp": r.updated,
         "ResourceStatus": r.status,
-        "DriftInformation": {"StackResourceDriftStatus": "NOT_CHECKED"},
+        "DriftInformation": _resource_drift(s, r),
+    }
+
+
+def _resource_drift(s: Stack, r: Resource) -> dict[str, Any]:
+    """The resource's status at the last drift detection (NOT_CHECKED before any)."""
+    found = s.resource_drift.get(r.logical_id)
+    if found is None:
+        return {"StackResourceDriftStatus": "NOT_CHECKED"}
+    return {
+        "StackResourceDriftStatus": found["StackResourceDriftStatus"],
+        "LastCheckTimestamp": found["Timestamp"],
     }
 
 
