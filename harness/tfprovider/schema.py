@@ -9,7 +9,7 @@ new resource (``force_new``) and its default.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 STRING = "string"
@@ -84,15 +84,6 @@ def block(*items: Attr | Nested) -> Block:
 
 def nested(name: str, nesting: str, *items: Attr | Nested, **kw: Any) -> Nested:
     return Nested(name, nesting, block(*items), **kw)
-
-
-@dataclass(frozen=True, slots=True)
-class TypeSchema:
-    """The schema of one resource or data source type."""
-
-    block: Block
-    version: int = 0
-    extras: dict[str, Any] = field(default_factory=dict)
 
 
 # --- wire form ---------------------------------------------------------------------------
