@@ -147,9 +147,7 @@ class Servicer:
             res.check_supported(proposed)
             if prior is None:
                 return res.plan(None, plan_create(res.schema, proposed)), []
-            planned = keep_equivalent(
-                res, prior, plan_update(res.schema, prior, proposed), planning=True
-            )
+            planned = keep_equivalent(res, prior, plan_update(res.schema, prior, proposed))
             planned = res.plan(prior, planned)
             return planned, replace_paths(res.schema, prior, planned)
 
@@ -262,9 +260,7 @@ def no_unknowns(value: Any) -> Any:
 EMPTY: tuple[Any, ...] = (None, {}, [], "", False)  # SDK v2: a zero value is "unset"
 
 
-def keep_equivalent(
-    res: Resource, prior: dict[str, Any], fresh: dict[str, Any], planning: bool = False
-) -> dict[str, Any]:
+def keep_equivalent(res: Resource, prior: dict[str, Any], fresh: dict[str, Any]) -> dict[str, Any]:
     """Keep prior values where the new one means the same (empty vs null, JSON, ARN forms)."""
     out = dict(fresh)
     for a in res.schema.attributes:
