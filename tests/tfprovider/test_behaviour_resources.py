@@ -294,3 +294,54 @@ def test_ecr_repository_and_security_group_rule(tfdir: Any, aws_endpoint: Endpoi
     assert d.actions()["aws_security_group_rule.ssh"] == ("create",), (
         "a rule removed outside is re-created"
     )
+
+
+DEFAULT_TAGS = """
+variable "name" { type = string }
+variable "owner" {
+  type    = string
+  default = "a"
+}
+provider "aws" {
+  region = "us-east-1"
+  default_tags {
+    tags = { owner = var.owner }
+  }
+}
+resource "aws_cloudwatch_log_group" "g" {
+  name = "/tags/${var.name}"
+  tags = { owner = "fixed" }
+}
+resource "aws_ecs_task_definition" "t" {
+  family                = "${var.name}-t"
+  container_definitions = jsonencode([{ name = "c", image = "i:1", memory = 128 }])
+}
+resource "aws_iam_role" "r" {
+  name = "${var.name}-r"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ecs-tasks.amazonaws.com" } }]
+  })
+}
+"""
+
+
+def test_default_tags_change_updates_tags_in_place(tfdir: Any, aws_endpoint: Endpoint) -> None:
+    d = tfdir(name=unique())
+    d.write(DEFAULT_TAGS)
+    d.init()
+    d.apply()
+    assert d.plan_exit() == 0
+    assert d.state("aws_cloudwatch_log_group.g")["tags_all"] == {"owner": "fixed"}, (
+        "resource tags win"
+    )
+    planned = d.actions(owner="b")
+    assert planned == {"aws_ecs_task_definition.t": ("update",), "aws_iam_role.r": ("update",)}, (
+        "a tag change never replaces a task definition"
+    )
+    d.apply(owner="b")
+    arn = d.state("aws_ecs_task_definition.t")["arn"]
+    assert arn.endswith(":1")
+    tags = aws_endpoint.client("ecs").list_tags_for_resource(resourceArn=arn)["tags"]
+    assert tags == [{"key": "owner", "value": "b"}]
+    assert d.plan_exit() == 0
