@@ -38,6 +38,14 @@ class ProviderError(Exception):
         self.detail = detail
 
 
+class CreatedButFailed(ProviderError):
+    """The object exists but creating it did not finish: Terraform records it as tainted."""
+
+    def __init__(self, summary: str, state: dict[str, Any]) -> None:
+        super().__init__(summary)
+        self.state = state
+
+
 @dataclass
 class Context:
     region: str = "us-east-1"

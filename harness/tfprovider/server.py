@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from harness.tfprovider import registry
-from harness.tfprovider.context import Context, ProviderError
+from harness.tfprovider.context import Context, CreatedButFailed, ProviderError
 from harness.tfprovider.plan import plan_create, plan_update, replace_paths
 from harness.tfprovider.resource import Resource
 from harness.tfprovider.schema import to_pb
@@ -37,9 +37,14 @@ def _path(steps: list[Any]) -> Any:
 
 
 def guarded(what: str, call: Callable[[], Any]) -> tuple[Any, list[Any]]:
-    """Run ``call``; turn any failure into an error diagnostic that names ``what``."""
+    """Run ``call``; turn any failure into an error diagnostic that names ``what``.
+
+    A :class:`CreatedButFailed` comes back as the value too: its partial state is kept.
+    """
     try:
         return call(), []
+    except CreatedButFailed as exc:
+        return exc, [_diag(f"{what}: {exc.summary}", exc.detail)]
     except ProviderError as exc:
         return None, [_diag(f"{what}: {exc.summary}", exc.detail)]
     except Exception as exc:
@@ -183,6 +188,9 @@ class Servicer:
             new, diags = guarded(f"updating {request.type_name}", lambda: res.update(prior, wanted))
         if diags:
             state = request.prior_state if prior is not None else encode(None)
+            partial = getattr(new, "state", None) if isinstance(new, CreatedButFailed) else None
+            if partial is not None:  # Terraform keeps it in state, tainted, so it is not leaked
+                state = encode(conform(res.schema, no_unknowns(partial)))
             return pb.ApplyResourceChange.Response(
                 new_state=state, diagnostics=diags, legacy_type_system=True
             )

@@ -230,3 +230,28 @@ def test_service_address_forms() -> None:
     assert service_address({"id": arn, "cluster": "arn:cluster"}) == ("arn:cluster", arn)
     assert service_address({"id": arn}) == ("main", "web")
     assert service_address({"id": "main/web"}) == ("main", "web"), "terraform import id"
+
+
+def test_a_create_that_fails_after_the_object_exists_keeps_it_in_state() -> None:
+    """As terraform-plugin-sdk: Terraform records it (tainted) instead of losing track of it."""
+    from tf.gen import tfplugin_pb2 as pb
+
+    from harness.tfprovider.context import CreatedButFailed
+    from harness.tfprovider.server import Servicer
+    from harness.tfprovider.values import decode, encode
+
+    class Failing(Service):
+        def create(self, planned: dict[str, object]) -> dict[str, object]:
+            raise CreatedButFailed(
+                "waiting for web to be stable: timed out", {**planned, "id": "arn:svc"}
+            )
+
+    servicer = Servicer()
+    servicer.resources["aws_ecs_service"] = Failing
+    planned = plan_create(Service.schema, {"name": "web"})
+    request = pb.ApplyResourceChange.Request(
+        type_name="aws_ecs_service", prior_state=encode(None), planned_state=encode(planned)
+    )
+    response = servicer.ApplyResourceChange(request, None)
+    assert decode(response.new_state)["id"] == "arn:svc"
+    assert "timed out" in response.diagnostics[0].summary

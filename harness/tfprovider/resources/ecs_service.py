@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from harness.tfprovider.context import CreatedButFailed
 from harness.tfprovider.resource import Resource, State
 from harness.tfprovider.resources.common import REGION, TAGS, not_found
 from harness.tfprovider.resources.ecs import EcsResource
@@ -185,7 +186,12 @@ class Service(EcsResource):
             args["tags"] = self.api_tags(planned)
         service = self.ecs.create_service(**args)["service"]
         state = {**planned, "id": service["serviceArn"], "cluster": service["clusterArn"]}
-        self._wait(state)
+        try:
+            self._wait(state)
+        except Exception as exc:  # as the real provider: the service exists, tainted
+            raise CreatedButFailed(
+                f"waiting for {planned['name']} to be stable: {exc}", state
+            ) from exc
         return self.read(state) or planned
 
     def _wait(self, state: State) -> None:
