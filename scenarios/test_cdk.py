@@ -46,29 +46,12 @@ STRATEGY_SHORT = {Strategy.UNPINNED: "unp", Strategy.PINNED: "pin"}
 # (strategy, kind) -> the fidelity the emulator still lacks for that cell
 NOT_FAITHFUL_YET: dict[tuple[Strategy, ChangeKind], str] = {}
 
-LIFECYCLE_DRIFT_INPUTS = (
-    "harness.lifecycle runs the after-app-update drift check (cdk diff) with the settings of "
-    "the coming infra update, so the diff lists the intended change itself; the expectation is "
-    "about what the app-update script changed (check with the initial settings instead)"
-)
-# (strategy, kind) -> a harness defect (not CloudFormation's behaviour) that makes the cell fail
-HARNESS_DEFECTS: dict[tuple[Strategy, ChangeKind], str] = {
-    (Strategy.UNPINNED, kind): LIFECYCLE_DRIFT_INPUTS
-    for kind in (ChangeKind.UNRELATED, ChangeKind.SERVICE, ChangeKind.TASK_DEFINITION)
-}
-
-ELB_TAGS_DROPPED = (
-    "emulator (fidelity/cloudformation): moto's AWS::ElasticLoadBalancingV2::LoadBalancer and "
-    "TargetGroup models create them without the template's Tags, so the ALB and the target "
-    "group lack the contract's tags"
-)
-
 
 def cells() -> list[object]:
     params = []
     for strategy in STRATEGIES[Tool.CDK]:
         for kind in ChangeKind:
-            gap = NOT_FAITHFUL_YET.get((strategy, kind)) or HARNESS_DEFECTS.get((strategy, kind))
+            gap = NOT_FAITHFUL_YET.get((strategy, kind))
             marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
             params.append(pytest.param(strategy, kind, marks=marks, id=f"{strategy}-{kind}"))
     return params
@@ -107,7 +90,6 @@ def test_infra_update_after_app_update(
     assert all("deploy" in r.timings for r in deploys), "deploy timed apart from synth"
 
 
-@pytest.mark.xfail(strict=True, reason=ELB_TAGS_DROPPED)
 def test_deployment_follows_the_naming_and_tagging_contract(
     request: pytest.FixtureRequest,
     aws_endpoint: Endpoint,
@@ -130,7 +112,7 @@ def test_deployment_follows_the_naming_and_tagging_contract(
     finally:
         driver.destroy_app(settings)
     assert leftovers(aws_endpoint, env) == []
-    assert found == []  # last: the emulator gap below must not hide the other checks
+    assert found == []  # last, so that every check above has run
 
 
 def test_destroy_leaves_nothing_behind(aws_endpoint: Endpoint, cdk_base: CdkBase) -> None:
