@@ -83,7 +83,18 @@ def test_service_settings_update_in_place(tfdir: Any, aws_endpoint: Endpoint) ->
         "aws_db_instance.db": ("update",),
     }
     assert d.actions(db_identifier_suffix="pg") == {"aws_db_instance.db": ("delete", "create")}
-    d.apply(health_path="/up/", idle_timeout=120, db_storage=30)
+    assert d.actions(rule_path="/app/*", rule_priority=20) == {
+        "aws_lb_listener_rule.web": ("update",)
+    }
+    d.apply(
+        health_path="/up/", idle_timeout=120, db_storage=30, rule_path="/app/*", rule_priority=20
+    )
+    rule = aws_endpoint.client("elbv2").describe_rules(
+        RuleArns=[d.state("aws_lb_listener_rule.web")["arn"]]
+    )
+    assert rule["Rules"][0]["Priority"] == "20"
+    condition = rule["Rules"][0]["Conditions"][0]
+    assert condition.get("PathPatternConfig", condition).get("Values") == ["/app/*"]
     tg = aws_endpoint.client("elbv2").describe_target_groups(
         TargetGroupArns=[d.state("aws_lb_target_group.web")["arn"]]
     )

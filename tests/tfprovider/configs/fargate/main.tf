@@ -39,6 +39,14 @@ variable "idle_timeout" {
   type    = number
   default = 60
 }
+variable "rule_path" {
+  type    = string
+  default = "/*"
+}
+variable "rule_priority" {
+  type    = number
+  default = 10
+}
 variable "wait_steady" {
   type    = bool
   default = false
@@ -168,14 +176,14 @@ resource "aws_lb_listener" "http" {
 
 resource "aws_lb_listener_rule" "web" {
   listener_arn = aws_lb_listener.http.arn
-  priority     = 10
+  priority     = var.rule_priority
   action {
     type             = "forward"
     target_group_arn = aws_lb_target_group.web.arn
   }
   condition {
     path_pattern {
-      values = ["/*"]
+      values = [var.rule_path]
     }
   }
 }
