@@ -255,3 +255,37 @@ def test_a_create_that_fails_after_the_object_exists_keeps_it_in_state() -> None
     response = servicer.ApplyResourceChange(request, None)
     assert decode(response.new_state)["id"] == "arn:svc"
     assert "timed out" in response.diagnostics[0].summary
+
+
+def test_merged_security_group_rules_read_back_as_written() -> None:
+    """AWS merges same-port rules into one permission; hashicorp/aws splits them back."""
+    from harness.tfprovider.resources.security_groups import match_rules
+
+    def rule(cidrs: list[str], description: str = "") -> dict[str, object]:
+        return {
+            "protocol": "tcp",
+            "from_port": 443,
+            "to_port": 443,
+            "cidr_blocks": cidrs,
+            "description": description,
+        }
+
+    prior = [rule(["10.0.0.0/8"], "office"), rule(["192.168.0.0/16"])]
+    permission = {
+        "IpProtocol": "tcp",
+        "FromPort": 443,
+        "ToPort": 443,
+        "IpRanges": [
+            {"CidrIp": "10.0.0.0/8", "Description": "office"},
+            {"CidrIp": "192.168.0.0/16"},
+        ],
+    }
+    read = match_rules(prior, [permission], "sg-1")
+    assert [(r["cidr_blocks"], r["description"]) for r in read] == [
+        (["10.0.0.0/8"], "office"),
+        (["192.168.0.0/16"], ""),
+    ]
+    permission["IpRanges"].append({"CidrIp": "172.16.0.0/12"})  # added outside Terraform
+    assert [r["cidr_blocks"] for r in match_rules(prior, [permission], "sg-1")][-1] == [
+        "172.16.0.0/12"
+    ]

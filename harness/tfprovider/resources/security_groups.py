@@ -76,6 +76,61 @@ def permission_to_rule(perm: dict[str, Any], own_id: str) -> dict[str, Any]:
     }
 
 
+SOURCES = ("cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids", "security_groups")
+
+
+def match_rules(prior: Any, permissions: list[dict[str, Any]], own_id: str) -> list[dict[str, Any]]:
+    """Rules as read back, split the way the configuration wrote them.
+
+    AWS merges rules with the same protocol and ports into one permission; as the real
+    provider does, each prior rule whose sources the permission still holds is read back as
+    written, and whatever is left over becomes one more rule (a change made outside).
+    """
+    known = [r for r in prior or [] if isinstance(r, dict)]
+    out: list[dict[str, Any]] = []
+    for perm in permissions:
+        have = permission_to_rule(perm, own_id)
+        described = _descriptions(perm)
+        left = {k: list(have[k]) for k in SOURCES}
+        left_self = have["self"]
+        for rule in known:
+            same_ports = _key(rule) == _key(have)
+            covered = all(set(rule.get(k) or []) <= set(left[k]) for k in SOURCES)
+            if same_ports and covered and (not rule.get("self") or left_self):
+                out.append(
+                    {
+                        **have,
+                        **{k: list(rule.get(k) or []) for k in SOURCES},
+                        "self": bool(rule.get("self")),
+                    }
+                )
+                sources = [v for k in SOURCES for v in rule.get(k) or []]
+                out[-1]["description"] = next((described[v] for v in sources if v in described), "")
+                left = {k: [v for v in left[k] if v not in (rule.get(k) or [])] for k in SOURCES}
+                left_self = left_self and not rule.get("self")
+        if any(left.values()) or left_self:
+            out.append({**have, **left, "self": left_self})
+    return out
+
+
+def _descriptions(perm: dict[str, Any]) -> dict[str, str]:
+    """Source (CIDR, prefix list, group) -> the description AWS holds for it."""
+    fields = (("IpRanges", "CidrIp"), ("Ipv6Ranges", "CidrIpv6"), ("PrefixListIds", "PrefixListId"))
+    found = {r[key]: r.get("Description") or "" for name, key in fields for r in perm.get(name, [])}
+    found.update(
+        {p["GroupId"]: p.get("Description") or "" for p in perm.get("UserIdGroupPairs", [])}
+    )
+    return found
+
+
+def _key(rule: dict[str, Any]) -> tuple[str, int, int]:
+    return (
+        _protocol(str(rule.get("protocol"))),
+        int(rule.get("from_port") or 0),
+        int(rule.get("to_port") or 0),
+    )
+
+
 def _canon(rule: dict[str, Any]) -> str:
     r = {k: rule.get(k) for k in RULE_FIELDS}
     for key in ("cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids", "security_groups"):
@@ -166,8 +221,8 @@ class SecurityGroup(Ec2Resource):
             else "",
             "description": group.get("Description"),
             "vpc_id": group.get("VpcId"),
-            "ingress": [permission_to_rule(p, ident) for p in group.get("IpPermissions", [])],
-            "egress": [permission_to_rule(p, ident) for p in group.get("IpPermissionsEgress", [])],
+            "ingress": match_rules(state.get("ingress"), group.get("IpPermissions", []), ident),
+            "egress": match_rules(state.get("egress"), group.get("IpPermissionsEgress", []), ident),
             "owner_id": group.get("OwnerId"),
         }
         return self.with_tags(state, out, group.get("Tags"))
