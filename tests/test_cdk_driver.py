@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from moto import mock_aws
 
-from harness.drivers import cdk
+from harness.drivers import cdk, cdk_output
 from harness.drivers.base import AppSettings
 from harness.endpoint import Endpoint, Target
 from harness.errors import CommandError
@@ -38,8 +38,8 @@ def output(name: str) -> str:
 # -- parsing ---------------------------------------------------------------------------------
 def test_diff_lists_the_replaced_task_definitions_by_logical_id() -> None:
     text = output("diff-image-changed.txt")
-    assert cdk.stacks_with_differences(text) == 1
-    assert cdk.diff_logical_ids(text) == (
+    assert cdk_output.stacks_with_differences(text) == 1
+    assert cdk_output.diff_logical_ids(text) == (
         "WebTaskDefinitionD1709B1C",
         "WorkerTaskDefinitionC7EEADA6",
         "BeatTaskDefinition6A281E56",
@@ -49,8 +49,8 @@ def test_diff_lists_the_replaced_task_definitions_by_logical_id() -> None:
 
 def test_diff_without_differences() -> None:
     text = output("diff-no-differences.txt")
-    assert cdk.stacks_with_differences(text) == 0
-    assert cdk.diff_logical_ids(text) == ()
+    assert cdk_output.stacks_with_differences(text) == 0
+    assert cdk_output.diff_logical_ids(text) == ()
 
 
 def test_diff_line_forms_path_optional_impact_optional_colours_stripped() -> None:
@@ -64,7 +64,7 @@ def test_diff_line_forms_path_optional_impact_optional_colours_stripped() -> Non
             "│ + │ ${Role.Arn} │ Allow │ sts:AssumeRole │",
         ]
     )
-    assert cdk.diff_logical_ids(text) == (
+    assert cdk_output.diff_logical_ids(text) == (
         "WebServiceD04B5F3E",
         "NewLogs12AB",
         "OldRole99",
@@ -73,7 +73,7 @@ def test_diff_line_forms_path_optional_impact_optional_colours_stripped() -> Non
 
 
 def test_a_failed_command_has_no_difference_count() -> None:
-    assert cdk.stacks_with_differences(output("destroy-base-failed.txt")) is None
+    assert cdk_output.stacks_with_differences(output("destroy-base-failed.txt")) is None
 
 
 @pytest.mark.parametrize(
@@ -86,14 +86,17 @@ def test_a_failed_command_has_no_difference_count() -> None:
 )
 def test_deploy_output(name: str, seconds: float, skipped: bool) -> None:
     text = output(name)
-    assert cdk.deployment_time_s(text) == seconds
-    assert cdk.deploy_skipped(text) is skipped
+    assert cdk_output.deployment_time_s(text) == seconds
+    assert cdk_output.deploy_skipped(text) is skipped
 
 
 def test_outputs_file_of_one_stack() -> None:
     doc = {"alpha-app": {"ClusterName": "alpha-cluster", "Port": 8000}, "dev-base": {"X": "y"}}
-    assert cdk.stack_outputs(doc, "alpha-app") == {"ClusterName": "alpha-cluster", "Port": "8000"}
-    assert cdk.stack_outputs(doc, "beta-app") == {}
+    assert cdk_output.stack_outputs(doc, "alpha-app") == {
+        "ClusterName": "alpha-cluster",
+        "Port": "8000",
+    }
+    assert cdk_output.stack_outputs(doc, "beta-app") == {}
 
 
 def test_app_context_passes_every_knob_and_the_tag_verbatim() -> None:
@@ -116,7 +119,7 @@ def test_app_context_passes_every_knob_and_the_tag_verbatim() -> None:
 def test_error_headline_is_the_clis_own_reason() -> None:
     failed = recorded("destroy-base-failed.txt")
     error = CommandError(failed.argv, 1, failed.stderr)
-    message = cdk._message(error)
+    message = cdk_output.error_headline(error)
     assert message.startswith("cdk exited with 1: ❌  dev-base: destroy failed")
     assert "DependencyViolation" in message
 
