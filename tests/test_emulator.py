@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import signal
 import subprocess
@@ -114,3 +115,38 @@ def test_cli_serves_until_interrupted() -> None:
         finally:
             if proc.poll() is None:
                 proc.kill()
+
+
+def test_temporary_keys_and_cloudformation_calls_count_for_their_caller() -> None:
+    """The CDK CLI assumes bootstrap roles and CloudFormation acts for it: both are its calls."""
+    with Emulator() as emu:
+        cell = dataclasses.replace(
+            emu.endpoint, credentials={"AWS_ACCESS_KEY_ID": "cell-9", "AWS_SECRET_ACCESS_KEY": "x"}
+        )
+        creds = cell.client("sts").assume_role(
+            RoleArn="arn:aws:iam::123456789012:role/deploy", RoleSessionName="cdk-deploy"
+        )["Credentials"]
+        assumed = dataclasses.replace(
+            emu.endpoint,
+            credentials={
+                "AWS_ACCESS_KEY_ID": creds["AccessKeyId"],
+                "AWS_SECRET_ACCESS_KEY": creds["SecretAccessKey"],
+                "AWS_SESSION_TOKEN": creds["SessionToken"],
+            },
+        )
+        template = {
+            "Resources": {
+                "Flag": {
+                    "Type": "AWS::SSM::Parameter",
+                    "Properties": {"Name": "/counted", "Type": "String", "Value": "on"},
+                }
+            }
+        }
+        assumed.client("cloudformation").create_stack(
+            StackName="counted", TemplateBody=json.dumps(template)
+        )
+        counted = emu.calls("cell-9")
+        assert counted["sts:AssumeRole"] == 1
+        assert counted["cloudformation:CreateStack"] == 1
+        assert counted["cloudformation>ssm:PutParameter"] == 1
+        assert emu.calls(creds["AccessKeyId"]) == {}

@@ -39,20 +39,41 @@ def dispatch(path: str, method: str, body: dict[str, Any]) -> tuple[int, bytes]:
     return status, json.dumps(answer, default=str).encode()
 
 
+ON_BEHALF_HEADER = "x-harness-on-behalf-of"
+"""Set by the emulator's own services (CloudFormation) on the calls they make for a caller."""
+VIA_SEPARATOR = ">"
+"""Calls made on a caller's behalf are counted as ``cloudformation>ecs:CreateService``."""
+
+
 class CallCounter:
     """Thread-safe count of the AWS API calls the emulator served, keyed ``service:Action``.
 
-    Counts are also kept per access key id, so cells that share one emulator but use their
-    own (dummy) access key each can read their own calls.
+    Counts are also kept per caller (access key id), so cells that share one emulator but use
+    their own (dummy) access key each can read their own calls. Temporary keys a caller got
+    from STS (the CDK CLI assumes the bootstrap roles) count for that caller, and so do the
+    calls CloudFormation makes to carry out that caller's stack operations.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counts: dict[str, Counter[str]] = {}
+        self._aliases: dict[str, str] = {}
+        self._local = threading.local()
 
-    def add(self, call: str, access_key: str = "") -> None:
+    def caller(self, access_key: str) -> str:
+        """The original caller behind ``access_key`` (itself unless a temporary key)."""
         with self._lock:
-            self._counts.setdefault(access_key, Counter())[call] += 1
+            return self._aliases.get(access_key, access_key)
+
+    def alias(self, temporary_key: str, access_key: str) -> None:
+        """Count ``temporary_key``'s calls for the caller behind ``access_key``."""
+        original = self.caller(access_key)
+        with self._lock:
+            self._aliases[temporary_key] = original
+
+    def add(self, call: str, caller: str = "") -> None:
+        with self._lock:
+            self._counts.setdefault(caller, Counter())[call] += 1
 
     def snapshot(self, access_key: str | None = None) -> dict[str, int]:
         with self._lock:
@@ -62,6 +83,14 @@ class CallCounter:
             for counts in self._counts.values():
                 total.update(counts)
             return dict(total)
+
+    # The caller whose request this server thread is handling; services that call back into
+    # the emulator on its behalf (CloudFormation's handlers) read it to sign their calls.
+    def set_current(self, caller: str | None) -> None:
+        self._local.caller = caller
+
+    def current(self) -> str | None:
+        return getattr(self._local, "caller", None)
 
 
 calls = CallCounter()

@@ -67,11 +67,39 @@ def counting_app(app: WSGIApp) -> WSGIApp:
             status, answer = control.dispatch(path, environ["REQUEST_METHOD"], payload)
             start_response(f"{status} X", [("Content-Type", "application/json")])
             return [answer]
-        if not path.startswith("/moto-api"):
-            control.calls.add(identify_call(environ, body), access_key_of(environ))
-        return app(environ, start_response)
+        if path.startswith("/moto-api"):
+            return app(environ, start_response)
+        call, key = identify_call(environ, body), access_key_of(environ)
+        on_behalf = environ.get("HTTP_" + control.ON_BEHALF_HEADER.upper().replace("-", "_"))
+        if on_behalf:  # made by one of the emulator's services for a caller
+            control.calls.add(f"{key}{control.VIA_SEPARATOR}{call}", on_behalf)
+            caller = on_behalf
+        else:
+            caller = control.calls.caller(key)
+            control.calls.add(call, caller)
+        control.calls.set_current(caller)
+        try:
+            if call in _ISSUES_TEMPORARY_KEYS:
+                return _aliasing_temporary_keys(app, environ, start_response, caller)
+            return app(environ, start_response)
+        finally:
+            control.calls.set_current(None)
 
     return wrapped
+
+
+_ISSUES_TEMPORARY_KEYS = {"sts:AssumeRole", "sts:GetSessionToken", "sts:AssumeRoleWithWebIdentity"}
+_ACCESS_KEY_ID = re.compile(rb"<AccessKeyId>([^<]+)</AccessKeyId>")
+
+
+def _aliasing_temporary_keys(
+    app: WSGIApp, environ: dict[str, Any], start_response: Callable[..., Any], caller: str
+) -> Iterable[bytes]:
+    """Serve an STS call, and count the temporary key it hands out for ``caller``."""
+    answer = b"".join(app(environ, start_response))
+    for temporary in _ACCESS_KEY_ID.findall(answer):
+        control.calls.alias(temporary.decode(), caller)
+    return [answer]
 
 
 def serve(host: str, ready_file: Path, layers: tuple[str, ...] | None = None) -> None:

@@ -2,7 +2,8 @@
 
 Going through HTTP (not moto's models) means every fidelity patch of the service applies,
 and the calls are what CloudFormation would send. They are signed with the access key
-``cloudformation`` so the call counts can tell them from the user's own calls.
+``cloudformation`` so the call counts can tell them from the user's own calls, and carry the
+caller of the stack operation so they are counted for it (``cloudformation>ecs:...``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import os
 import threading
 from functools import partial
 from typing import Any
+
+from harness.fidelity import control
 
 ACCESS_KEY = "cloudformation"
 
@@ -45,3 +48,7 @@ def _new_client(service: str, account: str, region: str) -> Any:
 
 def _account_header(account: str, request: Any, **_: Any) -> None:
     request.headers["x-moto-account-id"] = account
+    # Stack operations run in the server thread of the caller's request: count our calls for it.
+    caller = control.calls.current()
+    if caller:
+        request.headers[control.ON_BEHALF_HEADER] = caller
