@@ -63,6 +63,7 @@ def assemble(records: Sequence[Record], runs: Sequence[RunSummary] = ()) -> Docu
         Section(timings, (timing_chart(timings),) if timings.rows else ()),
         Section(stats.step_timings(records)),
         Section(calls, (api_calls_chart(calls),) if _has_counts(calls) else ()),
+        Section(stats.api_calls_on_behalf_by_phase(records)),
         Section(stats.api_calls_by_change(records)),
         Section(stats.overhead_table(records, runs)),
         Section(stats.environment_table(records, runs)),
