@@ -150,3 +150,47 @@ def test_temporary_keys_and_cloudformation_calls_count_for_their_caller() -> Non
         assert counted["cloudformation:CreateStack"] == 1
         assert counted["cloudformation>ssm:PutParameter"] == 1
         assert emu.calls(creds["AccessKeyId"]) == {}
+
+
+def test_a_killed_harness_leaves_no_emulator_behind() -> None:
+    """Even SIGKILL of the process that started it (no cleanup can run) stops the server."""
+    script = (
+        "import time; from harness.emulator import Emulator;"
+        "emu = Emulator().start(); print(emu.pid, flush=True); time.sleep(60)"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True
+    ) as harness_process:
+        assert harness_process.stdout is not None
+        server_pid = int(harness_process.stdout.readline())
+        assert _alive(server_pid)
+        harness_process.kill()
+        harness_process.wait()
+    deadline = time.perf_counter() + 10
+    while _gone_or_zombie(server_pid) is False and time.perf_counter() < deadline:
+        time.sleep(0.1)
+    assert _gone_or_zombie(server_pid)
+
+
+def test_sigterm_to_the_cli_stops_its_server() -> None:
+    with subprocess.Popen(
+        [sys.executable, "-m", "harness", "emulator"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as proc:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().rsplit(" ", 1)[-1].strip()
+        proc.terminate()
+        assert proc.wait(timeout=15) == 0
+        with pytest.raises(OSError, match=r"refused|reset|timed out"):
+            urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=2)
+
+
+def _gone_or_zombie(pid: int) -> bool:
+    status = f"/proc/{pid}/status"
+    try:
+        with open(status) as f:  # noqa: PTH123
+            return "State:\tZ" in f.read()
+    except FileNotFoundError:
+        return True

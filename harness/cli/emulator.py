@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 
@@ -14,6 +15,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # SIGTERM (kill, a CI runner's timeout) must stop the server too, as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with Emulator(region=args.region) as emu:
         print(f"AWS emulator ({emu.engine}) serving at {emu.url}", flush=True)
         print("Point tools at it with:", flush=True)

@@ -15,6 +15,8 @@ import os
 import re
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -121,11 +123,29 @@ def serve(host: str, ready_file: Path, layers: tuple[str, ...] | None = None) ->
     tmp.write_text(json.dumps({"port": port, "layers": installed}))
     tmp.replace(ready_file)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    _exit_with_parent(server)
     log.info("emulator serving on %s:%s with layers %s", host, port, installed)
     try:
         server.serve_forever()
     finally:
         server.server_close()
+
+
+def _exit_with_parent(server: Any, poll_s: float = 1.0) -> None:
+    """Shut down when the process that started us is gone (killed before it could stop us).
+
+    The harness always stops the emulator, but a SIGKILLed harness cannot: without this the
+    server would be orphaned, holding its port and memory.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_s)
+        log.warning("parent process %s is gone: stopping the emulator", parent)
+        server.shutdown()
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def main(argv: list[str] | None = None) -> None:
