@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import random
+import time
 from typing import Any
 
 from harness.tfprovider.context import ProviderError
 from harness.tfprovider.resource import Resource, State
-from harness.tfprovider.resources.common import REGION, TAGS, not_found
+from harness.tfprovider.resources.common import REGION, TAGS, error_code, not_found
 from harness.tfprovider.resources.elbv2 import ElbResource
 from harness.tfprovider.schema import (
     NUMBER,
@@ -30,6 +33,12 @@ ACTION_ITEMS = (
     req("type", STRING),
     FIXED_RESPONSE,
 )
+
+
+log = logging.getLogger(__name__)
+
+PRIORITY_ATTEMPTS = 10
+"""How often a rule without ``priority`` is retried on PriorityInUse (concurrent creates race)."""
 
 
 def action_to_api(action: dict[str, Any], index: int) -> dict[str, Any]:
@@ -191,14 +200,57 @@ class ListenerRule(ElbResource):
             "ListenerArn": planned["listener_arn"],
             "Conditions": [condition_to_api(c) for c in planned["condition"]],
             "Actions": [action_to_api(a, i) for i, a in enumerate(planned["action"])],
-            "Priority": int(planned["priority"])
-            if isinstance(planned.get("priority"), (int, float))
-            else 1,
         }
         if self.api_tags(planned):
             args["Tags"] = self.api_tags(planned)
-        rule = self.elb.create_rule(**args)["Rules"][0]
+        if isinstance(planned.get("priority"), (int, float)):
+            rule = self._create_at(args, int(planned["priority"]))
+        else:
+            rule = self._create_at_next_free(args)
         return self.read({**planned, "id": rule["RuleArn"]}) or planned
+
+    def _create_at(self, args: dict[str, Any], priority: int) -> dict[str, Any]:
+        """CreateRule at a priority the configuration gives: a clash is the user's error."""
+        try:
+            rule: dict[str, Any] = self.elb.create_rule(**args, Priority=priority)["Rules"][0]
+        except Exception as exc:
+            if error_code(exc) == "PriorityInUse":
+                raise ProviderError(
+                    f"creating ELBv2 Listener Rule: priority {priority} is already in use "
+                    f"on listener {args['ListenerArn']}",
+                    str(exc),
+                ) from exc
+            raise
+        return rule
+
+    def _create_at_next_free(self, args: dict[str, Any]) -> dict[str, Any]:
+        """As hashicorp/aws does without ``priority``: highest existing + 1, and again on
+        PriorityInUse, because another apply (or a sibling rule) may take it in between."""
+        for attempt in range(1, PRIORITY_ATTEMPTS + 1):
+            priority = self._highest_priority(args["ListenerArn"]) + 1
+            try:
+                rule: dict[str, Any] = self.elb.create_rule(**args, Priority=priority)["Rules"][0]
+                return rule
+            except Exception as exc:
+                if error_code(exc) != "PriorityInUse" or attempt == PRIORITY_ATTEMPTS:
+                    raise
+                log.info("listener rule priority %d taken meanwhile; retrying", priority)
+                time.sleep(random.uniform(0.05, 0.3) * attempt)  # jitter: racers spread out
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def _highest_priority(self, listener_arn: str) -> int:
+        """The listener's highest numeric rule priority (the default rule has none): 0 if none."""
+        highest, marker = 0, None
+        while True:
+            page = self.elb.describe_rules(
+                ListenerArn=listener_arn, **({"Marker": marker} if marker else {})
+            )
+            for rule in page.get("Rules", []):
+                if str(rule.get("Priority", "")).isdigit():
+                    highest = max(highest, int(rule["Priority"]))
+            marker = page.get("NextMarker")
+            if not marker:
+                return highest
 
     def read(self, state: State) -> State | None:
         try:
