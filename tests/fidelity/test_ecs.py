@@ -64,14 +64,21 @@ class World:
         )
         return str(answer["taskDefinition"]["taskDefinitionArn"])
 
-    def service(self, name: str, task_definition: str, desired: int = 2, **extra: Any) -> Any:
+    def service(
+        self,
+        name: str,
+        task_definition: str,
+        desired: int = 2,
+        network: dict[str, Any] | None = None,
+        **extra: Any,
+    ) -> Any:
         return self.ecs.create_service(
             cluster=self.cluster,
             serviceName=name,
             taskDefinition=task_definition,
             desiredCount=desired,
             launchType="FARGATE",
-            networkConfiguration=self.awsvpc,
+            networkConfiguration=network or self.awsvpc,
             **extra,
         )["service"]
 
@@ -80,18 +87,30 @@ class World:
             "services"
         ][0]
 
-    def run(self, task_definition: str) -> str:
+    def run(self, task_definition: str, network: dict[str, Any] | None = None) -> str:
         answer = self.ecs.run_task(
             cluster=self.cluster,
             taskDefinition=task_definition,
             launchType="FARGATE",
-            networkConfiguration=self.awsvpc,
+            networkConfiguration=network or self.awsvpc,
         )
         assert answer["failures"] == []
         return str(answer["tasks"][0]["taskArn"])
 
     def task(self, arn: str) -> Any:
         return self.ecs.describe_tasks(cluster=self.cluster, tasks=[arn])["tasks"][0]
+
+    @property
+    def default_security_group(self) -> str:
+        """The VPC's default security group, which EC2 creates with the VPC."""
+        answer = self.ec2.describe_security_groups(
+            Filters=[
+                {"Name": "vpc-id", "Values": [self.vpc]},
+                {"Name": "group-name", "Values": ["default"]},
+            ]
+        )
+        (group,) = answer["SecurityGroups"]
+        return str(group["GroupId"])
 
 
 def unique(prefix: str) -> str:
@@ -553,3 +572,81 @@ def test_network_is_deletable_after_tasks_stop_and_service_is_deleted(world: Wor
     with pytest.raises(ClientError) as caught:
         world.ec2.describe_vpcs(VpcIds=[world.vpc])
     assert caught.value.response["Error"]["Code"] == "InvalidVpcID.NotFound"
+
+
+# awsvpc configuration defaults ----------------------------------------------------------------
+def subnets_only(world: World) -> dict[str, Any]:
+    return {"awsvpcConfiguration": {"subnets": world.subnets}}
+
+
+def test_create_service_without_security_groups_uses_the_vpc_default(world: World) -> None:
+    """AwsVpcConfiguration (API reference): securityGroups - "If you don't specify a security
+    group, the default security group for the VPC is used". CreateService succeeds, and the
+    service and its PRIMARY deployment report the VPC's default security group."""
+    name = unique("svc")
+    created = world.service(name, world.fargate_family(unique("web")), network=subnets_only(world))
+    expected = {
+        "awsvpcConfiguration": {
+            "subnets": world.subnets,
+            "securityGroups": [world.default_security_group],
+            "assignPublicIp": "DISABLED",
+        }
+    }
+    assert created["networkConfiguration"] == expected
+    service = world.describe_service(name)
+    assert service["networkConfiguration"] == expected
+    assert service["deployments"][0]["networkConfiguration"] == expected
+
+
+def test_update_service_to_a_network_without_security_groups_uses_the_vpc_default(
+    world: World,
+) -> None:
+    """UpdateService (API reference) with a new networkConfiguration starts a new deployment;
+    without securityGroups the VPC's default security group is used (AwsVpcConfiguration)."""
+    name = unique("svc")
+    world.service(name, world.fargate_family(unique("web")), desired=1)
+    world.ecs.update_service(
+        cluster=world.cluster, service=name, networkConfiguration=subnets_only(world)
+    )
+    service = world.describe_service(name)
+    awsvpc = service["networkConfiguration"]["awsvpcConfiguration"]
+    assert awsvpc["securityGroups"] == [world.default_security_group]
+    assert service["deployments"][0]["networkConfiguration"] == service["networkConfiguration"]
+
+
+def test_run_task_without_security_groups_uses_the_vpc_default(world: World) -> None:
+    """RunTask with an awsvpcConfiguration of subnets only succeeds (AwsVpcConfiguration:
+    "the default security group for the VPC is used"): the task's elastic network interface,
+    seen from EC2, is in the subnet's VPC and in that VPC's default security group."""
+    arn = world.run(world.fargate_family(unique("job")), network=subnets_only(world))
+    eni, status = interface_of(world.task(arn))
+    assert status == "ATTACHED"
+    (interface,) = world.ec2.describe_network_interfaces(NetworkInterfaceIds=[eni])[
+        "NetworkInterfaces"
+    ]
+    assert interface["VpcId"] == world.vpc
+    assert [g["GroupId"] for g in interface["Groups"]] == [world.default_security_group]
+
+
+def test_unknown_subnet_without_security_groups_is_a_client_error(world: World) -> None:
+    """CreateService with a subnet that does not exist fails with InvalidParameterException
+    (API reference, CreateService errors), with or without securityGroups - a client error,
+    not a server fault."""
+    network = {"awsvpcConfiguration": {"subnets": ["subnet-0123456789abcdef0"]}}
+    with pytest.raises(ClientError) as caught:
+        world.service(unique("svc"), world.fargate_family(unique("web")), network=network)
+    assert caught.value.response["Error"]["Code"] == "InvalidParameterException"
+
+
+def test_assign_public_ip_defaults_to_disabled(world: World) -> None:
+    """AwsVpcConfiguration (API reference): assignPublicIp - "The default value is DISABLED".
+    A service created without it describes assignPublicIp DISABLED, and keeps the security
+    groups it was given."""
+    network = {
+        "awsvpcConfiguration": {"subnets": world.subnets, "securityGroups": [world.security_group]}
+    }
+    name = unique("svc")
+    world.service(name, world.fargate_family(unique("web")), desired=1, network=network)
+    awsvpc = world.describe_service(name)["networkConfiguration"]["awsvpcConfiguration"]
+    assert awsvpc["assignPublicIp"] == "DISABLED"
+    assert awsvpc["securityGroups"] == [world.security_group]

@@ -2,13 +2,14 @@
 
 Each module patches one area of moto's ECS backend; :mod:`.simulation` holds the simulated
 timing and task outcomes, and the control routes (``/_harness/ecs/...``) that change them;
+:mod:`.awsvpc` completes network configurations with ECS's defaults;
 :mod:`.network` releases stopped tasks' network interfaces (it also wraps EC2 calls that see them).
 Conformance tests: ``tests/fidelity/test_ecs.py``.
 """
 
 from __future__ import annotations
 
-from harness.fidelity.ecs import network, services, simulation, task_definitions, tasks
+from harness.fidelity.ecs import awsvpc, network, services, simulation, task_definitions, tasks
 
 __all__ = ["install", "simulation"]
 
@@ -16,6 +17,7 @@ __all__ = ["install", "simulation"]
 def install() -> None:
     """Patch moto's ECS in this process (the emulator server's)."""
     task_definitions.install()
+    awsvpc.install()
     services.install()
     tasks.install()
     network.install()

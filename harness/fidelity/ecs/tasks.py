@@ -1,11 +1,12 @@
 """Tasks that live and end by themselves, as ECS documents their lifecycle.
 
 moto 5.2.5 starts every task RUNNING and never stops it, crashes building the awsvpc
-attachment (its ENI has no ``private_dns_name`` unless the VPC enables DNS hostnames),
-reports only the first container, and answers DescribeTasks for an unknown task with no
-failure. Here a task moves PROVISIONING -> PENDING -> RUNNING -> DEPROVISIONING -> STOPPED on
-the wall clock (durations and exit codes from :mod:`.simulation`); its essential container
-exits with code 0 unless a test hook says otherwise; StopTask stops it early.
+attachment (its ENI has no ``private_dns_name`` unless the VPC enables DNS hostnames, and it
+needs security groups: :mod:`.awsvpc` fills in ECS's defaults first), reports only the first
+container, and answers DescribeTasks for an unknown task with no failure. Here a task moves
+PROVISIONING -> PENDING -> RUNNING -> DEPROVISIONING -> STOPPED on the wall clock (durations
+and exit codes from :mod:`.simulation`); its essential container exits with code 0 unless a
+test hook says otherwise; StopTask stops it early.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from moto.ec2.models import elastic_network_interfaces as moto_enis
 from moto.ecs import models as moto_models
 from moto.ecs import responses as moto_responses
 
+from harness.fidelity.ecs import awsvpc
 from harness.fidelity.ecs.simulation import Outcome, Timing, state
 
 # ECS reports the exit of a container that got SIGTERM from StopTask as docker does: 128 + 15.
@@ -50,6 +52,11 @@ class SimulatedTask(models.Task):  # type: ignore[misc]
         self._stop_requested: float | None = None
         self._user_reason = ""
         self.created_at = utcnow()
+        if "backend" in kwargs:
+            account_id = kwargs["backend"].account_id
+            kwargs["networking_configuration"] = awsvpc.completed(
+                kwargs.get("networking_configuration"), account_id, cluster.region_name
+            )
         super().__init__(cluster, task_definition, *args, **kwargs)
         self.cpu = task_definition.cpu
         self.memory = task_definition.memory
