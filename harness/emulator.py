@@ -151,6 +151,22 @@ class Emulator:
         now = self.calls(access_key)
         return {k: n - before.get(k, 0) for k, n in sorted(now.items()) if n - before.get(k, 0)}
 
+    def calls_by_cloudformation(self) -> dict[str, int]:
+        """Calls the emulator's CloudFormation made to carry out stack operations (any caller).
+
+        They are counted for the caller as ``cloudformation>svc:Action``; those made outside
+        any caller's request are under CloudFormation's own key.
+        """
+        made: dict[str, int] = {}
+        for call, n in self.calls().items():
+            via, sep, inner = call.partition(">")
+            if sep and via == "cloudformation":
+                made[inner] = made.get(inner, 0) + n
+        for call, n in self.calls("cloudformation").items():
+            if ">" not in call:
+                made[call] = made.get(call, 0) + n
+        return made
+
     def rss_bytes(self) -> int | None:
         """Resident memory of the server process (Linux), for the report."""
         if self._proc is None:

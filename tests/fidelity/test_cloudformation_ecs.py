@@ -26,7 +26,6 @@ from harness.emulator import Emulator
 
 pytestmark = pytest.mark.services("cloudformation", "ecs", "ec2", "elbv2", "iam", "logs")
 
-CFN_KEY = "cloudformation"
 """Access key the emulator's CloudFormation signs its own service calls with."""
 
 
@@ -189,7 +188,7 @@ class ServiceStack:
         return str(arn)
 
     def cfn_calls(self) -> dict[str, int]:
-        return dict(self.emulator.control("calls", {"key": CFN_KEY}))
+        return self.emulator.calls_by_cloudformation()
 
 
 @pytest.fixture
