@@ -428,3 +428,22 @@ def _code(exc: ClientError) -> str:
 def _message(exc: ClientError) -> str:
     error = exc.response.get("Error", {})
     return f"{error.get('Code', '?')}: {error.get('Message', exc)}"
+
+
+def deregister_revisions(endpoint: Endpoint, env: str) -> int:
+    """Deregister every ACTIVE revision of ``env``'s task definition families; return how many.
+
+    Tools destroy only the revisions in their state; the ones this script registered are
+    cleaned up by the drivers with this when the environment is destroyed.
+    """
+    ecs, names, count = endpoint.client("ecs"), EnvNames(env, ""), 0
+    for component in COMPONENTS:
+        family = names.family(component)
+        pages = ecs.get_paginator("list_task_definitions").paginate(
+            familyPrefix=family, status="ACTIVE"
+        )
+        for arn in (a for page in pages for a in page["taskDefinitionArns"]):
+            if arn.rsplit("/", 1)[-1].rsplit(":", 1)[0] == family:  # not ENV-web2's
+                ecs.deregister_task_definition(taskDefinition=arn)
+                count += 1
+    return count

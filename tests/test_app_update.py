@@ -459,3 +459,17 @@ def test_copy_with_tag_needs_the_contract_container() -> None:
     }
     with pytest.raises(AppUpdateError, match="a-web has no container named 'web'"):
         copy_with_tag(described, "web", "v2")
+
+
+def test_deregister_revisions_removes_every_active_revision_of_the_env(
+    layout: Layout, fast: Waits
+) -> None:
+    app_update.update(layout.endpoint, layout.env, layout.base, "v2", waits=fast)
+    ecs = layout.ecs()
+    # 4 families x (v1 revision + v2 revision)
+    assert app_update.deregister_revisions(layout.endpoint, layout.env) == 2 * len(COMPONENTS)
+    for component in COMPONENTS:
+        family = layout.names.family(component)
+        active = ecs.list_task_definitions(familyPrefix=family, status="ACTIVE")
+        assert active["taskDefinitionArns"] == []
+    assert app_update.deregister_revisions(layout.endpoint, layout.env) == 0

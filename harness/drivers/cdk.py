@@ -23,7 +23,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from harness import cdk_cli
-from harness.contract import COMPONENTS, EnvNames
+from harness.app_update import deregister_revisions
 from harness.drivers.base import AppSettings, DriftReport, StepResult
 from harness.drivers.cdk_output import (
     deploy_skipped,
@@ -86,21 +86,6 @@ def app_stack(env: str) -> str:
 def db_password_parameter(base: str) -> str:
     """Mirrors ``cdk/django_stacks/base_stack.py``: the SecureString the database password is in."""
     return f"/{base}/db-password"
-
-
-def deregister_revisions(endpoint: Endpoint, env: str) -> int:
-    """Deregister every ACTIVE revision of ``env``'s task definition families; return how many."""
-    ecs, names, count = endpoint.client("ecs"), EnvNames(env, ""), 0
-    for component in COMPONENTS:
-        family = names.family(component)
-        pages = ecs.get_paginator("list_task_definitions").paginate(
-            familyPrefix=family, status="ACTIVE"
-        )
-        for arn in (a for page in pages for a in page["taskDefinitionArns"]):
-            if arn.rsplit("/", 1)[-1].rsplit(":", 1)[0] == family:  # not ENV-web2's
-                ecs.deregister_task_definition(taskDefinition=arn)
-                count += 1
-    return count
 
 
 # -- the driver ----------------------------------------------------------------------------------

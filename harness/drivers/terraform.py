@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import process
-from harness.contract import COMPONENTS, EnvNames
+from harness.app_update import deregister_revisions
 from harness.drivers.base import AppSettings, DriftReport, StepResult
 from harness.drivers.terraform_parse import (
     action_summary,
@@ -299,21 +299,6 @@ class TerraformDriver:
 
 
 _IGNORED = shutil.ignore_patterns(".terraform", "*.tfstate*", "*.tfvars.json", PLAN_FILE)
-
-
-def deregister_revisions(endpoint: Endpoint, env: str) -> int:
-    """Deregister every ACTIVE revision of ``env``'s task definition families; return how many."""
-    ecs, names, count = endpoint.client("ecs"), EnvNames(env, ""), 0
-    for component in COMPONENTS:
-        family = names.family(component)
-        pages = ecs.get_paginator("list_task_definitions").paginate(
-            familyPrefix=family, status="ACTIVE"
-        )
-        for arn in (a for page in pages for a in page["taskDefinitionArns"]):
-            if arn.rsplit("/", 1)[-1].rsplit(":", 1)[0] == family:  # not ENV-web2's
-                ecs.deregister_task_definition(taskDefinition=arn)
-                count += 1
-    return count
 
 
 def standard_runtime(endpoint: Endpoint) -> Runtime:
