@@ -7,7 +7,7 @@ real AWS), region and credentials as an env mapping for subprocesses and boto3 c
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -33,6 +33,14 @@ class Endpoint:
     credentials: dict[str, str] = field(default_factory=lambda: dict(DUMMY_CREDENTIALS))
     engine: str = ""
     """What serves the API, for records (e.g. ``moto 5.2.5 + harness fidelity [ecs]``)."""
+
+    def with_access_key(self, key: str) -> Endpoint:
+        """This endpoint with a dummy access key of its own, so the emulator counts its calls
+        apart (one key per cell). Real AWS keeps the real credentials."""
+        if self.target is Target.AWS:
+            return self
+        credentials = {**self.credentials, "AWS_ACCESS_KEY_ID": key}
+        return replace(self, credentials=credentials)
 
     def env(self) -> dict[str, str]:
         """Variables that point the AWS CLI, SDKs, Terraform and CDK at this endpoint."""

@@ -10,7 +10,7 @@ import dataclasses
 import logging
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,11 +18,12 @@ import pytest
 
 from harness import cdk_cli, images, lifecycle, process
 from harness.drivers.cdk import CdkDriver
-from harness.endpoint import Endpoint, Target
+from harness.endpoint import Endpoint
 from harness.errors import HarnessError
 from harness.lifecycle import VERSIONS
 from harness.recorder import CallReader, CellIdentity, CellRecorder, RunContext
 from harness.records import ChangeKind, RecordWriter, Strategy, Tool
+from scenarios._cells import cell_endpoint
 
 log = logging.getLogger(__name__)
 
@@ -59,22 +60,6 @@ def cdk_records(cdk_run_context: RunContext) -> Iterator[RecordWriter]:
 @pytest.fixture(scope="module")
 def cdk_workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("cdk")
-
-
-def cell_endpoint(endpoint: Endpoint, key: str) -> Endpoint:
-    """``endpoint`` with an access key of its own, so the emulator counts this cell's calls apart."""
-    credentials = {**endpoint.credentials, "AWS_ACCESS_KEY_ID": key}
-    return dataclasses.replace(endpoint, credentials=credentials)
-
-
-def call_counter(
-    request: pytest.FixtureRequest, target: Target, key: str
-) -> Callable[[], dict[str, int]] | None:
-    """The emulator's call counts for ``key`` (None on targets that do not count calls)."""
-    if target is not Target.EMBEDDED:
-        return None
-    emulator = request.getfixturevalue("emulator")
-    return lambda: dict(emulator.calls(key))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

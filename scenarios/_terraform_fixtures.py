@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,10 +17,11 @@ import pytest
 
 from harness import images, lifecycle, process
 from harness.drivers.terraform import RuntimeFactory, TerraformDriver, standard_runtime
-from harness.endpoint import Endpoint, Target
+from harness.endpoint import Endpoint
 from harness.lifecycle import VERSIONS
 from harness.recorder import CallReader, CellIdentity, CellRecorder, RunContext
 from harness.records import ChangeKind, RecordWriter, Strategy, Tool
+from scenarios._cells import cell_endpoint
 
 REPO = Path(__file__).resolve().parents[1]
 TF_BASE = "tfbase"
@@ -51,22 +52,6 @@ def tf_workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def tf_runtime() -> RuntimeFactory:
     return standard_runtime
-
-
-def cell_endpoint(endpoint: Endpoint, key: str) -> Endpoint:
-    """``endpoint`` with an access key of its own, so the emulator counts this cell's calls apart."""
-    credentials = {**endpoint.credentials, "AWS_ACCESS_KEY_ID": key}
-    return dataclasses.replace(endpoint, credentials=credentials)
-
-
-def call_counter(
-    request: pytest.FixtureRequest, target: Target, key: str
-) -> Callable[[], dict[str, int]] | None:
-    """The emulator's call counts for ``key`` (None on targets that do not count calls)."""
-    if target is not Target.EMBEDDED:
-        return None
-    emulator = request.getfixturevalue("emulator")
-    return lambda: dict(emulator.calls(key))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -23,14 +23,13 @@ from harness.records import ChangeKind, RecordWriter, Status, Strategy, Tool
 from scenarios._cdk_fixtures import (  # noqa: F401  (fixtures)
     BASE_KEY,
     CdkBase,
-    call_counter,
     cdk_base,
     cdk_cli_installed,
     cdk_records,
     cdk_run_context,
     cdk_workdir,
-    cell_endpoint,
 )
+from scenarios._cells import call_counter, cell_endpoint
 from scenarios._contract_checks import base_leftovers, base_violations, env_violations, leftovers
 
 pytestmark = [pytest.mark.cdk, pytest.mark.slow]

@@ -21,12 +21,11 @@ from harness.expectations import STRATEGIES
 from harness.lifecycle import V1, run_cell
 from harness.recorder import CellIdentity, CellRecorder, RunContext
 from harness.records import ChangeKind, Status, Strategy, Tool
+from scenarios._cells import call_counter, cell_endpoint
 from scenarios._contract_checks import base_leftovers, base_violations, env_violations, leftovers
 from scenarios._terraform_fixtures import (  # noqa: F401  (fixtures)
     BASE_KEY,
     TerraformBase,
-    call_counter,
-    cell_endpoint,
     tf_base,
     tf_records,
     tf_run_context,

@@ -78,3 +78,13 @@ def test_aws_target_is_refused_when_the_account_differs(monkeypatch: pytest.Monk
     with pytest.raises(TargetError, match="does not match"):
         aws_sandbox("222222222222")
     assert aws_sandbox("111111111111").target is Target.AWS
+
+
+def test_a_cell_key_never_replaces_real_aws_credentials() -> None:
+    from harness.endpoint import Endpoint
+
+    embedded = Endpoint(Target.EMBEDDED, "http://localhost:1")
+    assert embedded.with_access_key("cell-3").credentials["AWS_ACCESS_KEY_ID"] == "cell-3"
+    assert embedded.with_access_key("cell-3").credentials["AWS_SECRET_ACCESS_KEY"] == "test"
+    real = Endpoint(Target.AWS, None, credentials={"AWS_ACCESS_KEY_ID": "AKIAREAL"})
+    assert real.with_access_key("cell-3") is real

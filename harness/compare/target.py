@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from harness import process
@@ -31,9 +31,8 @@ class RunTarget:
         """An endpoint with its own access key (embedded only) and the reader of its calls."""
         if self.calls is None:
             return self.endpoint, None
-        creds = {"AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": "test"}
         counter = self.calls
-        return replace(self.endpoint, credentials=creds), lambda: counter(key)
+        return self.endpoint.with_access_key(key), lambda: counter(key)
 
     def workdir(self, name: str) -> Path:
         path = self.folder / "work" / name
