@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import json
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -70,7 +71,7 @@ class Emulator:
             argv.append(f"--layers={','.join(self._layers_wanted)}")
         self._proc = process.spawn(
             argv,
-            env=process.child_env({"PYTHONUNBUFFERED": "1"}),
+            env=process.child_env({"PYTHONUNBUFFERED": "1", "PYTHONPATH": _python_path()}),
             log_path=self.log_path,
         )
         atexit.register(self.stop)
@@ -205,6 +206,13 @@ class Emulator:
             return self.log_path.read_text(errors="replace")
         except OSError:
             return ""
+
+
+def _python_path() -> str:
+    """PYTHONPATH that finds this harness whatever the working directory (installed or not)."""
+    here = str(Path(__file__).resolve().parent.parent)
+    existing = os.environ.get("PYTHONPATH")
+    return f"{here}{os.pathsep}{existing}" if existing else here
 
 
 def _answers(url: str) -> bool:

@@ -75,7 +75,7 @@ def run_comparison(
     """Run the matrix of ``options``; return where its records and report are."""
     progress = progress or LogProgress()
     run_id = new_run_id()
-    folder = options.results / run_id
+    folder = options.results.resolve() / run_id  # tools run in other directories
     folder.mkdir(parents=True)
     began, started = time.perf_counter(), datetime.now(UTC).isoformat(timespec="seconds")
     stop = threading.Event()

@@ -108,7 +108,8 @@ class CdkDriver:
         synthesizer: str = "default",
         timeout_s: float = TIMEOUT_S,
     ) -> None:
-        self.workdir, self.endpoint, self.app_dir = Path(workdir), endpoint, app_dir
+        # absolute: the CLI runs in other directories (the app's, the assembly's)
+        self.workdir, self.endpoint, self.app_dir = Path(workdir).resolve(), endpoint, app_dir
         self.cli = cli or cdk_cli.locate()
         self.synthesizer, self.timeout_s = synthesizer, timeout_s
         self.workdir.mkdir(parents=True, exist_ok=True)

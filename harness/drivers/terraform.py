@@ -115,6 +115,10 @@ class TerraformDriver:
     _startup_s: float = 0.0
     """Provider start-up seconds of the commands run since the phase began."""
 
+    def __post_init__(self) -> None:
+        # absolute: Terraform runs in each layer's copy, and state paths are passed to it
+        self.workdir = Path(self.workdir).resolve()
+
     # -- identity
     def tool_version(self) -> str:
         return self.runtime.terraform

@@ -402,3 +402,25 @@ def test_aws_target_is_refused_without_the_account_id(tmp_path: Path) -> None:
 
     with ExitStack() as stack, pytest.raises(TargetError, match="--aws-account-id"):
         open_target(CompareOptions(target=Target.AWS), tmp_path, stack)
+
+
+def test_a_relative_results_folder_becomes_absolute(
+    tmp_path: Path, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tools run in other directories: every path handed to them must be absolute."""
+    monkeypatch.chdir(tmp_path)
+    opts = options(tmp_path, results=Path("results"), changes=(ChangeKind.NONE,))
+    run = compare.run_comparison(opts, Events(), factory(world))
+    assert run.folder.is_absolute()
+    assert run.folder.parent == tmp_path / "results"
+
+
+def test_drivers_keep_absolute_working_directories(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.drivers.terraform import TerraformDriver
+    from harness.endpoint import Endpoint, Target
+
+    monkeypatch.chdir(tmp_path)
+    driver = TerraformDriver(Endpoint(Target.EMBEDDED, "http://localhost:1"), Path("work/tf"))
+    assert driver.workdir == tmp_path / "work" / "tf"
