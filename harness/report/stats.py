@@ -17,7 +17,7 @@ from harness.report.model import Table, phase_label, phase_sort_key
 from harness.report.runinfo import RunSummary
 
 SPLITS: dict[str, tuple[str, ...]] = {
-    "startup": ("startup",),
+    "startup": ("startup", "provider_startup"),
     "synth": ("synth",),
     "aws": ("aws", "cloudformation"),
 }

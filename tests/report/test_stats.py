@@ -162,3 +162,10 @@ def test_calls_cloudformation_made_for_the_tool_are_counted_apart() -> None:
     on_behalf = stats.api_calls_on_behalf_by_phase(cell.records)
     assert row(on_behalf, "infra-update")["cdk"] == 4
     assert ("app",) not in {tuple(r[:1]) for r in on_behalf.rows}
+
+
+def test_terraform_provider_start_up_counts_as_start_up() -> None:
+    cell = CellBuilder("r", Tool.TERRAFORM, Strategy.PLAIN, ChangeKind.NONE)
+    cell.add(Phase.APP, 3.0, timings={"plan": 1.0, "apply": 1.0, "provider_startup": 0.7})
+    app = row(stats.timing_stats(cell.records), "terraform", "app")
+    assert app["startup s (median)"] == 0.7
