@@ -16,10 +16,9 @@ import pytest
 from harness.changes import apply_change
 from harness.drivers.base import AppSettings
 from harness.endpoint import Endpoint, Target
-from harness.expectations import STRATEGIES
 from harness.lifecycle import V1, run_cell
 from harness.recorder import CellIdentity, CellRecorder, RunContext
-from harness.records import ChangeKind, RecordWriter, Status, Strategy, Tool
+from harness.records import ChangeKind, RecordWriter, Strategy, Tool
 from scenarios._cdk_fixtures import (  # noqa: F401  (fixtures)
     BASE_KEY,
     CdkBase,
@@ -29,34 +28,24 @@ from scenarios._cdk_fixtures import (  # noqa: F401  (fixtures)
     cdk_run_context,
     cdk_workdir,
 )
-from scenarios._cells import call_counter, cell_endpoint
+from scenarios._cells import (
+    CHANGE_SHORT,
+    assert_as_documented,
+    call_counter,
+    cell_endpoint,
+    matrix,
+)
 from scenarios._contract_checks import base_leftovers, base_violations, env_violations, leftovers
 
 pytestmark = [pytest.mark.cdk, pytest.mark.slow]
 
-SHORT = {
-    ChangeKind.NONE: "none",
-    ChangeKind.UNRELATED: "unrel",
-    ChangeKind.SERVICE: "svc",
-    ChangeKind.TASK_DEFINITION: "td",
-}
 STRATEGY_SHORT = {Strategy.UNPINNED: "unp", Strategy.PINNED: "pin"}
 
 # (strategy, kind) -> the fidelity the emulator still lacks for that cell
 NOT_FAITHFUL_YET: dict[tuple[Strategy, ChangeKind], str] = {}
 
 
-def cells() -> list[object]:
-    params = []
-    for strategy in STRATEGIES[Tool.CDK]:
-        for kind in ChangeKind:
-            gap = NOT_FAITHFUL_YET.get((strategy, kind))
-            marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
-            params.append(pytest.param(strategy, kind, marks=marks, id=f"{strategy}-{kind}"))
-    return params
-
-
-@pytest.mark.parametrize(("strategy", "kind"), cells())
+@pytest.mark.parametrize(("strategy", "kind"), matrix(Tool.CDK, NOT_FAITHFUL_YET))
 def test_infra_update_after_app_update(
     request: pytest.FixtureRequest,
     aws_endpoint: Endpoint,
@@ -68,7 +57,7 @@ def test_infra_update_after_app_update(
     kind: ChangeKind,
 ) -> None:
     base = cdk_base.ensure(aws_endpoint, call_counter(request, target, BASE_KEY))
-    env = f"cdk-{STRATEGY_SHORT[strategy]}-{SHORT[kind]}"
+    env = f"cdk-{STRATEGY_SHORT[strategy]}-{CHANGE_SHORT[kind]}"
     endpoint = cell_endpoint(aws_endpoint, env)
     driver = cdk_base.driver(endpoint)
     identity = CellIdentity(Tool.CDK, driver.tool_version(), driver.engine(), strategy, kind, env)
@@ -79,11 +68,7 @@ def test_infra_update_after_app_update(
 
     outcome = run_cell(driver, endpoint, recorder, initial, kind)
 
-    expected = outcome.expectation
-    assert [r.status for r in recorder.records] == [Status.OK] * len(recorder.records)
-    assert outcome.version is expected.version, expected.why
-    assert outcome.change is expected.change, expected.why
-    assert outcome.drift_after_app_update is expected.drift_after_app_update, expected.why
+    assert_as_documented(outcome, recorder)
     assert leftovers(endpoint, env) == []
     deploys = [r for r in recorder.records if r.step == "" and r.phase in ("app", "infra-update")]
     assert all("deploy" in r.timings for r in deploys), "deploy timed apart from synth"
