@@ -14,16 +14,38 @@ from __future__ import annotations
 
 import logging
 import platform
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 
+from harness import process
+from harness.errors import HarnessError
 from harness.records import ChangeKind, Phase, Record, RecordWriter, Status, Strategy, Tool
 
 log = logging.getLogger(__name__)
 
 CallReader = Callable[[], dict[str, int]]
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def new_run_id() -> str:
+    """A run id that sorts by time and does not collide: ``20261126T064537Z-aae9``."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
+
+
+def git_commit() -> str:
+    """The harness's commit, ``-dirty`` when it has uncommitted changes ("" outside git)."""
+    argv = ["git", "describe", "--always", "--dirty", "--abbrev=7"]
+    try:
+        return process.run(argv, cwd=REPO, timeout=30).stdout.strip()
+    except HarnessError:
+        return ""
 
 
 @dataclass(frozen=True, slots=True)

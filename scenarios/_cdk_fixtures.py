@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
-import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from harness import cdk_cli, images, lifecycle, process
+from harness import cdk_cli, images, lifecycle
 from harness.drivers.cdk import CdkDriver
 from harness.endpoint import Endpoint
 from harness.errors import HarnessError
@@ -27,7 +24,6 @@ from scenarios._cells import cell_endpoint
 
 log = logging.getLogger(__name__)
 
-REPO = Path(__file__).resolve().parents[1]
 CDK_BASE = "cdkbase"
 BASE_KEY = "cdk-base"
 """Access key of the base's deploy and destroy (the emulator counts calls per key)."""
@@ -43,17 +39,9 @@ def cdk_cli_installed() -> cdk_cli.CdkCli:
 
 
 @pytest.fixture(scope="session")
-def cdk_run_context(target: object) -> RunContext:
-    commit = process.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, ok_codes=range(256))
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return RunContext(f"{stamp}-{uuid.uuid4().hex[:6]}", str(target), commit.stdout.strip())
-
-
-@pytest.fixture(scope="session")
-def cdk_records(cdk_run_context: RunContext) -> Iterator[RecordWriter]:
-    """``results/scenarios/<run-id>/cdk/records.jsonl`` (or under ``$HARNESS_RESULTS_DIR``)."""
-    root = Path(os.environ.get("HARNESS_RESULTS_DIR", REPO / "results" / "scenarios"))
-    with RecordWriter(root / cdk_run_context.run_id / "cdk" / "records.jsonl") as writer:
+def cdk_records(results_root: Path) -> Iterator[RecordWriter]:
+    """``<results root>/cdk/records.jsonl``."""
+    with RecordWriter(results_root / "cdk" / "records.jsonl") as writer:
         yield writer
 
 
@@ -112,10 +100,10 @@ class CdkBase:
 def cdk_base(
     cdk_cli_installed: cdk_cli.CdkCli,
     cdk_workdir: Path,
-    cdk_run_context: RunContext,
+    run_context: RunContext,
     cdk_records: RecordWriter,
 ) -> Iterator[CdkBase]:
-    base = CdkBase(cdk_cli_installed, cdk_workdir, cdk_run_context, cdk_records)
+    base = CdkBase(cdk_cli_installed, cdk_workdir, run_context, cdk_records)
     try:
         yield base
     finally:

@@ -7,15 +7,12 @@ never share a fixture by accident.
 from __future__ import annotations
 
 import dataclasses
-import os
-import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from harness import images, lifecycle, process
+from harness import images, lifecycle
 from harness.drivers.terraform import RuntimeFactory, TerraformDriver, standard_runtime
 from harness.endpoint import Endpoint
 from harness.lifecycle import VERSIONS
@@ -23,24 +20,15 @@ from harness.recorder import CallReader, CellIdentity, CellRecorder, RunContext
 from harness.records import ChangeKind, RecordWriter, Strategy, Tool
 from scenarios._cells import cell_endpoint
 
-REPO = Path(__file__).resolve().parents[1]
 TF_BASE = "tfbase"
 BASE_KEY = "tf-base"
 """Access key of the base's deploy and destroy (the emulator counts calls per key)."""
 
 
 @pytest.fixture(scope="session")
-def tf_run_context(target: object) -> RunContext:
-    commit = process.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, ok_codes=range(256))
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return RunContext(f"{stamp}-{uuid.uuid4().hex[:6]}", str(target), commit.stdout.strip())
-
-
-@pytest.fixture(scope="session")
-def tf_records(tf_run_context: RunContext) -> Iterator[RecordWriter]:
-    """``results/scenarios/<run-id>/terraform/records.jsonl`` (or under ``$HARNESS_RESULTS_DIR``)."""
-    root = Path(os.environ.get("HARNESS_RESULTS_DIR", REPO / "results" / "scenarios"))
-    with RecordWriter(root / tf_run_context.run_id / "terraform" / "records.jsonl") as writer:
+def tf_records(results_root: Path) -> Iterator[RecordWriter]:
+    """``<results root>/terraform/records.jsonl``."""
+    with RecordWriter(results_root / "terraform" / "records.jsonl") as writer:
         yield writer
 
 
@@ -109,10 +97,10 @@ class TerraformBase:
 def tf_base(
     tf_workdir: Path,
     tf_runtime: RuntimeFactory,
-    tf_run_context: RunContext,
+    run_context: RunContext,
     tf_records: RecordWriter,
 ) -> Iterator[TerraformBase]:
-    base = TerraformBase(tf_workdir, tf_runtime, tf_run_context, tf_records)
+    base = TerraformBase(tf_workdir, tf_runtime, run_context, tf_records)
     try:
         yield base
     finally:

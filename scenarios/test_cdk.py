@@ -25,7 +25,6 @@ from scenarios._cdk_fixtures import (  # noqa: F401  (fixtures)
     cdk_base,
     cdk_cli_installed,
     cdk_records,
-    cdk_run_context,
     cdk_workdir,
 )
 from scenarios._cells import (
@@ -51,7 +50,7 @@ def test_infra_update_after_app_update(
     aws_endpoint: Endpoint,
     target: Target,
     cdk_base: CdkBase,
-    cdk_run_context: RunContext,
+    run_context: RunContext,
     cdk_records: RecordWriter,
     strategy: Strategy,
     kind: ChangeKind,
@@ -61,9 +60,7 @@ def test_infra_update_after_app_update(
     endpoint = cell_endpoint(aws_endpoint, env)
     driver = cdk_base.driver(endpoint)
     identity = CellIdentity(Tool.CDK, driver.tool_version(), driver.engine(), strategy, kind, env)
-    recorder = CellRecorder(
-        cdk_run_context, identity, cdk_records, call_counter(request, target, env)
-    )
+    recorder = CellRecorder(run_context, identity, cdk_records, call_counter(request, target, env))
     initial = AppSettings(env, base.name, strategy, base.repository, V1)
 
     outcome = run_cell(driver, endpoint, recorder, initial, kind)

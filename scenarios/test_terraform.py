@@ -33,7 +33,6 @@ from scenarios._terraform_fixtures import (  # noqa: F401  (fixtures)
     TerraformBase,
     tf_base,
     tf_records,
-    tf_run_context,
     tf_runtime,
     tf_workdir,
 )
@@ -54,7 +53,7 @@ def test_infra_update_after_app_update(
     tf_base: TerraformBase,
     tf_workdir: object,
     tf_runtime: RuntimeFactory,
-    tf_run_context: RunContext,
+    run_context: RunContext,
     tf_records: object,
     strategy: Strategy,
     kind: ChangeKind,
@@ -66,9 +65,7 @@ def test_infra_update_after_app_update(
     identity = CellIdentity(
         Tool.TERRAFORM, driver.tool_version(), driver.engine(), strategy, kind, env
     )
-    recorder = CellRecorder(
-        tf_run_context, identity, tf_records, call_counter(request, target, env)
-    )
+    recorder = CellRecorder(run_context, identity, tf_records, call_counter(request, target, env))
     initial = AppSettings(env, base.name, strategy, base.repository, V1)
 
     outcome = run_cell(driver, endpoint, recorder, initial, kind)

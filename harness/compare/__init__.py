@@ -17,7 +17,6 @@ per-cell keys), ``cells`` (bases and the thread pool), ``progress`` / ``terminal
 
 from __future__ import annotations
 
-import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -30,9 +29,9 @@ from harness.compare.cells import BaseLayer, deploy_bases, destroy_bases, run_ce
 from harness.compare.drivers import DriverFactory, DriverUnavailable, Stoppable, make_driver
 from harness.compare.matrix import CellResult, CellSpec, CompareOptions, plan_cells
 from harness.compare.progress import LogProgress, Progress
-from harness.compare.target import LockedWriter, RunTarget, git_commit, open_target
+from harness.compare.target import LockedWriter, RunTarget, open_target
 from harness.drivers.base import StackDriver
-from harness.recorder import RunContext
+from harness.recorder import RunContext, git_commit, new_run_id
 from harness.report import runinfo
 
 __all__ = [
@@ -60,10 +59,6 @@ class RunResult:
     summary: runinfo.RunSummary
     cells: tuple[CellResult, ...]
     report: tuple[Path, ...]
-
-
-def new_run_id() -> str:
-    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
 
 
 def run_comparison(

@@ -8,10 +8,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import process
 from harness.compare.matrix import CompareOptions
 from harness.endpoint import Endpoint, Target
-from harness.errors import CommandError
 from harness.recorder import CallReader
 from harness.records import Record, RecordWriter
 
@@ -58,15 +56,6 @@ def open_target(options: CompareOptions, folder: Path, stack: ExitStack) -> RunT
 
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def git_commit() -> str:
-    """The harness's commit, ``-dirty`` when it has uncommitted changes ("" outside git)."""
-    argv = ["git", "describe", "--always", "--dirty", "--abbrev=7"]
-    try:
-        return process.run(argv, cwd=REPO, timeout=30).stdout.strip()
-    except CommandError:
-        return ""
 
 
 class LockedWriter(RecordWriter):

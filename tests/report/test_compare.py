@@ -337,7 +337,7 @@ def test_ctrl_c_during_the_base_deploys_destroys_them(tmp_path: Path, world: Wor
 def test_records_name_the_harness_commit_and_whether_it_was_dirty() -> None:
     import re
 
-    from harness.compare.target import git_commit
+    from harness.recorder import git_commit
 
     head = process.run(
         ["git", "rev-parse", "--short=7", "HEAD"], cwd=Path(__file__).parents[2]
