@@ -31,6 +31,7 @@ from typing import Any
 from harness import process
 from harness.endpoint import Endpoint, Target
 from harness.errors import EmulatorError
+from harness.fidelity import control
 
 log = logging.getLogger(__name__)
 
@@ -160,11 +161,11 @@ class Emulator:
         """
         made: dict[str, int] = {}
         for call, n in self.calls().items():
-            via, sep, inner = call.partition(">")
+            via, sep, inner = call.partition(control.VIA_SEPARATOR)
             if sep and via == "cloudformation":
                 made[inner] = made.get(inner, 0) + n
         for call, n in self.calls("cloudformation").items():
-            if ">" not in call:
+            if control.VIA_SEPARATOR not in call:
                 made[call] = made.get(call, 0) + n
         return made
 

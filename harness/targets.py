@@ -41,8 +41,7 @@ class LocalStack:
 
     def missing(self, wanted: tuple[str, ...] = REQUIRED_SERVICES) -> list[str]:
         ok = {"available", "running"}
-        aliases = {"elbv2": "elbv2", "logs": "logs"}
-        return [s for s in wanted if self.services.get(aliases.get(s, s)) not in ok]
+        return [s for s in wanted if self.services.get(s) not in ok]
 
 
 def localstack_url(environ: Mapping[str, str] = os.environ) -> str:

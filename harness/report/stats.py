@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from harness.expectations import STRATEGIES
+from harness.fidelity.control import VIA_SEPARATOR
 from harness.records import ChangeKind, Phase, Record, Status, Tool
 from harness.report.model import Table, phase_label, phase_sort_key
 from harness.report.runinfo import RunSummary
@@ -91,8 +92,8 @@ def step_timings(records: Sequence[Record]) -> Table:
     )
 
 
-VIA = ">"
-"""Calls the emulator's CloudFormation made for a caller are named ``cloudformation>svc:Action``."""
+# Calls the emulator's CloudFormation made for a caller are named ``cloudformation>svc:Action``.
+VIA = VIA_SEPARATOR
 
 
 def _total_calls(group: Sequence[Record], *, on_behalf: bool = False) -> float | None:
