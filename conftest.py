@@ -19,7 +19,9 @@ from harness.endpoint import Endpoint, Target
 from harness.errors import TargetError
 from harness.targets import REQUIRED_SERVICES, aws_sandbox, probe_localstack
 
-ENDPOINT_FIXTURES = {"aws_endpoint", "emulator"}
+pytest_plugins = ["scenarios.fixtures"]
+
+ENDPOINT_FIXTURES = {"aws_endpoint", "emulator", "scenario_bases"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

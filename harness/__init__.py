@@ -1,4 +1,18 @@
-"""The IaC lifecycle comparison harness: Terraform vs. AWS CDK on one Django app on ECS Fargate."""
+"""The IaC lifecycle comparison harness: Terraform vs. AWS CDK on one Django app on ECS Fargate.
+
+A reading path for a newcomer (``docs/design.md`` has the whole design):
+
+1. ``records``: what a result is, one record per phase of a cell, and how files are read.
+2. ``lifecycle``: one cell, phase by phase, through a driver (``drivers.base``) and an
+   application side (``app_side``; the real one runs ``app_update``, the shared script).
+3. ``outcomes`` and ``expectations``: what a cell showed, and the verdict against the docs.
+4. ``compare``: a whole run (``compare.run.Run`` hands out bases and cells), the matrix and
+   the thread pool; ``cli`` holds the ``python -m harness`` subcommands.
+5. ``report``: tables from records alone, rendered as Markdown, HTML and charts.
+6. The outside world: ``process`` (every subprocess), ``drivers.terraform`` / ``drivers.cdk``,
+   ``emulator`` and ``fidelity`` (the embedded AWS endpoint), ``tfprovider`` (the stand-in
+   ``hashicorp/aws``), ``contract`` and ``contract_checks`` (the naming rules both follow).
+"""
 
 from __future__ import annotations
 

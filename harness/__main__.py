@@ -29,13 +29,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
     modules: dict[str, object] = {}
     for name, (module_name, help_text) in COMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            sub_parser.set_defaults(missing=True)
-            continue
+        module = importlib.import_module(module_name)
         module.add_arguments(sub_parser)
         modules[name] = module
     return parser, modules
@@ -48,12 +42,6 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    if getattr(args, "missing", False):
-        print(
-            f"python -m harness {args.command}: not implemented yet in this version",
-            file=sys.stderr,
-        )
-        return 2
     result: int = modules[args.command].run(args)  # type: ignore[attr-defined]
     return result
 

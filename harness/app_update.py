@@ -1,4 +1,4 @@
-"""The one app-update script both tools share (DESIGN.md, phase 4).
+"""The one app-update script both tools share (docs/design.md, "The lifecycle", phase 4).
 
 It finds everything through the naming and tagging contract (:mod:`harness.contract`), never
 through a tool's state, and changes nothing until every lookup has succeeded:
@@ -164,6 +164,18 @@ def run_backend_update(
 def running_version(endpoint: Endpoint, env: str) -> str:
     """The image tag of the ``web`` container in the task definition ``ENV-web`` runs."""
     return _running_version(endpoint.client("ecs"), EnvNames(env, base=""))
+
+
+def running_versions(endpoint: Endpoint, env: str) -> dict[str, str]:
+    """The image tag each service (``web``, ``worker``, ``beat``) runs, by component name."""
+    ecs, names = endpoint.client("ecs"), EnvNames(env, base="")
+    described = _describe_services(ecs, names, [names.service(s) for s in SERVICES])
+    versions = {}
+    for component in SERVICES:
+        arn = described[names.service(component)]["taskDefinition"]
+        definition = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
+        versions[component] = image_tag(_app_container(definition, component)["image"])
+    return versions
 
 
 def _running_version(ecs: Any, names: EnvNames) -> str:
@@ -434,7 +446,7 @@ def deregister_revisions(endpoint: Endpoint, env: str) -> int:
     """Deregister every ACTIVE revision of ``env``'s task definition families; return how many.
 
     Tools destroy only the revisions in their state; the ones this script registered are
-    cleaned up by the drivers with this when the environment is destroyed.
+    cleaned up with this when the environment is destroyed (``harness.lifecycle``).
     """
     ecs, names, count = endpoint.client("ecs"), EnvNames(env, ""), 0
     for component in COMPONENTS:

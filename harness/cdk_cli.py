@@ -19,9 +19,9 @@ from pathlib import Path
 from harness import process
 from harness.endpoint import Endpoint
 from harness.errors import CommandNotFound
+from harness.paths import CDK_DIR
 
-ROOT = Path(__file__).resolve().parent.parent
-TOOLS_DIR = ROOT / "cdk"
+TOOLS_DIR = CDK_DIR
 """Where ``cdk/package.json`` pins the CLI; ``node_modules`` lands beside it."""
 
 
@@ -80,8 +80,9 @@ class CdkCli:
         )
 
 
-def locate(tools_dir: Path = TOOLS_DIR) -> CdkCli:
-    """The pinned CLI under ``tools_dir``; ``CommandNotFound`` saying how to install it."""
+def locate(tools_dir: Path | None = None) -> CdkCli:
+    """The pinned CLI under ``tools_dir`` (``cdk/``); ``CommandNotFound`` saying how to install it."""
+    tools_dir = tools_dir or TOOLS_DIR
     modules = tools_dir / "node_modules"
     script = modules / "aws-cdk" / "bin" / "cdk"
     if not script.exists():

@@ -32,6 +32,8 @@ from harness import process
 from harness.endpoint import Endpoint, Target
 from harness.errors import EmulatorError
 from harness.fidelity import control
+from harness.paths import REPO_ROOT
+from harness.records import CallCounts
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +155,17 @@ class Emulator:
         now = self.calls(access_key)
         return {k: n - before.get(k, 0) for k, n in sorted(now.items()) if n - before.get(k, 0)}
 
+    def call_counts(self, access_key: str) -> CallCounts:
+        """``access_key``'s calls, its own apart from those services made for it (records' form)."""
+        counts = CallCounts()
+        for call, n in self.calls(access_key).items():
+            via, sep, inner = call.partition(control.VIA_SEPARATOR)
+            if sep:
+                counts.on_behalf.setdefault(via, {})[inner] = n
+            else:
+                counts.own[call] = n
+        return counts
+
     def calls_by_cloudformation(self) -> dict[str, int]:
         """Calls the emulator's CloudFormation made to carry out stack operations (any caller).
 
@@ -211,7 +224,7 @@ class Emulator:
 
 def _python_path() -> str:
     """PYTHONPATH that finds this harness whatever the working directory (installed or not)."""
-    here = str(Path(__file__).resolve().parent.parent)
+    here = str(REPO_ROOT)
     existing = os.environ.get("PYTHONPATH")
     return f"{here}{os.pathsep}{existing}" if existing else here
 

@@ -1,14 +1,28 @@
 """The harness's exceptions. Catch ``HarnessError`` to catch them all.
 
 HarnessError
-├── CommandError            a subprocess failed
+├── CommandError            a subprocess failed (``harness.process``)
 │   ├── CommandNotFound     its executable is not installed or not on PATH
-│   └── CommandTimeout      it ran past its timeout and was stopped
+│   ├── CommandTimeout      it ran past its timeout and was stopped
+│   ├── TerraformError      a Terraform command failed, with Terraform's diagnostics
+│   │                       (``harness.drivers.terraform``)
+│   └── CdkError            a CDK CLI command failed, with the CLI's error (``harness.drivers.cdk``)
+├── DriverUnavailable       a tool cannot run here: its pinned CLI is missing
+│                           (``harness.compare.drivers``)
 ├── EmulatorError           the embedded AWS emulator failed to start or answer
 ├── TargetError             the chosen target (localstack, aws) is unusable or refused
-├── ContractError           a deployment breaks the naming and tagging contract
 ├── AppUpdateError          the shared app-update script could not finish
 └── RecordError             a results file cannot be read or written
+
+Raised inside the servers the harness starts, and answered there as their protocol's errors
+(they never reach a caller of the harness):
+
+- the emulator's CloudFormation (``harness.fidelity.cloudformation.errors``):
+  ``CloudFormationError`` (ValidationError, ChangeSetNotFound, AlreadyExists,
+  InsufficientCapabilities, InvalidChangeSetStatus), answered as AWS API errors;
+  ``ResourceFailed``, a resource handler's failure, shown as a stack event and rolled back;
+- the stand-in Terraform provider (``harness.tfprovider.context``): ``ProviderError`` and
+  ``CreatedButFailed``, answered as Terraform diagnostics.
 """
 
 from __future__ import annotations
@@ -54,10 +68,6 @@ class EmulatorError(HarnessError):
 
 class TargetError(HarnessError):
     """The requested target cannot be used (unreachable, refused, wrong account)."""
-
-
-class ContractError(HarnessError):
-    """A deployment does not follow the naming and tagging contract."""
 
 
 class AppUpdateError(HarnessError):

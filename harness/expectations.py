@@ -6,20 +6,25 @@ scenario whose observation differs fails, which is how the emulator's fidelity i
 
 Setting: the tool deployed version v1; the shared script then registered new task definition
 revisions with v2 outside the tool and pointed the services at them; now the tool applies its
-configuration again, with one change kind.
+configuration again, with one change kind. Outcomes are stated per service (web, worker,
+beat): a tool may touch one service and leave the others alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from harness.contract import SERVICES, WEB
 from harness.records import ChangeKind, Strategy, Tool
 
 
 class VersionOutcome(StrEnum):
     KEPT = "kept"
     ROLLED_BACK = "rolled-back"
+    MIXED = "mixed"
+    """Some services kept the script's version, others were rolled back."""
 
 
 class ChangeOutcome(StrEnum):
@@ -31,14 +36,37 @@ class ChangeOutcome(StrEnum):
     NOT_APPLICABLE = "n/a"
 
 
+def overall(per_service: Mapping[str, VersionOutcome]) -> VersionOutcome | None:
+    """One outcome for the fleet: the services' common one, ``mixed`` if they disagree."""
+    seen = set(per_service.values())
+    if not seen:
+        return None
+    return seen.pop() if len(seen) == 1 else VersionOutcome.MIXED
+
+
 @dataclass(frozen=True, slots=True)
 class Expectation:
-    version: VersionOutcome
+    services: Mapping[str, VersionOutcome]
+    """The version outcome of each service (``web``, ``worker``, ``beat``)."""
     change: ChangeOutcome
     drift_after_app_update: bool
     """Whether the tool's own check (plan / cdk diff) reports a difference after the script ran."""
     why: str
     advice: str
+
+    @property
+    def version(self) -> VersionOutcome:
+        found = overall(self.services)
+        assert found is not None  # every expectation names the services
+        return found
+
+
+def _all(outcome: VersionOutcome) -> dict[str, VersionOutcome]:
+    return dict.fromkeys(SERVICES, outcome)
+
+
+def _only_web(outcome: VersionOutcome, others: VersionOutcome) -> dict[str, VersionOutcome]:
+    return {s: outcome if s == WEB else others for s in SERVICES}
 
 
 TF_REFRESH = (
@@ -58,12 +86,13 @@ CFN_DIFF = (
     "(aws/copilot-cli#1619); cdk diff compares templates, not live state"
 )
 CFN_SERVICE_UPDATE = (
-    "an in-place AWS::ECS::Service update sends every property, TaskDefinition included "
-    "(aws-cloudformation/cloudformation-coverage-roadmap#1529, aws/aws-cdk#14437)"
+    "an in-place AWS::ECS::Service update sends every property, TaskDefinition included, so the "
+    "changed web service returns to the template's revision; worker and beat did not change and "
+    "are not touched (aws/aws-cdk#23564, aws-cloudformation/cloudformation-coverage-roadmap#1529)"
 )
 CFN_TASKDEF_REPLACED = (
     "AWS::ECS::TaskDefinition properties are create-only: a change registers a new revision "
-    "from the template's image and the service is updated to it"
+    "from the template's image and every service using it is updated to it (aws/aws-cdk#14437)"
 )
 PINNED = (
     "the harness passes the running version in, so the template's image is the running one "
@@ -75,43 +104,33 @@ SAFE_TF_IGNORE = "safe for the version; task definition changes wait for the nex
 SAFE_CDK_UNPINNED = "pin the image tag to the running version before every deploy"
 SAFE_CDK_PINNED = "safe: keep reading the running version before each deploy"
 
+KEPT, ROLLED_BACK = VersionOutcome.KEPT, VersionOutcome.ROLLED_BACK
+
+
+def _change_now(kind: ChangeKind) -> ChangeOutcome:
+    return ChangeOutcome.NOT_APPLICABLE if kind is ChangeKind.NONE else ChangeOutcome.NOW
+
 
 def expected(tool: Tool, strategy: Strategy, kind: ChangeKind) -> Expectation:
     """The documented outcome of one cell of the matrix."""
     if tool is Tool.TERRAFORM and strategy is Strategy.PLAIN:
-        change = ChangeOutcome.NOT_APPLICABLE if kind is ChangeKind.NONE else ChangeOutcome.NOW
-        return Expectation(VersionOutcome.ROLLED_BACK, change, True, TF_REFRESH, SAFE_TF_PLAIN)
+        return Expectation(_all(ROLLED_BACK), _change_now(kind), True, TF_REFRESH, SAFE_TF_PLAIN)
     if tool is Tool.TERRAFORM and strategy is Strategy.IGNORE_CHANGES:
         if kind is ChangeKind.TASK_DEFINITION:
-            return Expectation(
-                VersionOutcome.KEPT,
-                ChangeOutcome.DEFERRED,
-                False,
-                TF_TASKDEF_REPLACED,
-                SAFE_TF_IGNORE,
-            )
-        change = ChangeOutcome.NOT_APPLICABLE if kind is ChangeKind.NONE else ChangeOutcome.NOW
-        return Expectation(VersionOutcome.KEPT, change, False, TF_IGNORE, SAFE_TF_IGNORE)
+            deferred = ChangeOutcome.DEFERRED
+            return Expectation(_all(KEPT), deferred, False, TF_TASKDEF_REPLACED, SAFE_TF_IGNORE)
+        return Expectation(_all(KEPT), _change_now(kind), False, TF_IGNORE, SAFE_TF_IGNORE)
     if tool is Tool.CDK and strategy is Strategy.UNPINNED:
-        if kind is ChangeKind.NONE:
-            return Expectation(
-                VersionOutcome.KEPT,
-                ChangeOutcome.NOT_APPLICABLE,
-                False,
-                CFN_DIFF,
-                SAFE_CDK_UNPINNED,
-            )
-        if kind is ChangeKind.UNRELATED:
-            return Expectation(
-                VersionOutcome.KEPT, ChangeOutcome.NOW, False, CFN_DIFF, SAFE_CDK_UNPINNED
-            )
-        why = CFN_SERVICE_UPDATE if kind is ChangeKind.SERVICE else CFN_TASKDEF_REPLACED
-        return Expectation(
-            VersionOutcome.ROLLED_BACK, ChangeOutcome.NOW, False, why, SAFE_CDK_UNPINNED
-        )
+        if kind in (ChangeKind.NONE, ChangeKind.UNRELATED):
+            return Expectation(_all(KEPT), _change_now(kind), False, CFN_DIFF, SAFE_CDK_UNPINNED)
+        if kind is ChangeKind.SERVICE:
+            web_only = _only_web(ROLLED_BACK, KEPT)
+            now = ChangeOutcome.NOW
+            return Expectation(web_only, now, False, CFN_SERVICE_UPDATE, SAFE_CDK_UNPINNED)
+        now = ChangeOutcome.NOW
+        return Expectation(_all(ROLLED_BACK), now, False, CFN_TASKDEF_REPLACED, SAFE_CDK_UNPINNED)
     if tool is Tool.CDK and strategy is Strategy.PINNED:
-        change = ChangeOutcome.NOT_APPLICABLE if kind is ChangeKind.NONE else ChangeOutcome.NOW
-        return Expectation(VersionOutcome.KEPT, change, True, PINNED, SAFE_CDK_PINNED)
+        return Expectation(_all(KEPT), _change_now(kind), True, PINNED, SAFE_CDK_PINNED)
     raise ValueError(f"{strategy} is not a strategy of {tool}")
 
 

@@ -1,24 +1,37 @@
 """One cell of the comparison: a tool and strategy driven through the lifecycle with one change kind.
 
-Phases (DESIGN.md): app deploy of v1, the post-deploy backend-update task, an app update to
-v2 by the shared script, the infra update with the change kind, and, when the change did not
-take effect at once, a second app update (v3) to see whether it was deferred to it. A drift
-check follows each phase. The app layer is always destroyed, also after a failure.
-The base layer is deployed once per tool by the caller (:func:`deploy_base`).
+Phases (docs/design.md, "The lifecycle"): app deploy of v1, the post-deploy backend-update
+task, an app update to v2 by the shared script, the infra update with the change kind, and,
+when the change did not take effect at once, a second app update (v3) to see whether it was
+deferred to it. A drift check follows each phase. The app layer is always destroyed, also
+after a failure, and so are the task definition revisions the script registered outside the
+tool. The base layer is deployed once per tool by the caller (:func:`deploy_base`).
+
+The tool is reached only through its driver, the application only through an
+:class:`~harness.app_side.AppSide`; the outcome is read back from the cell's own records
+(:mod:`harness.outcomes`), so it is the same reading the report makes.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
-from harness import app_update
-from harness.changes import apply_change, change_in_effect
-from harness.contract import EnvNames
+from harness.app_side import AppSide
+from harness.changes import apply_change
+from harness.contract import WEB
 from harness.drivers.base import AppSettings, DriftReport, StackDriver
-from harness.endpoint import Endpoint
-from harness.expectations import ChangeOutcome, Expectation, VersionOutcome, expected
-from harness.recorder import CellRecorder
+from harness.expectations import Expectation, VersionOutcome, expected
+from harness.outcomes import (
+    AFTER_APP_UPDATE,
+    NEXT_APP_UPDATE,
+    Observed,
+    Verdict,
+    judge,
+    observe,
+)
+from harness.recorder import CellRecorder, PhaseNote
 from harness.records import ChangeKind, Phase, Strategy
 
 log = logging.getLogger(__name__)
@@ -32,16 +45,13 @@ class CellOutcome:
     """What was observed in one cell, next to what the tools' documentation says."""
 
     expectation: Expectation
-    version: VersionOutcome
-    change: ChangeOutcome
-    drift_after_app_update: bool
-    version_after_infra_update: str
+    observed: Observed
+    verdict: Verdict
 
 
 def deploy_base(driver: StackDriver, recorder: CellRecorder, base: str) -> None:
     with recorder.phase(Phase.BASE) as note:
-        result = driver.deploy_base(base)
-        note.timings = dict(result.timings)
+        note.timings = dict(driver.deploy_base(base).timings)
 
 
 def destroy_base(driver: StackDriver, recorder: CellRecorder, base: str) -> None:
@@ -51,74 +61,82 @@ def destroy_base(driver: StackDriver, recorder: CellRecorder, base: str) -> None
 
 def run_cell(
     driver: StackDriver,
-    endpoint: Endpoint,
+    app: AppSide,
     recorder: CellRecorder,
     initial: AppSettings,
     kind: ChangeKind,
 ) -> CellOutcome:
     """Drive one cell and return its outcome; the app layer is destroyed at the end."""
-    names = EnvNames(initial.env, initial.base)
     expectation = expected(driver.tool, initial.strategy, kind)
     try:
-        return _lifecycle(driver, endpoint, recorder, initial, kind, names, expectation)
+        _lifecycle(driver, app, recorder, initial, kind, expectation)
     finally:
         with recorder.phase(Phase.DESTROY, "app") as note:
             note.timings = dict(driver.destroy_app(initial).timings)
+            # Tools destroy only the revisions they registered; the script's stay ACTIVE.
+            began = time.perf_counter()
+            count = app.deregister_revisions(initial.env)
+            note.timings["deregister"] = time.perf_counter() - began
+            log.info(
+                "%s: deregistered %d revisions registered outside the tool", initial.env, count
+            )
+    observed = observe(recorder.records)
+    return CellOutcome(expectation, observed, judge(observed, expectation))
 
 
 def _lifecycle(
     driver: StackDriver,
-    endpoint: Endpoint,
+    app: AppSide,
     recorder: CellRecorder,
     initial: AppSettings,
     kind: ChangeKind,
-    names: EnvNames,
     expectation: Expectation,
-) -> CellOutcome:
+) -> None:
+    env, base = initial.env, initial.base
     with recorder.phase(Phase.APP) as note:
         note.timings = dict(driver.deploy_app(initial).timings)
         note.version_expected = initial.image_tag
-        note.version_after = app_update.running_version(endpoint, initial.env)
+        _versions(note, app, env)
     with recorder.phase(Phase.POST_DEPLOY):
-        app_update.run_backend_update(endpoint, initial.env, initial.base)
+        app.run_backend_update(env, base)
     _drift(driver, recorder, initial, "after-deploy")
 
     with recorder.phase(Phase.APP_UPDATE) as note:
-        note.version_before = app_update.running_version(endpoint, initial.env)
-        app_update.update(endpoint, initial.env, initial.base, V2)
+        note.version_before = app.running_versions(env)[WEB]
+        app.update(env, base, V2)
         note.version_expected = V2
-        note.version_after = app_update.running_version(endpoint, initial.env)
+        _versions(note, app, env)
     running = note.version_after or V2
 
     # What the user would deploy if nothing changed in code: the initial inputs (the pinned
     # strategy reads the running version first). The drift check uses these, so it shows what
     # the script changed, not the infra change about to be made.
     current = initial.with_tag(running) if initial.strategy is Strategy.PINNED else initial
-    drift = _drift(driver, recorder, current, "after-app-update")
+    _drift(driver, recorder, current, AFTER_APP_UPDATE)
     changed = apply_change(current, kind)
 
     with recorder.phase(Phase.INFRA_UPDATE) as note:
         note.version_before = running
         note.timings = dict(driver.deploy_app(changed).timings)
-        note.version_after = app_update.running_version(endpoint, initial.env)
-        kept = expectation.version is VersionOutcome.KEPT
+        _versions(note, app, env)
+        kept = expectation.services.get(WEB) is VersionOutcome.KEPT
         note.version_expected = running if kept else initial.image_tag
-        note.infra_change_applied = change_in_effect(endpoint, names, kind)
-    after_infra = note.version_after or ""
-    applied_now = note.infra_change_applied
+        note.infra_change_applied = app.change_in_effect(env, base, kind)
+    after_infra, applied_now = note.version_after or "", note.infra_change_applied
     _drift(driver, recorder, changed, "after-infra-update")
 
-    change = ChangeOutcome.NOT_APPLICABLE if kind is ChangeKind.NONE else ChangeOutcome.NOW
     if kind is not ChangeKind.NONE and not applied_now:
-        with recorder.phase(Phase.APP_UPDATE, "next") as note:
+        with recorder.phase(Phase.APP_UPDATE, NEXT_APP_UPDATE) as note:
             note.version_before = after_infra
-            app_update.update(endpoint, initial.env, initial.base, V3)
+            app.update(env, base, V3)
             note.version_expected = V3
-            note.version_after = app_update.running_version(endpoint, initial.env)
-            note.infra_change_applied = change_in_effect(endpoint, names, kind)
-        change = ChangeOutcome.DEFERRED if note.infra_change_applied else ChangeOutcome.NOT_APPLIED
-    version = VersionOutcome.KEPT if after_infra == running else VersionOutcome.ROLLED_BACK
-    return CellOutcome(expectation, version, change, drift.drifted, after_infra)
+            _versions(note, app, env)
+            note.infra_change_applied = app.change_in_effect(env, base, kind)
+
+
+def _versions(note: PhaseNote, app: AppSide, env: str) -> None:
+    note.versions_after = app.running_versions(env)
+    note.version_after = note.versions_after.get(WEB)
 
 
 def _drift(

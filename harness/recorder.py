@@ -7,7 +7,8 @@
 
 The record is written when the block ends: ``ok``, ``failed`` (the exception's message is
 kept, the exception re-raised) or ``interrupted`` (Ctrl-C). API calls are those the emulator
-served for this cell's access key during the block.
+served for this cell's access key during the block (its own, and those CloudFormation made
+for it, apart).
 """
 
 from __future__ import annotations
@@ -20,18 +21,25 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 from harness import process
 from harness.errors import HarnessError
-from harness.records import ChangeKind, Phase, Record, RecordWriter, Status, Strategy, Tool
+from harness.paths import REPO_ROOT
+from harness.records import (
+    CallCounts,
+    ChangeKind,
+    Phase,
+    Record,
+    RecordWriter,
+    Status,
+    Strategy,
+    Tool,
+)
 
 log = logging.getLogger(__name__)
 
-CallReader = Callable[[], dict[str, int]]
-
-
-REPO = Path(__file__).resolve().parents[1]
+CallReader = Callable[[], CallCounts]
+"""Reads the calls counted so far for one caller (embedded emulator only)."""
 
 
 def new_run_id() -> str:
@@ -43,7 +51,7 @@ def git_commit() -> str:
     """The harness's commit, ``-dirty`` when it has uncommitted changes ("" outside git)."""
     argv = ["git", "describe", "--always", "--dirty", "--abbrev=7"]
     try:
-        return process.run(argv, cwd=REPO, timeout=30).stdout.strip()
+        return process.run(argv, cwd=REPO_ROOT, timeout=30).stdout.strip()
     except HarnessError:
         return ""
 
@@ -82,6 +90,7 @@ class PhaseNote:
     timings: dict[str, float] = field(default_factory=dict)
     version_before: str | None = None
     version_after: str | None = None
+    versions_after: dict[str, str] = field(default_factory=dict)
     version_expected: str | None = None
     infra_change_applied: bool | None = None
     drift_detected: bool | None = None
@@ -104,7 +113,7 @@ class CellRecorder:
     @contextmanager
     def phase(self, phase: Phase, step: str = "") -> Iterator[PhaseNote]:
         note = PhaseNote()
-        before = self._calls() if self._calls else {}
+        before = self._calls() if self._calls else CallCounts()
         began = time.perf_counter()
         status, error = Status.OK, None
         try:
@@ -119,15 +128,15 @@ class CellRecorder:
             duration = time.perf_counter() - began
             self._write(phase, step, note, status, error, duration, self._calls_since(before))
 
-    def _calls_since(self, before: dict[str, int]) -> dict[str, int]:
+    def _calls_since(self, before: CallCounts) -> CallCounts:
         if self._calls is None:
-            return {}
+            return CallCounts()
         try:
             now = self._calls()
         except Exception:  # the emulator may be gone after a crash; the record matters more
             log.warning("could not read API call counts", exc_info=True)
-            return {}
-        return {k: n - before.get(k, 0) for k, n in sorted(now.items()) if n - before.get(k, 0)}
+            return CallCounts()
+        return now.since(before)
 
     def _write(
         self,
@@ -137,7 +146,7 @@ class CellRecorder:
         status: Status,
         error: str | None,
         duration: float,
-        calls: dict[str, int],
+        calls: CallCounts,
     ) -> None:
         ctx, cell = self.context, self.cell
         record = Record(
@@ -155,10 +164,12 @@ class CellRecorder:
             repetition=cell.repetition,
             step=step,
             timings={k: round(v, 4) for k, v in note.timings.items()},
-            api_calls=calls,
+            api_calls=calls.own,
+            api_calls_on_behalf=calls.on_behalf,
             error=error,
             version_before=note.version_before,
             version_after=note.version_after,
+            versions_after=dict(note.versions_after),
             version_expected=note.version_expected,
             infra_change_applied=note.infra_change_applied,
             drift_detected=note.drift_detected,

@@ -3,12 +3,16 @@
 The report is built from these files alone, so runs from several machines merge. A record
 never changes once written; the writer flushes each line so a crash loses nothing finished.
 Loaders upgrade old schemas (see ``_UPGRADES``) instead of refusing them.
+
+What each field means is in ``docs/design.md`` ("Records"); the format belongs to this
+module: readers (the report, the comparison) import nothing of the producers.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
@@ -19,7 +23,8 @@ from typing import Any, TextIO
 
 from harness.errors import RecordError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: ``versions_after`` (per service) and ``api_calls_on_behalf`` (apart from ``api_calls``)."""
 
 
 class Tool(StrEnum):
@@ -59,6 +64,30 @@ class Status(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class CallCounts:
+    """API calls counted at the emulator: a caller's own, and those services made for it."""
+
+    own: dict[str, int] = field(default_factory=dict)
+    on_behalf: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Service that made the calls (``cloudformation``) -> ``service:Action`` -> count."""
+
+    def since(self, before: CallCounts) -> CallCounts:
+        """The calls made after the snapshot ``before``."""
+        return CallCounts(
+            _difference(self.own, before.own),
+            {
+                via: diff
+                for via, calls in sorted(self.on_behalf.items())
+                if (diff := _difference(calls, before.on_behalf.get(via, {})))
+            },
+        )
+
+
+def _difference(now: dict[str, int], before: dict[str, int]) -> dict[str, int]:
+    return {k: n - before.get(k, 0) for k, n in sorted(now.items()) if n - before.get(k, 0)}
+
+
+@dataclass(frozen=True, slots=True)
 class Record:
     """One phase of one cell (tool x strategy x change kind x repetition) of a run."""
 
@@ -80,9 +109,16 @@ class Record:
     timings: dict[str, float] = field(default_factory=dict)
     """Split of ``duration_s`` where measured: ``startup``, ``synth``, ``aws``, ``tool``."""
     api_calls: dict[str, int] = field(default_factory=dict)
+    """Calls the tool (or script) made itself, ``service:Action`` -> count, counted at the emulator."""
+    api_calls_on_behalf: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Calls a service made to carry out the tool's requests, by that service:
+    ``{"cloudformation": {"ecs:CreateService": 3}}``."""
     error: str | None = None
     version_before: str | None = None
+    """The running version (the web service's image tag, as the contract defines it) before."""
     version_after: str | None = None
+    versions_after: dict[str, str] = field(default_factory=dict)
+    """Image tag each service ran after the phase, ``{"web": "v2", "worker": "v2", ...}``."""
     version_expected: str | None = None
     infra_change_applied: bool | None = None
     drift_detected: bool | None = None
@@ -119,8 +155,25 @@ class Record:
             raise RecordError(f"malformed record ({exc}): {raw}") from exc
 
 
+def _upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 measured the web service only, and kept CloudFormation's calls for the tool
+    among its own as ``cloudformation>svc:Action``."""
+    if data.get("version_after") is not None:
+        data["versions_after"] = {"web": data["version_after"]}
+    own: dict[str, int] = {}
+    on_behalf: dict[str, dict[str, int]] = {}
+    for call, n in (data.get("api_calls") or {}).items():
+        via, sep, inner = call.partition(">")
+        if sep:
+            on_behalf.setdefault(via, {})[inner] = n
+        else:
+            own[call] = n
+    data["api_calls"], data["api_calls_on_behalf"] = own, on_behalf
+    return data
+
+
 # schema version -> function turning a record of that version into the next one
-_UPGRADES: dict[int, Any] = {}
+_UPGRADES: dict[int, Any] = {1: _upgrade_v1}
 
 
 def upgrade(data: dict[str, Any]) -> dict[str, Any]:
@@ -138,17 +191,23 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
 
 
 class RecordWriter:
-    """Append-only JSON-lines writer; each record is flushed and fsynced as it is written."""
+    """Append-only JSON-lines writer; each record is flushed and fsynced as it is written.
+
+    Parallel cells share one writer: a lock keeps each line whole.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._file: TextIO = path.open("a", encoding="utf-8")
+        self._lock = threading.Lock()
 
     def write(self, record: Record) -> None:
-        self._file.write(json.dumps(record.to_dict(), sort_keys=True) + "\n")
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        line = json.dumps(record.to_dict(), sort_keys=True) + "\n"
+        with self._lock:
+            self._file.write(line)
+            self._file.flush()
+            os.fsync(self._file.fileno())
 
     def close(self) -> None:
         self._file.close()

@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 
 from harness import app_update
 from harness.__main__ import main
+from harness.app_side import ContractAppSide
 from harness.app_update import Waits, copy_with_tag, running_version
 from harness.contract import BACKEND_UPDATE, COMPONENTS, SERVICES, BaseNames, EnvNames, image_tag
 from harness.emulator import Emulator
@@ -218,6 +219,18 @@ def _readonly_stripped(described: Any) -> dict[str, Any]:
 
 
 # the update ---------------------------------------------------------------------------------
+def test_the_app_side_reads_and_updates_every_service(layout: Layout) -> None:
+    app = ContractAppSide(layout.endpoint)
+    assert app.running_versions(layout.env) == dict.fromkeys(SERVICES, "v1")
+    app.update(layout.env, layout.base, "v2")
+    assert app.running_versions(layout.env) == dict.fromkeys(SERVICES, "v2")
+    # A service pointed back at v1 outside the script shows up as a mixed fleet.
+    ecs, names = layout.ecs(), layout.names
+    first = ecs.list_task_definitions(familyPrefix=names.family("worker"))["taskDefinitionArns"][0]
+    ecs.update_service(cluster=names.cluster, service=names.service("worker"), taskDefinition=first)
+    assert app.running_versions(layout.env) == {"web": "v2", "worker": "v1", "beat": "v2"}
+
+
 def test_update_deploys_the_new_version_to_every_component(layout: Layout, fast: Waits) -> None:
     before = {c: layout.latest(c) for c in COMPONENTS}
 

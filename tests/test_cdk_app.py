@@ -12,15 +12,14 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
 from harness import cdk_cli
+from harness.paths import CDK_DIR
 
-CDK_DIR = Path(__file__).resolve().parents[1] / "cdk"
 COMMANDS = json.loads((CDK_DIR.parent / "app" / "commands.json").read_text())["commands"]
 REPO = "123456789012.dkr.ecr.us-east-1.amazonaws.com/dev-backend"
 ACCOUNT = "123456789012"

@@ -25,8 +25,9 @@ from harness.cli import cdk as cdk_command
 from harness.emulator import Emulator
 from harness.endpoint import Endpoint, Target
 from harness.errors import CommandNotFound
+from harness.paths import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO_ROOT
 APP = ROOT / "tests" / "cdk_apps" / "fargate_service"
 STACK = "StockFargateService"
 

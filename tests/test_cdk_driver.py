@@ -253,21 +253,6 @@ def test_deploy_base_creates_the_db_password_once_and_destroy_removes_it(
         ssm.get_parameter(Name="/dev/db-password")
 
 
-def test_destroy_app_deregisters_revisions_registered_outside_cloudformation(
-    tmp_path: Path, moto_endpoint: Endpoint
-) -> None:
-    ecs = moto_endpoint.client("ecs")
-    for family in ("alpha-web", "alpha-web", "alpha-web2"):
-        ecs.register_task_definition(
-            family=family, containerDefinitions=[{"name": "web", "image": "x:v2", "memory": 512}]
-        )
-    result = driver(tmp_path, moto_endpoint, FakeCli()).destroy_app(SETTINGS)
-    active = ecs.list_task_definitions(status="ACTIVE")["taskDefinitionArns"]
-    assert [a.rsplit("/", 1)[-1] for a in active] == ["alpha-web2:1"]
-    assert "deregister" in result.timings
-    assert "destroy" in result.timings
-
-
 def test_version_and_engine_say_what_ran(tmp_path: Path, moto_endpoint: Endpoint) -> None:
     d = driver(tmp_path, moto_endpoint, FakeCli())
     assert d.tool_version().startswith("aws-cdk 2.1148.1 (aws-cdk-lib ")

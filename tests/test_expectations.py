@@ -31,12 +31,20 @@ def test_the_article_s_headline_cells() -> None:
     # ignore_changes keeps it, and defers task definition changes to the next app update.
     ign = expected(Tool.TERRAFORM, Strategy.IGNORE_CHANGES, ChangeKind.TASK_DEFINITION)
     assert (ign.version, ign.change) == (VersionOutcome.KEPT, ChangeOutcome.DEFERRED)
-    # CDK leaves an untouched service alone but rolls back once the service is updated.
+    # CDK leaves an untouched service alone but rolls back the services it updates: only web
+    # for a web service property (a mixed fleet), all of them for a task definition change.
     assert (
         expected(Tool.CDK, Strategy.UNPINNED, ChangeKind.UNRELATED).version is VersionOutcome.KEPT
     )
+    service = expected(Tool.CDK, Strategy.UNPINNED, ChangeKind.SERVICE)
+    assert service.version is VersionOutcome.MIXED
+    assert service.services == {
+        "web": VersionOutcome.ROLLED_BACK,
+        "worker": VersionOutcome.KEPT,
+        "beat": VersionOutcome.KEPT,
+    }
     assert (
-        expected(Tool.CDK, Strategy.UNPINNED, ChangeKind.SERVICE).version
+        expected(Tool.CDK, Strategy.UNPINNED, ChangeKind.TASK_DEFINITION).version
         is VersionOutcome.ROLLED_BACK
     )
     # Pinning the running version keeps it in every case.

@@ -8,11 +8,11 @@ import pytest
 
 from harness import records
 from harness.recorder import CellIdentity, CellRecorder, RunContext
-from harness.records import ChangeKind, Phase, RecordWriter, Status, Strategy, Tool
+from harness.records import CallCounts, ChangeKind, Phase, RecordWriter, Status, Strategy, Tool
 
 
 def recorder(
-    writer: RecordWriter | None = None, calls: list[dict[str, int]] | None = None
+    writer: RecordWriter | None = None, calls: list[CallCounts] | None = None
 ) -> CellRecorder:
     cell = CellIdentity(
         Tool.CDK, "aws-cdk 2.1148.1", "engine", Strategy.PINNED, ChangeKind.SERVICE, "alpha"
@@ -26,12 +26,16 @@ def test_ok_phase_records_what_the_block_noted(tmp_path: Path) -> None:
         rec = recorder(
             writer,
             calls=[
-                {"ecs:UpdateService": 1},
-                {"ecs:UpdateService": 3, "ecs:RegisterTaskDefinition": 1},
+                CallCounts({"ecs:UpdateService": 1}, {"cloudformation": {"ecs:TagResource": 1}}),
+                CallCounts(
+                    {"ecs:UpdateService": 3, "ecs:RegisterTaskDefinition": 1},
+                    {"cloudformation": {"ecs:TagResource": 1, "ecs:UpdateService": 2}},
+                ),
             ],
         )
         with rec.phase(Phase.INFRA_UPDATE) as note:
             note.version_before, note.version_after = "v2", "v2"
+            note.versions_after = {"web": "v2", "worker": "v1"}
             note.timings = {"synth": 1.0}
     (record,) = records.load([tmp_path])
     assert record.status is Status.OK
@@ -41,6 +45,8 @@ def test_ok_phase_records_what_the_block_noted(tmp_path: Path) -> None:
         "v2",
     )
     assert record.api_calls == {"ecs:UpdateService": 2, "ecs:RegisterTaskDefinition": 1}
+    assert record.api_calls_on_behalf == {"cloudformation": {"ecs:UpdateService": 2}}
+    assert record.versions_after == {"web": "v2", "worker": "v1"}
     assert record.git_commit == "abc123"
     assert record.duration_s >= 0
 
@@ -62,9 +68,9 @@ def test_interrupted_phase_is_recorded_as_interrupted() -> None:
 
 
 def test_unreadable_call_counts_do_not_lose_the_record() -> None:
-    answers: list[dict[str, int] | Exception] = [{}, ConnectionError("emulator gone")]
+    answers: list[CallCounts | Exception] = [CallCounts(), ConnectionError("emulator gone")]
 
-    def calls() -> dict[str, int]:  # answers once, then the emulator is gone
+    def calls() -> CallCounts:  # answers once, then the emulator is gone
         answer = answers.pop(0)
         if isinstance(answer, Exception):
             raise answer

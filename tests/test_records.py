@@ -68,13 +68,24 @@ def test_newer_schema_is_refused_with_advice() -> None:
         Record.from_dict({**make().to_dict(), "schema_version": records.SCHEMA_VERSION + 1})
 
 
-def test_old_schema_is_upgraded(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Pretend the current schema is 2 and version 1 lacked nothing but the number.
-    monkeypatch.setattr(records, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(records._UPGRADES, 1, lambda d: {**d, "step": d.get("step") or "upgraded"})
-    data = {**make().to_dict(), "schema_version": 1, "step": ""}
-    assert records.upgrade(data)["step"] == "upgraded"
-    assert records.upgrade(data)["schema_version"] == 2
+def test_a_version_1_record_is_upgraded() -> None:
+    """Version 1 measured the web service only and mixed CloudFormation's calls into the
+    tool's own as ``cloudformation>svc:Action``."""
+    v1 = {**make().to_dict(), "schema_version": 1, "version_after": "v2"}
+    del v1["versions_after"], v1["api_calls_on_behalf"]
+    v1["api_calls"] = {"cloudformation:UpdateStack": 1, "cloudformation>ecs:UpdateService": 2}
+    record = Record.from_dict(v1)
+    assert record.schema_version == records.SCHEMA_VERSION == 2
+    assert record.versions_after == {"web": "v2"}
+    assert record.api_calls == {"cloudformation:UpdateStack": 1}
+    assert record.api_calls_on_behalf == {"cloudformation": {"ecs:UpdateService": 2}}
+
+
+def test_version_1_records_of_a_whole_run_still_make_a_report() -> None:
+    old = list(records.load([Path(__file__).parent / "report" / "fixtures" / "run-v1"]))
+    assert {r.schema_version for r in old} == {2}
+    assert all(set(r.versions_after) <= {"web"} for r in old)
+    assert any(r.versions_after for r in old)
 
 
 def test_writer_appends_and_flushes_each_record(tmp_path: Path) -> None:

@@ -11,11 +11,12 @@ import pytest
 
 from harness import process
 from harness.endpoint import Endpoint
+from harness.paths import REPO_ROOT
 from harness.tfprovider import STANDIN_REVISION
 
 pytestmark = [pytest.mark.terraform, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO_ROOT
 FARGATE = ROOT / "tests" / "tfprovider" / "configs" / "fargate"
 
 

@@ -26,11 +26,12 @@ from harness.drivers.terraform_parse import (
     without_log,
 )
 from harness.endpoint import Endpoint, Target
+from harness.paths import REPO_ROOT
 from harness.records import Strategy
 from harness.terraform import setup
 
 FIXTURES = Path(__file__).parent / "fixtures" / "terraform"
-SHIM = Path(__file__).parents[1] / "harness" / "terraform" / "shim.py"
+SHIM = REPO_ROOT / "harness" / "terraform" / "shim.py"
 
 
 def load(name: str) -> Any:
@@ -205,7 +206,6 @@ def driver(tmp_path: Path, hcl_root: Path) -> TerraformDriver:
         tmp_path / "work",
         builtin_runtime,
         hcl_root=hcl_root,
-        deregister_outside_revisions=False,  # no ECS behind this endpoint
     )
 
 
@@ -266,13 +266,7 @@ def test_an_app_driver_reads_the_base_state_without_touching_its_working_copy(
 ) -> None:
     driver.deploy_base("dev")
     shutil.rmtree(driver.workdir / "base-dev")  # the base driver's copy, not the app's business
-    other = TerraformDriver(
-        driver.endpoint,
-        driver.workdir,
-        builtin_runtime,
-        hcl_root,
-        deregister_outside_revisions=False,
-    )
+    other = TerraformDriver(driver.endpoint, driver.workdir, builtin_runtime, hcl_root)
     assert other.deploy_app(settings()).outputs == {"service": "alpha:v1:dev-vpc"}
     assert not (driver.workdir / "base-dev").exists()
     other.destroy_app(settings())

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from harness.drivers import terraform_parse
 from harness.endpoint import Endpoint, Target
-from harness.terraform import override, planjson
+from harness.terraform import override
 
 ENDPOINT = Endpoint(Target.EMBEDDED, "http://localhost:4566", region="eu-west-1")
 
@@ -54,10 +55,10 @@ PLAN = {
 
 
 def test_plan_actions_drift_and_replacements() -> None:
-    assert planjson.actions(PLAN) == {
+    assert terraform_parse.resource_actions(PLAN) == {
         "aws_ecs_task_definition.web": ("delete", "create"),
         "aws_ecs_service.web": ("update",),
     }
-    assert planjson.drifted(PLAN) == {"aws_ecs_service.web": ("update",)}
-    assert planjson.replaced(PLAN) == {"aws_ecs_task_definition.web"}
-    assert planjson.actions({}) == {}
+    assert terraform_parse.drifted(PLAN) == {"aws_ecs_service.web": ("update",)}
+    assert terraform_parse.replaced(PLAN) == {"aws_ecs_task_definition.web"}
+    assert terraform_parse.resource_actions({}) == {}

@@ -16,8 +16,9 @@ from harness import process
 from harness.cli import compare as compare_cli
 from harness.endpoint import Target
 from harness.expectations import STRATEGIES
+from harness.paths import REPO_ROOT
 
-WORKFLOW = Path(__file__).parents[1] / ".github" / "workflows" / "compare.yml"
+WORKFLOW = REPO_ROOT / ".github" / "workflows" / "compare.yml"
 SECRETS = "${{ secrets."
 
 

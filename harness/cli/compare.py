@@ -14,6 +14,7 @@ from harness.compare import CompareOptions, LogProgress, Progress, RunResult, ru
 from harness.endpoint import Target
 from harness.errors import HarnessError
 from harness.expectations import STRATEGIES
+from harness.outcomes import CellStatus
 from harness.records import ChangeKind, Strategy, Tool
 
 log = logging.getLogger(__name__)
@@ -133,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     for path in result.report:
         if path.suffix in {".md", ".html"}:
             print(f"report:  {path}")
-    failed = [c for c in result.cells if c.status == "failed"]
+    failed = [c for c in result.cells if c.status is CellStatus.FAILED]
     if result.summary.interrupted:
         return 130
     return 1 if failed or not result.cells else 0

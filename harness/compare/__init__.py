@@ -8,41 +8,42 @@ environments); cells run in parallel threads, each with its own environment name
 the embedded emulator) access key, so API calls are counted per cell. A tool's drivers share
 one working directory (``work/<tool>``), in which they keep environments apart.
 Ctrl-C cancels cells not started, lets running cells stop at their next tool step and destroy
-what they created, destroys the bases and keeps every record written. A tool whose driver
-module does not exist yet is skipped with a note in the report, never faked.
+what they created, destroys the bases and keeps every record written.
 
-Modules: ``matrix`` (options, cells), ``drivers`` (which driver, stopping), ``target`` (endpoint,
-per-cell keys), ``cells`` (bases and the thread pool), ``progress`` / ``terminal`` (display).
+Modules: ``run`` (what a run shares; hands out bases and cells), ``matrix`` (options, cells),
+``drivers`` (which driver, stopping), ``cells`` (bases and the thread pool), ``progress`` /
+``terminal`` (display).
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness.compare.cells import BaseLayer, deploy_bases, destroy_bases, run_cells
+from harness.app_side import ContractAppSide
+from harness.compare.cells import deploy_bases, run_cells
 from harness.compare.drivers import DriverFactory, DriverUnavailable, Stoppable, make_driver
-from harness.compare.matrix import CellResult, CellSpec, CompareOptions, plan_cells
+from harness.compare.matrix import CellResult, CellSpec, CompareOptions, DeployedBase, plan_cells
 from harness.compare.progress import LogProgress, Progress
-from harness.compare.target import LockedWriter, RunTarget, open_target
+from harness.compare.run import AppSideFactory, Run, RunTarget, open_target
 from harness.drivers.base import StackDriver
 from harness.recorder import RunContext, git_commit, new_run_id
+from harness.records import RecordWriter
 from harness.report import runinfo
 
 __all__ = [
-    "BaseLayer",
     "CellResult",
     "CellSpec",
     "CompareOptions",
+    "DeployedBase",
     "DriverFactory",
     "DriverUnavailable",
     "LogProgress",
     "Progress",
+    "Run",
     "RunResult",
     "RunTarget",
     "StackDriver",
@@ -66,35 +67,31 @@ def run_comparison(
     progress: Progress | None = None,
     factory: DriverFactory = make_driver,
     build_report: bool = True,
+    app_side: AppSideFactory = ContractAppSide,
 ) -> RunResult:
     """Run the matrix of ``options``; return where its records and report are."""
-    progress = progress or LogProgress()
     run_id = new_run_id()
     folder = options.results.resolve() / run_id  # tools run in other directories
     folder.mkdir(parents=True)
     began, started = time.perf_counter(), datetime.now(UTC).isoformat(timespec="seconds")
-    stop = threading.Event()
-    notes: list[str] = []
     results: list[CellResult] = []
     with ExitStack() as stack:
-        writer = stack.enter_context(LockedWriter(folder / "records.jsonl"))
-        target = open_target(options, folder, stack)
-        notes.extend(target.notes)
+        writer = stack.enter_context(RecordWriter(folder / "records.jsonl"))
+        target = open_target(options.target, options.aws_account_id, folder, stack)
         context = RunContext(run_id, str(options.target), git_commit())
-        bases: list[BaseLayer] = []
-        try:
-            deploy_bases(options, context, target, writer, factory, stop, notes, bases)
-            for text in notes:
-                progress.note(text)
-            cells = plan_cells(options, run_id.rsplit("-", 1)[-1], bases)
-            progress.planned(cells)
-            with _stopping_on_interrupt(stop, notes, progress):
-                run_cells(cells, options, context, target, writer, factory, stop, progress, results)
-        except KeyboardInterrupt:  # during a base deploy
-            stop.set()
-            notes.append("interrupted (Ctrl-C) while deploying the base layers")
-        finally:
-            destroy_bases(bases, notes)
+        run = Run(context, target, writer, factory, app_side, progress or LogProgress())
+        with run:  # destroys the bases, also after a failure or Ctrl-C
+            for text in target.notes:
+                run.note(text)
+            try:
+                bases = deploy_bases(run, options.tools, run_id.rsplit("-", 1)[-1])
+            except KeyboardInterrupt:
+                run.note("interrupted (Ctrl-C) while deploying the base layers")
+                bases = []
+            if not run.stop.is_set():
+                cells = plan_cells(options, run_id.rsplit("-", 1)[-1], bases)
+                run.progress.planned(cells)
+                results = run_cells(run, cells, options.workers)
         summary = runinfo.RunSummary(
             run_id=run_id,
             target=str(options.target),
@@ -102,8 +99,8 @@ def run_comparison(
             workers=options.workers,
             started=started,
             finished=datetime.now(UTC).isoformat(timespec="seconds"),
-            interrupted=stop.is_set(),
-            notes=tuple(notes),
+            interrupted=run.stop.is_set(),
+            notes=tuple(run.notes),
             emulator_start_s=target.start_s,
         )
     runinfo.write(summary, folder)
@@ -113,15 +110,3 @@ def run_comparison(
 
         report = build([folder], folder)
     return RunResult(folder, summary, tuple(results), tuple(report))
-
-
-@contextmanager
-def _stopping_on_interrupt(
-    stop: threading.Event, notes: list[str], progress: Progress
-) -> Iterator[None]:
-    try:
-        yield
-    except KeyboardInterrupt:
-        stop.set()
-        notes.append("interrupted (Ctrl-C): cells not started were cancelled")
-        progress.note("interrupted: running cells destroyed what they created; records kept")

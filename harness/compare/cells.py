@@ -1,198 +1,120 @@
-"""Running cells: the base layers they share, the thread pool, one cell start to destroy."""
+"""Running a matrix: the base layers its cells share, the thread pool, one cell start to destroy."""
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
-from dataclasses import dataclass, replace
 
 from harness import images
-from harness.compare.drivers import DriverFactory, DriverUnavailable, Stoppable
-from harness.compare.matrix import VERSIONS, CellResult, CellSpec, CompareOptions
-from harness.compare.progress import Progress
-from harness.compare.target import RunTarget
-from harness.drivers.base import StackDriver
-from harness.endpoint import Endpoint
-from harness.expectations import STRATEGIES
-from harness.recorder import CellIdentity, CellRecorder, RunContext
-from harness.records import ChangeKind, RecordWriter, Tool
+from harness.compare.drivers import DriverUnavailable
+from harness.compare.matrix import CellResult, CellSpec, DeployedBase
+from harness.compare.run import BaseLayer, Run, first_line
+from harness.lifecycle import VERSIONS, deploy_base, run_cell
+from harness.outcomes import CellStatus, Observed, cell_status
+from harness.records import Tool
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class BaseLayer:
-    """A tool's base layer, shared by its cells; ``image_repository`` is set once it deployed."""
+def deploy_bases(run: Run, tools: Sequence[Tool], suffix: str) -> list[DeployedBase]:
+    """One base per tool, deployed in parallel (on AWS each takes minutes); the ones that deployed.
 
-    tool: Tool
-    name: str
-    driver: StackDriver
-    recorder: CellRecorder
-    endpoint: Endpoint
-    image_repository: str = ""
-
-
-def deploy_bases(
-    options: CompareOptions,
-    context: RunContext,
-    target: RunTarget,
-    writer: RecordWriter,
-    factory: DriverFactory,
-    stop: threading.Event,
-    notes: list[str],
-    bases: list[BaseLayer],
-) -> None:
-    """One base per tool, deployed in parallel (on AWS each takes minutes).
-
-    ``bases`` lists every base before it deploys, so a failed or interrupted one is destroyed
-    too. On Ctrl-C the deploys already running finish (a half-created stack cannot be left
-    behind), then ``KeyboardInterrupt`` goes on.
+    Every base is registered with ``run`` before it deploys, so a failed or interrupted one
+    is destroyed when the run closes. On Ctrl-C the deploys already running finish (a
+    half-created stack cannot be left behind), then ``KeyboardInterrupt`` goes on.
     """
-    suffix = context.run_id.rsplit("-", 1)[-1]
-    for tool in options.tools:
-        endpoint, calls = target.for_key(f"base-{tool}")
+    bases: list[BaseLayer] = []
+    for tool in tools:
         try:
-            driver = Stoppable(factory(tool, target.workdir(str(tool)), endpoint), stop)
+            bases.append(run.base(tool, f"{'tf' if tool is Tool.TERRAFORM else 'cdk'}-{suffix}"))
         except DriverUnavailable as exc:
-            notes.append(str(exc))
-            continue
-        # A base belongs to no cell: its records leave the env name empty (as the scenarios do).
-        identity = CellIdentity(tool, driver.tool_version(), driver.engine(),
-                                STRATEGIES[tool][0], ChangeKind.NONE, "")  # fmt: skip
-        recorder = CellRecorder(context, identity, writer, calls)
-        name = f"{'tf' if tool is Tool.TERRAFORM else 'cdk'}-{suffix}"
-        bases.append(BaseLayer(tool, name, driver, recorder, endpoint))
+            run.note(str(exc))
     if not bases:
-        return
+        return []
+    deployed: list[DeployedBase] = []
     with ThreadPoolExecutor(max_workers=len(bases), thread_name_prefix="base") as pool:
-        futures = {pool.submit(_deploy_base, base): i for i, base in enumerate(bases)}
+        futures = {pool.submit(_deploy_base, base): base for base in bases}
         try:
             for future in as_completed(futures):
-                index = futures[future]
+                base = futures[future]
                 try:
-                    bases[index] = replace(bases[index], image_repository=future.result())
+                    deployed.append(future.result())
                 except Exception as exc:  # its record says what failed; the other tool still runs
-                    notes.append(
-                        f"{bases[index].tool}: not run: base layer failed ({first_line(exc)})"
-                    )
+                    run.note(f"{base.tool}: not run: base layer failed ({first_line(exc)})")
         except KeyboardInterrupt:
-            stop.set()
+            run.stop.set()
             wait(futures)
             raise
+    order = [base.tool for base in bases]
+    return sorted(deployed, key=lambda d: order.index(d.tool))
 
 
-def _deploy_base(base: BaseLayer) -> str:
-    from harness.lifecycle import deploy_base
-
-    repository = images.publish(base.endpoint, base.name, VERSIONS)  # the registry comes first
-    deploy_base(base.driver, base.recorder, base.name)
-    return repository
-
-
-def destroy_bases(bases: Sequence[BaseLayer], notes: list[str]) -> None:
-    """Destroy every base, in parallel; a failure is noted and the others still go."""
-    if not bases:
-        return
-    with ThreadPoolExecutor(max_workers=len(bases), thread_name_prefix="base") as pool:
-        futures = {pool.submit(_destroy_base, base): base for base in bases}
-        for future in as_completed(futures):
-            base = futures[future]
-            try:
-                future.result()
-            except Exception as exc:  # the record says what failed
-                notes.append(
-                    f"{base.tool}: base layer {base.name} not destroyed ({first_line(exc)})"
-                )
-                log.error("destroying base %s failed: %s", base.name, exc)
+def _deploy_base(base: BaseLayer) -> DeployedBase:
+    # The registry comes first: the stacks reference the image.
+    base.image_repository = images.publish(base.cell.endpoint, base.name, VERSIONS)
+    deploy_base(base.cell.driver, base.cell.recorder, base.name)
+    return DeployedBase(base.tool, base.name, base.image_repository)
 
 
-def _destroy_base(base: BaseLayer) -> None:
-    from harness.lifecycle import destroy_base
+def run_cells(run: Run, cells: Sequence[CellSpec], workers: int) -> list[CellResult]:
+    """Run ``cells`` on ``workers`` threads and return their results.
 
-    destroy_base(base.driver, base.recorder, base.name)
-
-
-def run_cells(
-    cells: Sequence[CellSpec],
-    options: CompareOptions,
-    context: RunContext,
-    target: RunTarget,
-    writer: RecordWriter,
-    factory: DriverFactory,
-    stop: threading.Event,
-    progress: Progress,
-    results: list[CellResult],
-) -> None:
-    """Run ``cells`` on ``options.workers`` threads; on Ctrl-C cancel the rest, wait for the running."""
-    pool = ThreadPoolExecutor(max_workers=max(1, options.workers), thread_name_prefix="cell")
+    On Ctrl-C the cells not started are cancelled and the running ones finish destroying what
+    they created; ``run.stop`` is then set and the results cover the cells that ran.
+    """
+    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="cell")
     futures: dict[Future[CellResult], CellSpec] = {}
+    results: list[CellResult] = []
     try:
         for cell in cells:
-            future = pool.submit(_run_one, cell, context, target, writer, factory, stop, progress)
-            futures[future] = cell
+            futures[pool.submit(run_one, run, cell)] = cell
         for future in as_completed(futures):
             result = future.result()  # re-raises a KeyboardInterrupt raised inside a cell
             results.append(result)
-            progress.finished(result)
+            run.progress.finished(result)
     except KeyboardInterrupt:
-        stop.set()
+        run.stop.set()
         pool.shutdown(wait=False, cancel_futures=True)
-        _drain(futures, results, progress)
-        raise
+        results += _drain(run, futures, {r.cell for r in results})
+        run.note("interrupted (Ctrl-C): cells not started were cancelled")
     finally:
         pool.shutdown(wait=True)
+    return results
 
 
 def _drain(
-    futures: dict[Future[CellResult], CellSpec], results: list[CellResult], progress: Progress
-) -> None:
+    run: Run, futures: dict[Future[CellResult], CellSpec], reported: set[CellSpec]
+) -> list[CellResult]:
     """Wait for the cells still running: each destroys its app layer on the way out."""
-    reported = {r.cell for r in results}
+    drained = []
     for future, cell in futures.items():
         if future.cancelled() or cell in reported:
             continue
         try:
             result = future.result()
         except KeyboardInterrupt:
-            result = CellResult(cell, "interrupted", "stopped and destroyed")
-        results.append(result)
-        progress.finished(result)
+            result = CellResult(cell, CellStatus.INTERRUPTED, "stopped and destroyed")
+        drained.append(result)
+        run.progress.finished(result)
+    return drained
 
 
-def _run_one(
-    cell: CellSpec,
-    context: RunContext,
-    target: RunTarget,
-    writer: RecordWriter,
-    factory: DriverFactory,
-    stop: threading.Event,
-    progress: Progress,
-) -> CellResult:
+def run_one(run: Run, spec: CellSpec) -> CellResult:
     """One cell, start to destroy; a failure is a result (its record is written), not a crash."""
-    from harness.lifecycle import run_cell
-
-    if stop.is_set():
-        return CellResult(cell, "cancelled")
-    progress.started(cell)
-    endpoint, calls = target.for_key(f"cell-{cell.number}")
+    if run.stop.is_set():
+        return CellResult(spec, CellStatus.CANCELLED)
+    run.progress.started(spec)
     try:
-        driver = Stoppable(factory(cell.tool, target.workdir(str(cell.tool)), endpoint), stop)
-        identity = CellIdentity(cell.tool, driver.tool_version(), driver.engine(), cell.strategy,
-                                cell.kind, cell.env, cell.repetition)  # fmt: skip
-        recorder = CellRecorder(context, identity, writer, calls)
-        outcome = run_cell(driver, endpoint, recorder, cell.settings(), cell.kind)
+        cell = run.cell(spec)
+        outcome = run_cell(cell.driver, cell.app, cell.recorder, spec.settings(), spec.kind)
     except Exception as exc:
-        log.debug("cell %s failed", cell.label, exc_info=True)
-        return CellResult(cell, "failed", f"{type(exc).__name__}: {first_line(exc)}")
-    exp = outcome.expectation
-    same = (outcome.version, outcome.change) == (exp.version, exp.change)
-    detail = f"{outcome.version}/{outcome.change} (expected {exp.version}/{exp.change})"
-    return CellResult(cell, "as documented" if same else "differs", detail)
+        log.debug("cell %s failed", spec.label, exc_info=True)
+        return CellResult(spec, CellStatus.FAILED, f"{type(exc).__name__}: {first_line(exc)}")
+    status = cell_status(outcome.observed, outcome.verdict)
+    detail = "; ".join(outcome.verdict.disagreements) or _seen(outcome.observed)
+    return CellResult(spec, status, detail)
 
 
-def first_line(exc: BaseException) -> str:
-    """The first line of an error's message (tool errors carry pages of output after it)."""
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
+def _seen(observed: Observed) -> str:
+    return f"{observed.version}/{observed.change}"

@@ -2,55 +2,39 @@
 
 from __future__ import annotations
 
-import importlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from harness.drivers.base import AppSettings, DriftReport, StackDriver, StepResult
 from harness.endpoint import Endpoint
-from harness.errors import HarnessError
+from harness.errors import CommandNotFound, HarnessError
 from harness.records import Tool
 
 DriverFactory = Callable[[Tool, Path, Endpoint], StackDriver]
 
 
 class DriverUnavailable(HarnessError):
-    """The driver of a tool does not exist (yet) in this version of the harness."""
+    """A tool cannot run on this machine (its pinned CLI is not installed)."""
 
 
 def make_driver(tool: Tool, workdir: Path, endpoint: Endpoint) -> StackDriver:
     """The driver of ``tool`` for ``endpoint``, working in ``workdir`` (shared by the tool's cells).
 
-    A driver module may offer ``create(endpoint, workdir)``; otherwise the driver class is
-    built as the scenarios build it. Imported lazily, so a tool whose driver is missing costs
-    only its own cells: it raises :class:`DriverUnavailable`, saying what is missing.
+    Imported lazily: a Terraform-only run never loads the CDK driver. A tool whose CLI is
+    missing raises :class:`DriverUnavailable` saying how to install it, so only its own
+    cells are lost.
     """
-    name = f"harness.drivers.{tool}"
-    module = _import(name, tool)
-    create = getattr(module, "create", None)
-    if create is not None:
-        driver: StackDriver = create(endpoint, workdir)
-        return driver
-    if tool is Tool.TERRAFORM and hasattr(module, "standard_runtime"):
-        driver = module.TerraformDriver(endpoint, workdir, module.standard_runtime)
-        return driver
-    if tool is Tool.CDK and hasattr(module, "CdkDriver"):
-        driver = module.CdkDriver(workdir, endpoint)
-        return driver
-    raise DriverUnavailable(f"{tool}: not run: driver not available ({name} is not complete yet)")
+    if tool is Tool.TERRAFORM:
+        from harness.drivers.terraform import TerraformDriver
 
+        return TerraformDriver(endpoint, workdir)
+    from harness.drivers.cdk import CdkDriver
 
-def _import(name: str, tool: Tool) -> Any:
     try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        raise DriverUnavailable(
-            f"{tool}: not run: driver not available ({name} does not exist yet)"
-        ) from None
+        return CdkDriver(workdir, endpoint)
+    except CommandNotFound as exc:
+        raise DriverUnavailable(f"{tool}: not run: {str(exc).splitlines()[0]}") from exc
 
 
 class Stoppable:

@@ -6,17 +6,13 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from harness.drivers.base import AppSettings
 from harness.endpoint import Target
 from harness.expectations import STRATEGIES
+from harness.lifecycle import V1
+from harness.outcomes import CellStatus
 from harness.records import ChangeKind, Strategy, Tool
-
-if TYPE_CHECKING:
-    from harness.compare.cells import BaseLayer
-
-V1, VERSIONS = "v1", ["v1", "v2", "v3"]  # what the lifecycle deploys (harness.lifecycle)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +50,22 @@ class CellSpec:
 @dataclass(frozen=True, slots=True)
 class CellResult:
     cell: CellSpec
-    status: str
-    """``as documented``, ``differs``, ``failed``, ``interrupted`` or ``cancelled``."""
+    status: CellStatus
     detail: str = ""
 
 
-def plan_cells(options: CompareOptions, suffix: str, bases: Sequence[BaseLayer]) -> list[CellSpec]:
+@dataclass(frozen=True, slots=True)
+class DeployedBase:
+    """A base layer cells can run on: its tool, name and image repository ("" if it failed)."""
+
+    tool: Tool
+    name: str
+    image_repository: str
+
+
+def plan_cells(
+    options: CompareOptions, suffix: str, bases: Sequence[DeployedBase]
+) -> list[CellSpec]:
     """The matrix in running order: repetition by repetition, the tools taking turns.
 
     Taking turns keeps two cells of one tool (one base, one load balancer) from running side
@@ -77,8 +83,8 @@ def plan_cells(options: CompareOptions, suffix: str, bases: Sequence[BaseLayer])
 
 
 def _tool_cells(
-    options: CompareOptions, base: BaseLayer
-) -> list[tuple[Strategy, ChangeKind, BaseLayer]]:
+    options: CompareOptions, base: DeployedBase
+) -> list[tuple[Strategy, ChangeKind, DeployedBase]]:
     strategies = [
         s for s in STRATEGIES[base.tool] if not options.strategies or s in options.strategies
     ]

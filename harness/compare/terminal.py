@@ -14,8 +14,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from harness.compare.matrix import CellResult, CellSpec
+from harness.outcomes import CellStatus
 
-MARKS = {"as documented": "[green]✓", "differs": "[yellow]≠", "failed": "[red]✗"}
+MARKS = {
+    CellStatus.AS_DOCUMENTED: "[green]✓",
+    CellStatus.DIFFERS: "[yellow]≠",
+    CellStatus.FAILED: "[red]✗",
+}
 
 
 class Running:

@@ -23,7 +23,6 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from harness import cdk_cli
-from harness.app_update import deregister_revisions
 from harness.drivers.base import AppSettings, DriftReport, StepResult
 from harness.drivers.cdk_output import (
     deploy_skipped,
@@ -36,15 +35,15 @@ from harness.drivers.cdk_output import (
 )
 from harness.endpoint import Endpoint, Target
 from harness.errors import CommandError
+from harness.paths import CDK_DIR, COMMANDS_FILE
 from harness.process import Completed
 from harness.records import Tool
 
 log = logging.getLogger(__name__)
 
-APP_DIR = cdk_cli.ROOT / "cdk"
+APP_DIR = CDK_DIR
 """The CDK app (``app.py``, ``cdk.json``, ``django_stacks/``)."""
 APP_SOURCES = ("app.py", "cdk.json", "django_stacks/*.py")
-COMMANDS_FILE = cdk_cli.ROOT / "app" / "commands.json"
 TOOLKIT_STACK = "CDKToolkit"
 SYNTH_DONE = "harness-synth-done.json"
 """Written into an assembly once ``cdk synth`` succeeded: a failed synthesis is never reused."""
@@ -158,16 +157,7 @@ class CdkDriver:
     def destroy_app(self, settings: AppSettings) -> StepResult:
         began = time.perf_counter()
         assembly, synth_s = self.synthesize(app_context(settings))
-        result = self._destroy(assembly, app_stack(settings.env), synth_s, began)
-        # CloudFormation deletes the revisions it registered; those the app-update script
-        # registered outside it stay ACTIVE. The environment is gone, so they go too.
-        lap = time.perf_counter()
-        count = deregister_revisions(self.endpoint, settings.env)
-        log.info(
-            "%s: deregistered %d revisions registered outside CloudFormation", settings.env, count
-        )
-        timings = {**result.timings, "deregister": time.perf_counter() - lap}
-        return StepResult(time.perf_counter() - began, timings, {}, True)
+        return self._destroy(assembly, app_stack(settings.env), synth_s, began)
 
     def destroy_base(self, base: str) -> StepResult:
         began = time.perf_counter()

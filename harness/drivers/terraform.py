@@ -10,8 +10,7 @@ output) are what a failure reports.
 
 Timings per phase: ``init`` (first use of a working copy), ``plan``, ``show``, ``apply``,
 ``output``, ``destroy``, and ``provider_startup`` (part of the others: the provider plugin
-starts several times per command). ``create(endpoint, workdir)`` is the entry point of
-:mod:`harness.compare`.
+starts several times per command).
 """
 
 from __future__ import annotations
@@ -27,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from harness import process
-from harness.app_update import deregister_revisions
 from harness.drivers.base import AppSettings, DriftReport, StepResult
 from harness.drivers.terraform_parse import (
     action_summary,
@@ -39,14 +37,12 @@ from harness.drivers.terraform_parse import (
 )
 from harness.endpoint import Endpoint
 from harness.errors import CommandError
+from harness.paths import COMMANDS_FILE, HCL_ROOT
 from harness.records import Tool
 from harness.terraform import override
 
 log = logging.getLogger(__name__)
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-HCL_ROOT = REPO_ROOT / "terraform"
-COMMANDS_FILE = REPO_ROOT / "app" / "commands.json"
 PLAN_FILE = "tfplan"
 VARS_FILE = "harness.tfvars.json"
 TIMEOUT_S = 900.0
@@ -107,8 +103,6 @@ class TerraformDriver:
     workdir: Path
     runtime_factory: RuntimeFactory = field(default_factory=lambda: standard_runtime)
     hcl_root: Path = HCL_ROOT
-    deregister_outside_revisions: bool = True
-    """After an app destroy, deregister the revisions the app-update script registered."""
     tool: Tool = Tool.TERRAFORM
     _runtime: Runtime | None = None
     _layers: dict[str, _Layer] = field(default_factory=dict)
@@ -148,16 +142,7 @@ class TerraformDriver:
         return DriftReport(plan.changed, plan.addresses, time.perf_counter() - began, plan.summary)
 
     def destroy_app(self, settings: AppSettings) -> StepResult:
-        result = self._destroy(self._layer("app", settings.env), self._app_vars(settings))
-        if not (result.changed and self.deregister_outside_revisions):
-            return result
-        # Terraform removes only what its state holds; the revisions the app-update script
-        # registered outside it would stay ACTIVE. The environment is gone, so they go too.
-        began = time.perf_counter()
-        count = deregister_revisions(self.endpoint, settings.env)
-        log.info("%s: deregistered %d revisions registered outside Terraform", settings.env, count)
-        timings = {**result.timings, "deregister": time.perf_counter() - began}
-        return StepResult(result.duration_s + timings["deregister"], timings, {}, True)
+        return self._destroy(self._layer("app", settings.env), self._app_vars(settings))
 
     def destroy_base(self, base: str) -> StepResult:
         return self._destroy(self._layer("base", base), self._base_vars(base))
@@ -311,8 +296,3 @@ def standard_runtime(endpoint: Endpoint) -> Runtime:
 
     tf = setup(endpoint)
     return Runtime(tf.argv, tf.env, tf.terraform.description, tf.provider.description)
-
-
-def create(endpoint: Endpoint, workdir: Path) -> TerraformDriver:
-    """A driver for ``endpoint`` working under ``workdir`` (what ``harness.compare`` calls)."""
-    return TerraformDriver(endpoint, workdir, standard_runtime)

@@ -1,5 +1,8 @@
 """Reading Terraform's machine-readable output: ``show -json``, ``output -json``, ``-json`` logs.
 
+The one parser of Terraform output: the driver and the stand-in provider's tests read plans
+through it.
+
 Pure functions, unit-tested on recorded output (``tests/fixtures/terraform/``); the driver
 (:mod:`harness.drivers.terraform`) runs the commands.
 """
@@ -27,6 +30,30 @@ def changed_addresses(plan_json: Mapping[str, Any]) -> tuple[str, ...]:
         if change.get("actions") not in (["no-op"], [], None)
     ]
     return (*sorted(resources), *outputs)
+
+
+def resource_actions(plan_json: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Address -> actions (``("update",)``, ``("delete", "create")`` ...), changes only."""
+    return {
+        str(rc["address"]): tuple(_actions(rc))
+        for rc in plan_json.get("resource_changes") or ()
+        if _actions(rc) not in (["no-op"], ["read"], [])
+    }
+
+
+def drifted(plan_json: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Address -> actions of the changes made outside Terraform that the refresh found."""
+    return {
+        str(d["address"]): tuple(d["change"]["actions"])
+        for d in plan_json.get("resource_drift") or ()
+    }
+
+
+def replaced(plan_json: Mapping[str, Any]) -> set[str]:
+    """Addresses the plan replaces (destroy and create, in either order)."""
+    return {
+        a for a, acts in resource_actions(plan_json).items() if set(acts) == {"create", "delete"}
+    }
 
 
 def action_summary(plan_json: Mapping[str, Any]) -> str:

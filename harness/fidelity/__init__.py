@@ -8,12 +8,8 @@ stated, with its source, by a conformance test under ``tests/fidelity/``.
 from __future__ import annotations
 
 import importlib
-import logging
 
-log = logging.getLogger(__name__)
-
-# Submodules that patch moto, in install order. A module listed here that does not exist
-# yet is reported by ``installed_layers()`` as absent, so records say exactly what ran.
+# Submodules that patch moto, in install order; ``installed_layers()`` says which ran.
 LAYERS: tuple[str, ...] = ("ecs", "cloudformation")
 
 _installed: list[str] = []
@@ -30,17 +26,7 @@ def install(only: tuple[str, ...] | None = None) -> list[str]:
     for name in LAYERS if only is None else [n for n in LAYERS if n in only]:
         if name in _installed:
             continue
-        try:
-            module = importlib.import_module(f"harness.fidelity.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"harness.fidelity.{name}":
-                raise
-            log.warning("fidelity layer %s is not available", name)
-            continue
-        if not hasattr(module, "install"):  # a package still being written (no __init__ yet)
-            log.warning("fidelity layer %s has no install(); not installed", name)
-            continue
-        module.install()
+        importlib.import_module(f"harness.fidelity.{name}").install()
         _installed.append(name)
     return list(_installed)
 

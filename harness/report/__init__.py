@@ -9,12 +9,15 @@ them out. Import cost matters: pandas and matplotlib load only when a report is 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
 from harness import records as records_module
 from harness.records import Record
 from harness.report import runinfo
+
+log = logging.getLogger(__name__)
 
 
 def build_report(
@@ -29,6 +32,21 @@ def build_report(
 def write_report(
     records: Sequence[Record], runs: Sequence[runinfo.RunSummary], out: Path
 ) -> list[Path]:
-    from harness.report import document
+    """Write report.md, report.html and one PNG per chart into ``out``; the paths written."""
+    from harness.report.document import assemble
+    from harness.report.render_html import render_html
+    from harness.report.render_md import render_md
 
-    return document.write(document.assemble(records, runs), out)
+    document = assemble(records, runs)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for chart in document.charts:
+        path = out / chart.name
+        path.write_bytes(chart.png)
+        written.append(path)
+    for name, text in (("report.md", render_md(document)), ("report.html", render_html(document))):
+        path = out / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    log.info("report written to %s", out / "report.html")
+    return written

@@ -1,20 +1,21 @@
-"""The whole report as one value (sections of tables and charts), and writing it to a folder."""
+"""The whole report as one value: sections of tables and charts, and the summary sentences.
+
+The renderers (``render_md``, ``render_html``) read a :class:`Document`; nothing here imports
+them, so they stay leaves.
+"""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from harness.expectations import expected
+from harness.outcomes import judge
 from harness.records import Record
 from harness.report import model, stats, timeline
 from harness.report.charts import Chart, api_calls_chart, timeline_charts, timing_chart
 from harness.report.runinfo import RunSummary
-
-log = logging.getLogger(__name__)
 
 TITLE = "Terraform vs. AWS CDK: one Django app on ECS Fargate, through its lifecycle"
 INTRO = (
@@ -85,11 +86,15 @@ def _summary(records: Sequence[Record], runs: Sequence[RunSummary]) -> list[str]
     seen = model.observations(records)
     total = sum(len(v) for v in seen.values())
     agree = sum(
-        model.matches(o, expected(tool, strategy, kind))
+        judge(o, expected(tool, strategy, kind)).agrees
         for (tool, strategy, kind), observed in seen.items()
         for o in observed
     )
-    lines = [f"{agree} of {total} cell executions behaved as the tools' documentation says."]
+    lines = [
+        f"{agree} of {total} cell executions behaved as the tools' documentation says "
+        "(every service's version after the app update and after the infra update, the infra "
+        "change, and the drift the tool reported after the app update)."
+    ]
     if not records:
         lines = ["No records: nothing was run."]
     for run in runs:
@@ -104,22 +109,3 @@ def _summary(records: Sequence[Record], runs: Sequence[RunSummary]) -> list[str]
                 f"({busy:.1f} s inside tool processes and AWS calls)."
             )
     return lines
-
-
-def write(document: Document, out: Path) -> list[Path]:
-    """report.md, report.html and one PNG per chart in ``out``; returns the paths written."""
-    from harness.report.render_html import render_html
-    from harness.report.render_md import render_md
-
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for chart in document.charts:
-        path = out / chart.name
-        path.write_bytes(chart.png)
-        written.append(path)
-    for name, text in (("report.md", render_md(document)), ("report.html", render_html(document))):
-        path = out / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    log.info("report written to %s", out / "report.html")
-    return written

@@ -1,9 +1,11 @@
 """The report's tables, computed from records alone: pure functions, no I/O, no plotting.
 
-A :class:`Table` holds raw values (numbers stay numbers); the renderers format them. Records
-of several runs (CI jobs, machines) are grouped by cell, so repetitions and merged runs count
-alike. This module covers what a cell did (outcomes, versions, drift); ``stats.py`` covers
-time and API calls.
+A :class:`Table` holds raw values (numbers stay numbers, a verdict is a :class:`Judged`); the
+renderers format them. Records of several runs (CI jobs, machines) are grouped by cell, so
+repetitions and merged runs count alike. What a cell showed and whether that is as documented
+is :mod:`harness.outcomes`' reading, the same the comparison and the scenarios make. This
+module covers what a cell did (outcomes, versions, drift); ``stats.py`` covers time and API
+calls.
 """
 
 from __future__ import annotations
@@ -13,12 +15,24 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from harness.expectations import STRATEGIES, ChangeOutcome, Expectation, VersionOutcome, expected
-from harness.records import ChangeKind, Phase, Record, Status, Strategy, Tool
+from harness.outcomes import NEXT_APP_UPDATE, Observed, find, judge, observe
+from harness.records import ChangeKind, Phase, Record, Strategy, Tool
 
-Value = str | int | float | None
+__all__ = ["NEXT_APP_UPDATE", "find"]  # re-exported for the report's other tables
 
-NEXT_APP_UPDATE = "next"
-"""Step of the second app update, run only when the infra change did not take effect at once."""
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """A table value that carries a verdict: renderers mark it from ``agrees``, not its text."""
+
+    text: str
+    agrees: bool
+
+    def __str__(self) -> str:
+        return self.text
+
+
+Value = str | int | float | Judged | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,28 +61,23 @@ class CellKey:
     env_name: str
 
 
-@dataclass(frozen=True, slots=True)
-class Observed:
-    """What one cell execution showed, derived from its records."""
-
-    version: VersionOutcome | None = None
-    version_after: str | None = None
-    change: ChangeOutcome | None = None
-    drift_after_app_update: bool | None = None
-    failed: str | None = None
-    """``"<phase>: <error>"`` of the first phase that did not finish, if any."""
-
-    def text(self) -> str:
-        if self.failed:
-            return f"failed in {self.failed}"
-        if self.version is None:
-            return "incomplete"
+def observed_text(observed: Observed) -> str:
+    """How one cell execution reads in the report: versions per fleet, then the change."""
+    if observed.failed:
+        return f"failed in {observed.failed}"
+    if observed.version is None:
+        return "incomplete"
+    if observed.version is VersionOutcome.KEPT:
+        version = f"{observed.version_after} kept"
+    elif observed.version is VersionOutcome.ROLLED_BACK:
+        version = f"rolled back to {observed.version_after}"
+    else:
+        by = {o: [s for s, v in observed.services.items() if v is o] for o in VersionOutcome}
         version = (
-            f"{self.version_after} kept"
-            if self.version is VersionOutcome.KEPT
-            else f"rolled back to {self.version_after}"
+            f"mixed: {', '.join(by[VersionOutcome.ROLLED_BACK])} rolled back, "
+            f"{', '.join(by[VersionOutcome.KEPT])} kept"
         )
-        return f"{version} / {CHANGE_TEXT.get(self.change, 'change unknown')}"
+    return f"{version} / {CHANGE_TEXT.get(observed.change, 'change unknown')}"
 
 
 CHANGE_TEXT: dict[ChangeOutcome | None, str] = {
@@ -125,64 +134,28 @@ def cells(records: Iterable[Record]) -> dict[CellKey, list[Record]]:
     return grouped
 
 
-def find(records: Sequence[Record], phase: Phase, step: str = "") -> Record | None:
-    return next((r for r in records if r.phase is phase and r.step == step), None)
-
-
-def observe(records: Sequence[Record]) -> Observed:
-    """The outcome of one cell execution, read from its records."""
-    broken = next((r for r in records if r.status is not Status.OK), None)
-    if broken is not None:
-        where = phase_label(broken.phase, broken.step)
-        return Observed(failed=f"{where}: {broken.error or broken.status}")
-    infra = find(records, Phase.INFRA_UPDATE)
-    if infra is None:
-        return Observed()
-    version = (
-        VersionOutcome.KEPT
-        if infra.version_after == infra.version_before
-        else VersionOutcome.ROLLED_BACK
-    )
-    drift = find(records, Phase.DRIFT, "after-app-update")
-    return Observed(
-        version=version,
-        version_after=infra.version_after,
-        change=_change(records, infra),
-        drift_after_app_update=drift.drift_detected if drift else None,
-    )
-
-
-def _change(records: Sequence[Record], infra: Record) -> ChangeOutcome | None:
-    if infra.change_kind is ChangeKind.NONE:
-        return ChangeOutcome.NOT_APPLICABLE
-    if infra.infra_change_applied:
-        return ChangeOutcome.NOW
-    after = find(records, Phase.APP_UPDATE, NEXT_APP_UPDATE)
-    if after is None or after.infra_change_applied is None:
-        return None
-    return ChangeOutcome.DEFERRED if after.infra_change_applied else ChangeOutcome.NOT_APPLIED
-
-
-def matches(observed: Observed, expectation: Expectation) -> bool:
-    return (observed.version, observed.change) == (expectation.version, expectation.change)
-
-
 def expected_text(expectation: Expectation) -> str:
     change = (
         "no change" if expectation.change is ChangeOutcome.NOT_APPLICABLE else expectation.change
     )
-    return f"{expectation.version}/{change}"
+    version = str(expectation.version)
+    if expectation.version is VersionOutcome.MIXED:
+        rolled = [s for s, o in expectation.services.items() if o is VersionOutcome.ROLLED_BACK]
+        version = f"mixed, {', '.join(rolled)} rolled back"
+    return f"{version}/{change}"
 
 
-def summarize(observations: Sequence[Observed], expectation: Expectation) -> str:
+def summarize(observations: Sequence[Observed], expectation: Expectation) -> Value:
     """One matrix cell: what was seen (with counts when repetitions differ) against the docs."""
     if not observations:
         return "not run"
-    counts = Counter(o.text() for o in observations)
+    counts = Counter(observed_text(o) for o in observations)
     seen = "; ".join(text if n == 1 else f"{text} ({n} runs)" for text, n in counts.items())
-    ok = all(matches(o, expectation) for o in observations)
-    verdict = "✓" if ok else "✗ differs from documented behaviour"
-    return f"{seen} (expected: {expected_text(expectation)}) {verdict}"
+    verdicts = [judge(o, expectation) for o in observations]
+    ok = all(v.agrees for v in verdicts)
+    why = sorted({d for v in verdicts for d in v.disagreements})
+    verdict = "✓" if ok else f"✗ differs from documented behaviour ({'; '.join(why)})"
+    return Judged(f"{seen} (expected: {expected_text(expectation)}) {verdict}", ok)
 
 
 def matrix_axes(

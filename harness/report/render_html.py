@@ -11,7 +11,7 @@ from html import escape
 
 from harness.report.charts import Chart
 from harness.report.document import Document
-from harness.report.model import Table
+from harness.report.model import Judged, Table
 from harness.report.render_md import format_value
 
 STYLE = """
@@ -33,10 +33,8 @@ def _cell(value: object) -> str:
     classes = []
     if isinstance(value, int | float):
         classes.append("num")
-    if isinstance(value, str) and value.endswith("✓"):
-        classes.append("ok")
-    if isinstance(value, str) and "✗" in value:
-        classes.append("differs")
+    if isinstance(value, Judged):
+        classes.append("ok" if value.agrees else "differs")
     attr = f' class="{" ".join(classes)}"' if classes else ""
     return f"<td{attr}>{escape(text)}</td>"
 

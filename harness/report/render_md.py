@@ -12,7 +12,7 @@ def format_value(value: Value) -> str:
         return "—"
     if isinstance(value, float):
         return f"{value:.2f}"
-    return str(value)
+    return str(value)  # a Judged value reads as its text
 
 
 def _escape(text: str) -> str:

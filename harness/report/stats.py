@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from harness.expectations import STRATEGIES
-from harness.fidelity.control import VIA_SEPARATOR
 from harness.records import ChangeKind, Phase, Record, Status, Tool
 from harness.report.model import Table, phase_label, phase_sort_key
 from harness.report.runinfo import RunSummary
@@ -92,17 +91,17 @@ def step_timings(records: Sequence[Record]) -> Table:
     )
 
 
-# Calls the emulator's CloudFormation made for a caller are named ``cloudformation>svc:Action``.
-VIA = VIA_SEPARATOR
+def _count(record: Record, on_behalf: bool) -> int:
+    if on_behalf:
+        return sum(n for calls in record.api_calls_on_behalf.values() for n in calls.values())
+    return sum(record.api_calls.values())
 
 
 def _total_calls(group: Sequence[Record], *, on_behalf: bool = False) -> float | None:
     """Median calls per record: the tool's own, or (``on_behalf``) those made for it."""
-    if not any(r.api_calls for r in group):
+    if not any(r.api_calls or r.api_calls_on_behalf for r in group):
         return None  # not counted (e.g. real AWS), not zero
-    median = statistics.median(
-        sum(n for call, n in r.api_calls.items() if (VIA in call) == on_behalf) for r in group
-    )
+    median = statistics.median(_count(r, on_behalf) for r in group)
     return int(median) if float(median).is_integer() else median
 
 

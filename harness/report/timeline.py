@@ -51,9 +51,10 @@ def version_timeline(records: Sequence[Record]) -> Table:
         body.append((*_key_cells(key), *versions))
     return Table(
         "Version timeline",
-        "The image tag the web service ran after each phase of each cell: v1 is what the tool "
-        "deployed, v2 what the shared script deployed outside the tool, v3 a second script run "
-        "made only when the infrastructure change had not taken effect yet (— means not reached).",
+        "The image tag the services ran after each phase of each cell (one tag when they all "
+        "agree, one per service when they do not): v1 is what the tool deployed, v2 what the "
+        "shared script deployed outside the tool, v3 a second script run made only when the "
+        "infrastructure change had not taken effect yet (— means not reached).",
         (*KEY_COLUMNS, *(label for label, _, _ in TIMELINE_STEPS)),
         tuple(body),
     )
@@ -61,7 +62,12 @@ def version_timeline(records: Sequence[Record]) -> Table:
 
 def _version(records: Sequence[Record], phase: Phase, step: str) -> str | None:
     record = find(records, phase, step)
-    return record.version_after if record is not None else None
+    if record is None:
+        return None
+    tags = set(record.versions_after.values())
+    if len(tags) > 1:
+        return " · ".join(f"{s} {t}" for s, t in record.versions_after.items())
+    return record.version_after
 
 
 def drift_table(records: Sequence[Record]) -> Table:

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from harness.paths import REPO_ROOT
 from harness.tfprovider import PROVIDER_VERSION, STANDIN_REVISION
 
 SOURCE = "registry.terraform.io/hashicorp/aws"
 MARKER = "harness-standin.json"
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 class ProviderMode(StrEnum):

@@ -528,14 +528,16 @@ def test_change_set_reports_add_modify_remove_and_replacement(stacks: Stacks) ->
 
 
 def test_change_set_reports_dependents_of_a_replacement_as_conditional(stacks: Stacks) -> None:
-    """ResourceChangeDetail: a property whose value depends on a resource being replaced is
-    evaluated Dynamic (ChangeSource ResourceAttribute); if that property is create-only the
-    dependent's Replacement is "Conditional"."""
+    """ResourceChangeDetail (CloudFormation API reference): a property whose value depends on a
+    resource being replaced is evaluated Dynamic; its ChangeSource says how it refers to it
+    (Ref: ResourceReference; Fn::GetAtt: ResourceAttribute); if that property is create-only
+    the dependent's Replacement is "Conditional"."""
     first, holder = unique("/cfn/first"), unique("/cfn/h")
     template = {
         "Resources": {
             "Group": log_group(first),
             "Holder": param(holder, {"Ref": "Group"}),
+            "ByArn": param(holder + "-arn", {"Fn::GetAtt": ["Group", "Arn"]}),
             "Named": {
                 "Type": "AWS::Logs::LogGroup",
                 "Properties": {"LogGroupName": {"Fn::Sub": "${Group}-copy"}},
@@ -551,7 +553,9 @@ def test_change_set_reports_dependents_of_a_replacement_as_conditional(stacks: S
     assert changes["Group"]["Replacement"] == "True"
     assert changes["Holder"]["Replacement"] == "False"
     assert changes["Holder"]["Details"][0]["Evaluation"] == "Dynamic"
-    assert changes["Holder"]["Details"][0]["ChangeSource"] == "ResourceAttribute"
+    assert changes["Holder"]["Details"][0]["ChangeSource"] == "ResourceReference"
+    assert changes["ByArn"]["Details"][0]["Evaluation"] == "Dynamic"
+    assert changes["ByArn"]["Details"][0]["ChangeSource"] == "ResourceAttribute"
     assert changes["Named"]["Replacement"] == "Conditional"
 
 

@@ -1,7 +1,7 @@
 """Conformance of CloudFormation's ECS resources on the emulator to what AWS does.
 
 moto's own ECS handlers drop Fargate properties and its engine re-created the cluster on
-every update (DESIGN.md). Sources:
+every update (docs/design.md, "Targets and the fidelity layers"). Sources:
 - AWS::ECS::Service and AWS::ECS::TaskDefinition in the CloudFormation template reference,
   and their provider schemas (createOnlyProperties: every TaskDefinition property but Tags).
 - aws-cloudformation/cloudformation-coverage-roadmap#1529: on an in-place update of an ECS
@@ -316,7 +316,9 @@ def test_drift_detection_reports_the_image_deployed_outside(stack: ServiceStack)
     resources with drift detection"): after a deploy outside CloudFormation, DetectStackDrift
     reports the stack DRIFTED and the service MODIFIED, with a NOT_EQUAL difference at
     /TaskDefinition (expected the template's revision, actual the running one); resources
-    that did not change are IN_SYNC, types drift detection does not cover NOT_CHECKED."""
+    that did not change are IN_SYNC. IAM roles are a type CloudFormation checks ("Resource type
+    support"), which the emulator cannot read: UNKNOWN, never a claimed IN_SYNC or a
+    NOT_CHECKED that AWS would not give."""
     template_revision = stack.service()["taskDefinition"]
     detection = stack.cf.detect_stack_drift(StackName=stack.name)["StackDriftDetectionId"]
     status = stack.cf.describe_stack_drift_detection_status(StackDriftDetectionId=detection)
@@ -346,7 +348,7 @@ def test_drift_detection_reports_the_image_deployed_outside(stack: ServiceStack)
     ]
     assert drifts["Cluster"]["StackResourceDriftStatus"] == "IN_SYNC"
     assert drifts["Logs"]["StackResourceDriftStatus"] == "IN_SYNC"
-    assert drifts["ExecRole"]["StackResourceDriftStatus"] == "NOT_CHECKED"
+    assert drifts["ExecRole"]["StackResourceDriftStatus"] == "UNKNOWN"
     summaries = stack.cf.list_stack_resources(StackName=stack.name)["StackResourceSummaries"]
     listed = {
         r["LogicalResourceId"]: r["DriftInformation"]["StackResourceDriftStatus"] for r in summaries

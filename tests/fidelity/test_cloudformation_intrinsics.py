@@ -102,3 +102,30 @@ def test_create_only_properties_come_from_the_provider_schemas() -> None:
         {"Cluster", "DesiredCount"},
     ) == {"Cluster"}
     assert schema.primary_identifiers("AWS::EC2::Subnet") == {"SubnetId"}
+
+
+def test_drift_detection_covers_the_types_cloudformation_lists() -> None:
+    """ "Resource type support": drift detection checks AWS resource types, not custom
+    resources or nested stacks (DetectStackDrift "doesn't detect drift on any nested stacks")."""
+    from harness.fidelity.cloudformation.drift import checked_on_aws
+
+    assert checked_on_aws("AWS::IAM::Role")
+    assert checked_on_aws("AWS::ECS::Service")
+    assert not checked_on_aws("Custom::HighestPriorityRule")
+    assert not checked_on_aws("AWS::CloudFormation::CustomResource")
+    assert not checked_on_aws("AWS::CloudFormation::Stack")
+
+
+def test_change_source_says_how_a_value_refers_to_what_changed() -> None:
+    """ResourceChangeDetail.ChangeSource: Ref -> ResourceReference, Fn::GetAtt ->
+    ResourceAttribute, Ref to a parameter -> ParameterReference, an edited value ->
+    DirectModification."""
+    from harness.fidelity.cloudformation.planner import _source
+
+    params = {"Env"}
+    assert _source({"Ref": "Group"}, False, params) == "ResourceReference"
+    assert _source({"Fn::GetAtt": ["Group", "Arn"]}, False, params) == "ResourceAttribute"
+    assert _source({"Fn::Sub": "${Group.Arn}-x"}, False, params) == "ResourceAttribute"
+    assert _source({"Fn::Sub": "${Group}-x"}, False, params) == "ResourceReference"
+    assert _source({"Ref": "Env"}, False, params) == "ParameterReference"
+    assert _source("literal", True, params) == "DirectModification"

@@ -1,9 +1,10 @@
 """A StackDriver that keeps its deployment in memory, for testing the comparison run.
 
-The real lifecycle (``harness.lifecycle.run_cell``) drives it; the shared app-update script
-and the change check are replaced by in-memory twins (:func:`patch_lifecycle`). Each deploy
-and destroy also makes one real call to the emulator with the cell's own credentials, so the
-per-cell API call counts the comparison records can be checked.
+The real lifecycle (``harness.lifecycle.run_cell``) drives it; the application side (the
+shared app-update script and the reads through the contract) is its in-memory twin
+:class:`FakeAppSide`, handed in as the comparison's ``app_side``. Each deploy and destroy also
+makes one real call to the emulator with the cell's own credentials, so the per-cell API call
+counts the comparison records can be checked.
 """
 
 from __future__ import annotations
@@ -13,13 +14,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
-import pytest
-
-from harness import lifecycle
-from harness.contract import EnvNames
+from harness.contract import SERVICES
 from harness.drivers.base import AppSettings, DriftReport, StackDriver, StepResult
 from harness.endpoint import Endpoint
 from harness.records import ChangeKind, Strategy, Tool
@@ -39,6 +36,8 @@ class World:
     most_active: int = 0
     bases_active: int = 0
     most_bases_active: int = 0
+    deregistered: list[str] = field(default_factory=list)
+    """Environments whose outside revisions the lifecycle deregistered after their destroy."""
 
 
 @dataclass
@@ -126,27 +125,38 @@ def factory(
     return make
 
 
-def patch_lifecycle(monkeypatch: pytest.MonkeyPatch, world: World) -> None:
-    """Replace the app-update script and the change check by their in-memory twins."""
+@dataclass
+class FakeAppSide:
+    """The application side of :class:`World`: every service of an env runs its ``version``."""
 
-    def update(endpoint: Endpoint, env: str, base: str, version: str) -> None:
-        world.envs[env]["version"] = version
+    world: World
 
-    def change_in_effect(endpoint: Endpoint, names: EnvNames, kind: ChangeKind) -> bool | None:
+    def running_versions(self, env: str) -> dict[str, str]:
+        return dict.fromkeys(SERVICES, self.world.envs[env]["version"])
+
+    def update(self, env: str, base: str, version: str) -> None:
+        self.world.envs[env]["version"] = version
+
+    def run_backend_update(self, env: str, base: str) -> None:
+        return None
+
+    def change_in_effect(self, env: str, base: str, kind: ChangeKind) -> bool | None:
         if kind is ChangeKind.NONE:
             return None
-        env = world.envs[names.env]
+        deployed = self.world.envs[env]
         # like ignore_changes: a task definition change reaches the service with the next app update
         waits = (
             kind is ChangeKind.TASK_DEFINITION
-            and env["settings"].strategy is Strategy.IGNORE_CHANGES
+            and deployed["settings"].strategy is Strategy.IGNORE_CHANGES
         )
-        return not waits or env["version"] == "v3"
+        return not waits or deployed["version"] == "v3"
 
-    script = SimpleNamespace(
-        running_version=lambda endpoint, env: world.envs[env]["version"],
-        run_backend_update=lambda endpoint, env, base: None,
-        update=update,
-    )
-    monkeypatch.setattr(lifecycle, "app_update", script)
-    monkeypatch.setattr(lifecycle, "change_in_effect", change_in_effect)
+    def deregister_revisions(self, env: str) -> int:
+        assert env not in self.world.envs, "deregistered before the destroy"
+        self.world.deregistered.append(env)
+        return 0
+
+
+def app_side(world: World) -> Callable[[Endpoint], FakeAppSide]:
+    """The comparison's ``app_side`` factory: one fake per endpoint, all on ``world``."""
+    return lambda endpoint: FakeAppSide(world)

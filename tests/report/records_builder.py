@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from harness.contract import SERVICES, WEB
 from harness.expectations import STRATEGIES, ChangeOutcome, VersionOutcome, expected
 from harness.records import ChangeKind, Phase, Record, Status, Strategy, Tool
 
@@ -57,7 +58,7 @@ def full_cell(
     strategy: Strategy,
     kind: ChangeKind,
     *,
-    after_infra: str,
+    after_infra: str | dict[str, str],
     applied_now: bool | None,
     applied_next: bool | None = None,
     drift_after_app_update: bool = False,
@@ -66,11 +67,15 @@ def full_cell(
     start: datetime = START,
     scale: float = 1.0,
 ) -> list[Record]:
-    """A cell that ran to the end: v1 deployed, v2 by the script, then the infra update."""
+    """A cell that ran to the end: v1 deployed, v2 by the script, then the infra update.
+
+    ``after_infra``: the tag every service ran after the infra update, or one per service.
+    """
+    infra = after_infra if isinstance(after_infra, dict) else dict.fromkeys(SERVICES, after_infra)
     cell = CellBuilder(run_id, tool, strategy, kind, repetition, env_name, start)
     cell.add(Phase.APP, 10 * scale, timings={"startup": 1.0, "aws": 4.0},
              api_calls={"ecs:CreateService": 3, "ecs:RegisterTaskDefinition": 4},
-             version_expected="v1", version_after="v1")  # fmt: skip
+             version_expected="v1", version_after="v1", versions_after=_all("v1"))  # fmt: skip
     cell.add(Phase.POST_DEPLOY, 2 * scale, api_calls={"ecs:RunTask": 1})
     cell.add(
         Phase.DRIFT,
@@ -80,19 +85,26 @@ def full_cell(
         api_calls={"ecs:DescribeServices": 2},
     )
     cell.add(Phase.APP_UPDATE, 4 * scale, version_before="v1", version_expected="v2",
-             version_after="v2", api_calls={"ecs:UpdateService": 3})  # fmt: skip
+             version_after="v2", versions_after=_all("v2"),
+             api_calls={"ecs:UpdateService": 3})  # fmt: skip
     drift_items = ("aws_ecs_service.web",) if drift_after_app_update else ()
     cell.add(Phase.DRIFT, 3 * scale, "after-app-update", drift_detected=drift_after_app_update,
              drift=drift_items, api_calls={"ecs:DescribeServices": 2})  # fmt: skip
     cell.add(Phase.INFRA_UPDATE, 8 * scale, timings={"startup": 1.0, "aws": 2.0},
-             version_before="v2", version_after=after_infra, infra_change_applied=applied_now,
+             version_before="v2", version_after=infra[WEB], versions_after=infra,
+             infra_change_applied=applied_now,
              api_calls={"ecs:UpdateService": 1, "logs:PutRetentionPolicy": 1})  # fmt: skip
     cell.add(Phase.DRIFT, 3 * scale, "after-infra-update", drift_detected=False)
     if applied_next is not None:
-        cell.add(Phase.APP_UPDATE, 4 * scale, "next", version_before=after_infra,
-                 version_expected="v3", version_after="v3", infra_change_applied=applied_next)  # fmt: skip
+        cell.add(Phase.APP_UPDATE, 4 * scale, "next", version_before=infra[WEB],
+                 version_expected="v3", version_after="v3", versions_after=_all("v3"),
+                 infra_change_applied=applied_next)  # fmt: skip
     cell.add(Phase.DESTROY, 5 * scale, "app", api_calls={"ecs:DeleteService": 3})
     return cell.records
+
+
+def _all(tag: str) -> dict[str, str]:
+    return dict.fromkeys(SERVICES, tag)
 
 
 def documented_cell(
@@ -109,13 +121,13 @@ def documented_cell(
 ) -> list[Record]:
     """A cell that behaved as documented (or with ``version`` instead of the documented one)."""
     exp = expected(tool, strategy, kind)
-    outcome = version or exp.version
+    outcomes = dict.fromkeys(SERVICES, version) if version else dict(exp.services)
     applied_now = {ChangeOutcome.NOW: True, ChangeOutcome.DEFERRED: False,
                    ChangeOutcome.NOT_APPLIED: False}.get(exp.change)  # fmt: skip
     applied_next = {ChangeOutcome.DEFERRED: True, ChangeOutcome.NOT_APPLIED: False}.get(exp.change)
     return full_cell(
         run_id, tool, strategy, kind,
-        after_infra="v2" if outcome is VersionOutcome.KEPT else "v1",
+        after_infra={s: "v2" if o is VersionOutcome.KEPT else "v1" for s, o in outcomes.items()},
         applied_now=applied_now, applied_next=applied_next,
         drift_after_app_update=exp.drift_after_app_update,
         repetition=repetition, env_name=env_name, start=start, scale=scale,

@@ -13,6 +13,7 @@ from harness.cli import compare as cli
 from harness.compare import CellResult, CellSpec, CompareOptions, RunResult
 from harness.compare.terminal import RichProgress
 from harness.endpoint import Target
+from harness.outcomes import CellStatus
 from harness.records import ChangeKind, Strategy, Tool
 from harness.report.runinfo import RunSummary
 
@@ -68,8 +69,10 @@ def test_terminal_display_shows_each_finished_cell() -> None:
         display.planned([cell(1), cell(2)])
         display.started(cell(1))
         assert str(display._running.__rich__()) == "  ▸ cdk·pinned·none #0 (c1-ab)  0s"
-        display.finished(CellResult(cell(1), "as documented", "kept/n/a (expected kept/n/a)"))
-        display.finished(CellResult(cell(2), "failed", "CommandError: [boom] in [/tmp]"))
+        display.finished(
+            CellResult(cell(1), CellStatus.AS_DOCUMENTED, "kept/n/a (expected kept/n/a)")
+        )
+        display.finished(CellResult(cell(2), CellStatus.FAILED, "CommandError: [boom] in [/tmp]"))
         display.note("cdk: not run: driver not available [x]")
     text = out.getvalue()
     assert "✓ cdk·pinned·none #0 (c1-ab): as documented kept/n/a" in text
@@ -79,7 +82,7 @@ def test_terminal_display_shows_each_finished_cell() -> None:
 
 def result(tmp_path: Path, *statuses: str, interrupted: bool = False) -> RunResult:
     summary = RunSummary("run", "embedded", 1.0, interrupted=interrupted, notes=("cdk: not run",))
-    cells = tuple(CellResult(cell(i), s) for i, s in enumerate(statuses, 1))
+    cells = tuple(CellResult(cell(i), CellStatus(s)) for i, s in enumerate(statuses, 1))
     return RunResult(tmp_path, summary, cells, (tmp_path / "report.md", tmp_path / "timings.png"))
 
 
@@ -136,9 +139,9 @@ def test_closing_line_counts_outcomes_and_states_the_overhead() -> None:
 
     summary = RunSummary("20261126T060000Z-aaaa", "embedded", 722.0)
     cells = (
-        CellResult(cell(1), "as documented"),
-        CellResult(cell(2), "as documented"),
-        CellResult(cell(3), "differs"),
+        CellResult(cell(1), CellStatus.AS_DOCUMENTED),
+        CellResult(cell(2), CellStatus.AS_DOCUMENTED),
+        CellResult(cell(3), CellStatus.DIFFERS),
     )
     line = cli.closing_line(RunResult(RUN_A, summary, cells, ()))
     assert line == "2 as documented, 1 differs; 722 s wall time, harness overhead 1.4%"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,14 +9,16 @@ from pathlib import Path
 import pytest
 
 from harness import compare, process, records
-from harness.compare import CellResult, CellSpec, CompareOptions, DriverUnavailable
+from harness.compare import CellResult, CellSpec, CompareOptions, DeployedBase, DriverUnavailable
 from harness.drivers.base import AppSettings
 from harness.endpoint import Endpoint, Target
 from harness.errors import CommandError
+from harness.outcomes import CellStatus
+from harness.paths import REPO_ROOT
 from harness.records import ChangeKind, Phase, Record, Status, Strategy, Tool
 from harness.report import runinfo
 
-from .fake_driver import World, factory, patch_lifecycle
+from .fake_driver import World, app_side, factory
 
 
 class Events:
@@ -46,10 +47,19 @@ class Events:
 
 
 @pytest.fixture
-def world(monkeypatch: pytest.MonkeyPatch) -> World:
-    world = World()
-    patch_lifecycle(monkeypatch, world)
-    return world
+def world() -> World:
+    return World()
+
+
+def run_fake(
+    world: World,
+    opts: CompareOptions,
+    events: Events,
+    fake: compare.DriverFactory,
+    build_report: bool = True,
+) -> compare.RunResult:
+    """The comparison on fake drivers and the fake application side of ``world``."""
+    return compare.run_comparison(opts, events, fake, build_report, app_side=app_side(world))
 
 
 def options(tmp_path: Path, **values: object) -> CompareOptions:
@@ -76,9 +86,9 @@ def steps(cell_records: list[Record]) -> list[tuple[str, str, str]]:
 
 def test_cells_run_in_parallel_and_write_records_and_report(tmp_path: Path, world: World) -> None:
     events = Events()
-    run = compare.run_comparison(options(tmp_path), events, factory(world, delay_s=0.5))
+    run = run_fake(world, options(tmp_path), events, factory(world, delay_s=0.5))
     assert world.most_active == 2
-    assert sorted(r.status for r in run.cells) == ["as documented", "as documented"]
+    assert [r.status for r in run.cells] == [CellStatus.AS_DOCUMENTED] * 2
     grouped = by_env(run)
     envs = [c.env for c in events.planned_cells]
     assert len(set(envs)) == 2
@@ -91,6 +101,7 @@ def test_cells_run_in_parallel_and_write_records_and_report(tmp_path: Path, worl
     base = [(str(r.phase), r.step) for r in grouped[""]]
     assert base == [("base", ""), ("destroy", "base")]
     assert world.envs == {}
+    assert sorted(world.deregistered) == sorted(envs)
     assert world.bases == set()
     summary = runinfo.load([run.folder])[0]
     assert summary.run_id == run.folder.name
@@ -113,9 +124,9 @@ def test_a_failing_cell_keeps_its_failed_record_and_is_destroyed(
         ):
             raise CommandError(["terraform", "plan"], 1, "Error: boom")
 
-    run = compare.run_comparison(options(tmp_path), Events(), factory(world, fail_service_drift))
+    run = run_fake(world, options(tmp_path), Events(), factory(world, fail_service_drift))
     statuses = {r.cell.env.split("-")[0]: r.status for r in run.cells}
-    assert statuses == {"c1": "as documented", "c2": "failed"}
+    assert statuses == {"c1": CellStatus.AS_DOCUMENTED, "c2": CellStatus.FAILED}
     failed = next(records for env, records in by_env(run).items() if env.startswith("c2-"))
     assert steps(failed) == [
         ("app", "", "ok"),
@@ -135,7 +146,7 @@ def test_ctrl_c_inside_a_cell_destroys_and_keeps_records(tmp_path: Path, world: 
             raise KeyboardInterrupt
 
     opts = options(tmp_path, workers=1, changes=tuple(ChangeKind)[:3])
-    run = compare.run_comparison(opts, Events(), factory(world, interrupt_first_deploy))
+    run = run_fake(world, opts, Events(), factory(world, interrupt_first_deploy))
     grouped = by_env(run)
     first = next(rs for env, rs in grouped.items() if env.startswith("c1-"))
     assert steps(first) == [("app", "", "interrupted"), ("destroy", "app", "ok")]
@@ -153,7 +164,7 @@ def test_ctrl_c_inside_a_cell_destroys_and_keeps_records(tmp_path: Path, world: 
 def test_ctrl_c_in_the_main_thread_cancels_pending_cells(tmp_path: Path, world: World) -> None:
     opts = options(tmp_path, workers=1, changes=tuple(ChangeKind)[:3])
     events = Events(interrupt_after=1)
-    run = compare.run_comparison(opts, events, factory(world))
+    run = run_fake(world, opts, events, factory(world))
     grouped = by_env(run)
     first = next(rs for env, rs in grouped.items() if env.startswith("c1-"))
     assert steps(first)[-1] == ("destroy", "app", "ok")
@@ -164,71 +175,63 @@ def test_ctrl_c_in_the_main_thread_cancels_pending_cells(tmp_path: Path, world: 
     assert run.summary.interrupted
 
 
-def test_a_tool_without_driver_is_skipped_with_a_note(tmp_path: Path, world: World) -> None:
+CDK_MISSING = "cdk: not run: the pinned CDK CLI is not installed: run npm ci --prefix cdk"
+
+
+def test_a_tool_that_cannot_run_is_skipped_with_a_note(tmp_path: Path, world: World) -> None:
     fake = factory(world)
 
     def only_terraform(tool: Tool, workdir: Path, endpoint: Endpoint) -> compare.StackDriver:
         if tool is Tool.CDK:
-            raise DriverUnavailable(
-                "cdk: not run: driver not available (harness.drivers.cdk does not exist yet)"
-            )
+            raise DriverUnavailable(CDK_MISSING)
         return fake(tool, workdir, endpoint)
 
     opts = options(
         tmp_path, tools=(Tool.TERRAFORM, Tool.CDK), strategies=(), changes=(ChangeKind.NONE,)
     )
-    run = compare.run_comparison(opts, Events(), only_terraform)
+    run = run_fake(world, opts, Events(), only_terraform)
     assert {r.cell.tool for r in run.cells} == {Tool.TERRAFORM}
     assert len(run.cells) == 2  # plain and ignore-changes
-    assert run.summary.notes == (
-        "cdk: not run: driver not available (harness.drivers.cdk does not exist yet)",
-    )
+    assert run.summary.notes == (CDK_MISSING,)
     assert {r.tool for r in records.load([run.folder])} == {Tool.TERRAFORM}
-    assert "cdk: not run: driver not available" in (run.folder / "report.md").read_text()
+    assert "cdk: not run: the pinned CDK CLI" in (run.folder / "report.md").read_text()
 
 
 def test_repetitions_multiply_the_cells(tmp_path: Path, world: World) -> None:
-    run = compare.run_comparison(
-        options(tmp_path, repeat=2), Events(), factory(world), build_report=False
-    )
+    run = run_fake(world, options(tmp_path, repeat=2), Events(), factory(world), build_report=False)
     assert sorted((r.cell.repetition, r.cell.kind) for r in run.cells) == [
         (0, ChangeKind.NONE), (0, ChangeKind.SERVICE), (1, ChangeKind.NONE), (1, ChangeKind.SERVICE),
     ]  # fmt: skip
     assert not (run.folder / "report.md").exists()
 
 
-def test_make_driver_says_which_driver_is_missing(
+def test_make_driver_says_how_to_install_a_missing_cdk_cli(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setitem(sys.modules, "harness.drivers.cdk", None)
+    from harness import cdk_cli
+
+    monkeypatch.setattr(cdk_cli, "TOOLS_DIR", tmp_path / "no-cdk")
     endpoint = Endpoint(Target.EMBEDDED, "http://localhost:1")
     with pytest.raises(
-        DriverUnavailable, match=r"^cdk: not run: driver not available \(harness.drivers.cdk"
+        DriverUnavailable, match=r"^cdk: not run: the pinned CDK CLI is not installed"
     ):
         compare.make_driver(Tool.CDK, tmp_path, endpoint)
 
 
-def test_make_driver_prefers_the_module_create_function(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    import types
+def test_make_driver_builds_each_tool_s_driver(tmp_path: Path) -> None:
+    from harness.drivers.terraform import TerraformDriver
 
-    module = types.ModuleType("harness.drivers.cdk")
-    module.create = lambda endpoint, workdir: ("built", endpoint.url, workdir)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "harness.drivers.cdk", module)
     endpoint = Endpoint(Target.EMBEDDED, "http://localhost:1")
-    assert compare.make_driver(Tool.CDK, tmp_path, endpoint) == (
-        "built",
-        "http://localhost:1",
-        tmp_path,
-    )  # type: ignore[comparison-overlap]
+    driver = compare.make_driver(Tool.TERRAFORM, tmp_path, endpoint)
+    assert isinstance(driver, TerraformDriver)
+    assert (driver.endpoint, driver.workdir) == (endpoint, tmp_path)
 
 
 def test_plan_covers_the_filtered_matrix_with_unique_env_names() -> None:
     bases = [
-        compare.BaseLayer(Tool.TERRAFORM, "tf-x", None, None, None, "repo-tf"),  # type: ignore[arg-type]
-        compare.BaseLayer(Tool.CDK, "cdk-x", None, None, None, "repo-cdk"),  # type: ignore[arg-type]
-        compare.BaseLayer(Tool.CDK, "cdk-failed", None, None, None, ""),  # type: ignore[arg-type]
+        DeployedBase(Tool.TERRAFORM, "tf-x", "repo-tf"),
+        DeployedBase(Tool.CDK, "cdk-x", "repo-cdk"),
+        DeployedBase(Tool.CDK, "cdk-failed", ""),
     ]
     cells = compare.plan_cells(
         CompareOptions(strategies=(Strategy.PLAIN, Strategy.PINNED)), "x", bases
@@ -248,8 +251,8 @@ def test_plan_covers_the_filtered_matrix_with_unique_env_names() -> None:
 
 def test_plan_lets_the_tool_with_more_cells_finish_alone() -> None:
     bases = [
-        compare.BaseLayer(Tool.TERRAFORM, "tf-x", None, None, None, "repo-tf"),  # type: ignore[arg-type]
-        compare.BaseLayer(Tool.CDK, "cdk-x", None, None, None, "repo-cdk"),  # type: ignore[arg-type]
+        DeployedBase(Tool.TERRAFORM, "tf-x", "repo-tf"),
+        DeployedBase(Tool.CDK, "cdk-x", "repo-cdk"),
     ]
     opts = CompareOptions(
         strategies=(Strategy.PLAIN, Strategy.IGNORE_CHANGES, Strategy.PINNED), repeat=2
@@ -263,15 +266,13 @@ def test_plan_lets_the_tool_with_more_cells_finish_alone() -> None:
 
 
 def test_status_of_records_is_never_faked(tmp_path: Path, world: World) -> None:
-    run = compare.run_comparison(
-        options(tmp_path, changes=(ChangeKind.NONE,)), Events(), factory(world)
-    )
+    run = run_fake(world, options(tmp_path, changes=(ChangeKind.NONE,)), Events(), factory(world))
     assert all(r.status is Status.OK for r in records.load([run.folder]))
     assert {r.run_id for r in records.load([run.folder])} == {run.folder.name}
 
 
 def test_first_line_of_an_error() -> None:
-    from harness.compare.cells import first_line
+    from harness.compare.run import first_line
 
     assert first_line(RuntimeError("apply failed\n--- output ---\nmore")) == "apply failed"
     assert first_line(KeyError("")) == "''"
@@ -282,7 +283,7 @@ def test_bases_of_both_tools_deploy_in_parallel(tmp_path: Path, world: World) ->
     opts = options(
         tmp_path, tools=(Tool.TERRAFORM, Tool.CDK), strategies=(), changes=(ChangeKind.NONE,)
     )
-    run = compare.run_comparison(opts, Events(), factory(world, delay_s=0.6), build_report=False)
+    run = run_fake(world, opts, Events(), factory(world, delay_s=0.6), build_report=False)
     assert world.most_bases_active == 2
     assert len(run.cells) == 4
     base_records = [r for r in records.load([run.folder]) if r.env_name == ""]
@@ -300,7 +301,7 @@ def test_a_failed_base_skips_its_tool_and_is_destroyed(tmp_path: Path, world: Wo
     opts = options(
         tmp_path, tools=(Tool.TERRAFORM, Tool.CDK), strategies=(), changes=(ChangeKind.NONE,)
     )
-    run = compare.run_comparison(opts, Events(), factory(world, cdk_base_fails))
+    run = run_fake(world, opts, Events(), factory(world, cdk_base_fails))
     assert {r.cell.tool for r in run.cells} == {Tool.TERRAFORM}
     assert run.summary.notes == (
         "cdk: not run: base layer failed (command exited with 1: cdk deploy)",
@@ -322,7 +323,7 @@ def test_ctrl_c_during_the_base_deploys_destroys_them(tmp_path: Path, world: Wor
     opts = options(
         tmp_path, tools=(Tool.TERRAFORM, Tool.CDK), strategies=(), changes=(ChangeKind.NONE,)
     )
-    run = compare.run_comparison(opts, Events(), factory(world, interrupt_cdk_base, delay_s=0.2))
+    run = run_fake(world, opts, Events(), factory(world, interrupt_cdk_base, delay_s=0.2))
     assert run.cells == ()
     assert run.summary.interrupted
     assert run.summary.notes == ("interrupted (Ctrl-C) while deploying the base layers",)
@@ -339,9 +340,7 @@ def test_records_name_the_harness_commit_and_whether_it_was_dirty() -> None:
 
     from harness.recorder import git_commit
 
-    head = process.run(
-        ["git", "rev-parse", "--short=7", "HEAD"], cwd=Path(__file__).parents[2]
-    ).stdout.strip()
+    head = process.run(["git", "rev-parse", "--short=7", "HEAD"], cwd=REPO_ROOT).stdout.strip()
     assert re.fullmatch(rf"(.+-g)?{head}(-dirty)?", git_commit())
 
 
@@ -362,7 +361,7 @@ def test_a_real_sigint_stops_the_run_cleanly(tmp_path: Path, world: World) -> No
             time.sleep(0.5)  # still deploying while the main thread handles Ctrl-C
 
     opts = options(tmp_path, workers=1, changes=tuple(ChangeKind)[:3])
-    run = compare.run_comparison(opts, Events(), factory(world, sigint_during_first_deploy))
+    run = run_fake(world, opts, Events(), factory(world, sigint_during_first_deploy))
     assert sent.is_set()
     assert run.summary.interrupted
     grouped = by_env(run)
@@ -381,13 +380,13 @@ def test_localstack_target_notes_what_it_does_not_serve(
     from contextlib import ExitStack
 
     from harness import targets
-    from harness.compare.target import open_target
+    from harness.compare.run import open_target
 
     endpoint = Endpoint(Target.LOCALSTACK, "http://localhost:4566")
     served = {s: "available" for s in targets.REQUIRED_SERVICES if s not in {"ecs", "rds"}}
     monkeypatch.setattr(targets, "probe_localstack", lambda: targets.LocalStack(endpoint, served))
     with ExitStack() as stack:
-        target = open_target(CompareOptions(target=Target.LOCALSTACK), tmp_path, stack)
+        target = open_target(Target.LOCALSTACK, None, tmp_path, stack)
     assert target.endpoint is endpoint
     assert target.calls is None  # calls are counted only by the embedded emulator
     assert target.notes == ("localstack does not serve ecs, rds: cells needing them fail",)
@@ -397,11 +396,11 @@ def test_localstack_target_notes_what_it_does_not_serve(
 def test_aws_target_is_refused_without_the_account_id(tmp_path: Path) -> None:
     from contextlib import ExitStack
 
-    from harness.compare.target import open_target
+    from harness.compare.run import open_target
     from harness.errors import TargetError
 
     with ExitStack() as stack, pytest.raises(TargetError, match="--aws-account-id"):
-        open_target(CompareOptions(target=Target.AWS), tmp_path, stack)
+        open_target(Target.AWS, None, tmp_path, stack)
 
 
 def test_a_relative_results_folder_becomes_absolute(
@@ -410,7 +409,7 @@ def test_a_relative_results_folder_becomes_absolute(
     """Tools run in other directories: every path handed to them must be absolute."""
     monkeypatch.chdir(tmp_path)
     opts = options(tmp_path, results=Path("results"), changes=(ChangeKind.NONE,))
-    run = compare.run_comparison(opts, Events(), factory(world))
+    run = run_fake(world, opts, Events(), factory(world))
     assert run.folder.is_absolute()
     assert run.folder.parent == tmp_path / "results"
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from harness.expectations import ChangeOutcome, VersionOutcome, expected
+from harness.outcomes import Observed, observe
 from harness.records import ChangeKind, Phase, Record, Status, Strategy, Tool
 from harness.report import model
+from harness.report.model import Judged, observed_text
 
 from .records_builder import full_cell
 
@@ -15,26 +17,34 @@ def cell(kind: ChangeKind = ChangeKind.SERVICE, **kwargs: object) -> list[Record
 
 
 def test_observe_kept_version_and_change_now() -> None:
-    seen = model.observe(cell(drift_after_app_update=True))
-    assert seen == model.Observed(VersionOutcome.KEPT, "v2", ChangeOutcome.NOW, True)
-    assert seen.text() == "v2 kept / change now"
+    seen = observe(cell(drift_after_app_update=True))
+    kept = dict.fromkeys(("web", "worker", "beat"), VersionOutcome.KEPT)
+    assert seen == Observed(kept, "v2", ChangeOutcome.NOW, True)
+    assert observed_text(seen) == "v2 kept / change now"
 
 
 def test_observe_rollback_and_change_deferred_to_the_next_app_update() -> None:
-    seen = model.observe(cell(after_infra="v1", applied_now=False, applied_next=True))
+    seen = observe(cell(after_infra="v1", applied_now=False, applied_next=True))
     assert (seen.version, seen.change) == (VersionOutcome.ROLLED_BACK, ChangeOutcome.DEFERRED)
-    assert seen.text() == "rolled back to v1 / change deferred to the next app update"
+    assert observed_text(seen) == "rolled back to v1 / change deferred to the next app update"
+
+
+def test_observe_a_mixed_fleet() -> None:
+    seen = observe(cell(after_infra={"web": "v1", "worker": "v2", "beat": "v2"}))
+    assert seen.version is VersionOutcome.MIXED
+    assert seen.services["web"] is VersionOutcome.ROLLED_BACK
+    assert observed_text(seen) == "mixed: web rolled back, worker, beat kept / change now"
 
 
 def test_observe_change_never_applied() -> None:
-    seen = model.observe(cell(applied_now=False, applied_next=False))
+    seen = observe(cell(applied_now=False, applied_next=False))
     assert seen.change is ChangeOutcome.NOT_APPLIED
 
 
 def test_observe_no_change_kind_is_not_applicable() -> None:
-    seen = model.observe(cell(ChangeKind.NONE, applied_now=None))
+    seen = observe(cell(ChangeKind.NONE, applied_now=None))
     assert seen.change is ChangeOutcome.NOT_APPLICABLE
-    assert seen.text() == "v2 kept / no change"
+    assert observed_text(seen) == "v2 kept / no change"
 
 
 def test_observe_a_failed_phase_names_it_and_its_error() -> None:
@@ -45,7 +55,7 @@ def test_observe_a_failed_phase_names_it_and_its_error() -> None:
         else _replace(r, status=Status.FAILED, error="CommandError: boom")
         for r in records
     ]
-    assert model.observe(failed).text() == "failed in infra-update: CommandError: boom"
+    assert observed_text(observe(failed)) == "failed in infra-update: CommandError: boom"
 
 
 def _replace(record: Record, **values: object) -> Record:
@@ -54,14 +64,16 @@ def _replace(record: Record, **values: object) -> Record:
 
 def test_summarize_counts_differing_repetitions_and_flags_the_difference() -> None:
     exp = expected(Tool.TERRAFORM, Strategy.IGNORE_CHANGES, ChangeKind.SERVICE)
-    kept = model.observe(cell())
-    rolled = model.observe(cell(after_infra="v1"))
-    assert (
-        model.summarize([kept, kept], exp) == "v2 kept / change now (2 runs) (expected: kept/now) ✓"
+    kept = observe(cell())
+    rolled = observe(cell(after_infra="v1"))
+    assert model.summarize([kept, kept], exp) == Judged(
+        "v2 kept / change now (2 runs) (expected: kept/now) ✓", agrees=True
     )
-    assert model.summarize([kept, rolled], exp) == (
-        "v2 kept / change now; rolled back to v1 / change now "
-        "(expected: kept/now) ✗ differs from documented behaviour"
+    assert model.summarize([kept, rolled], exp) == Judged(
+        "v2 kept / change now; rolled back to v1 / change now (expected: kept/now) "
+        "✗ differs from documented behaviour (beat: rolled-back (expected kept); "
+        "web: rolled-back (expected kept); worker: rolled-back (expected kept))",
+        agrees=False,
     )
     assert model.summarize([], exp) == "not run"
 
@@ -84,14 +96,15 @@ def test_outcome_matrix_has_a_row_per_tool_and_strategy_and_a_column_per_change_
         "cdk · unpinned",
         "cdk · pinned",
     ]
-    assert table.rows[1] == (
+    assert [str(v) for v in table.rows[1]] == [
         "terraform · ignore-changes",
         "v2 kept / no change (expected: kept/no change) ✓",
         "v2 kept / change now (expected: kept/now) ✓",
         "v2 kept / change now (expected: kept/now) ✓",
         "v2 kept / change deferred to the next app update (expected: kept/deferred) ✓",
         "safe for the version; task definition changes wait for the next app update",
-    )
+    ]
+    assert all(isinstance(v, Judged) and v.agrees for v in table.rows[1][1:5])
 
 
 def test_outcome_matrix_flags_the_cell_that_differs_from_the_documentation(
@@ -99,16 +112,21 @@ def test_outcome_matrix_flags_the_cell_that_differs_from_the_documentation(
 ) -> None:
     table = model.outcome_matrix(run_a)
     unpinned = table.rows[2]
-    assert unpinned[3] == (
-        "v2 kept / change now (expected: rolled-back/now) ✗ differs from documented behaviour"
+    assert unpinned[3] == Judged(
+        "v2 kept / change now (expected: mixed, web rolled back/now) ✗ differs from documented "
+        "behaviour (web: kept (expected rolled-back))",
+        agrees=False,
     )
-    assert sum("✗" in str(v) for row in table.rows for v in row) == 1
+    judged = [v for row in table.rows for v in row if isinstance(v, Judged)]
+    assert [v.agrees for v in judged].count(False) == 1
 
 
 def test_outcome_matrix_merges_runs_as_repetitions(merged: list[Record]) -> None:
     plain = model.outcome_matrix(merged).rows[0]
-    assert plain[1] == "rolled back to v1 / no change (2 runs) (expected: rolled-back/no change) ✓"
-    assert plain[2] == "rolled back to v1 / change now (expected: rolled-back/now) ✓"
+    assert str(plain[1]) == (
+        "rolled back to v1 / no change (2 runs) (expected: rolled-back/no change) ✓"
+    )
+    assert str(plain[2]) == "rolled back to v1 / change now (expected: rolled-back/now) ✓"
 
 
 def test_outcome_details_carry_the_documented_why_and_drift(run_a: list[Record]) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from harness import process
+from harness.paths import REPO_ROOT
 from harness.records import Record
 from harness.report import build_report, document
 from harness.report.render_html import render_html
@@ -19,7 +20,7 @@ from harness.report.runinfo import RunSummary
 from .conftest import RUN_A, RUN_B
 
 PNG = b"\x89PNG\r\n\x1a\n"
-ROOT = Path(__file__).parents[2]
+ROOT = REPO_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +46,7 @@ def test_markdown_holds_the_outcome_matrix_rows_and_the_reasons(doc: document.Do
 
 def test_markdown_states_agreement_overhead_and_what_was_not_run(doc: document.Document) -> None:
     text = render_md(doc)
-    assert "- 19 of 20 cell executions behaved as the tools' documentation says." in text
+    assert "- 19 of 20 cell executions behaved as the tools' documentation says (" in text
     assert "- Run 20261126T080000Z-bbbb: cdk: not run: driver not available" in text
     assert (
         "harness overhead 1.4% of 722.0 s wall time (712.0 s inside tool processes and AWS calls)"

@@ -151,13 +151,9 @@ def test_cdk_cloudformation_time_is_its_aws_time() -> None:
 
 def test_calls_cloudformation_made_for_the_tool_are_counted_apart() -> None:
     cell = CellBuilder("r", Tool.CDK, Strategy.UNPINNED, ChangeKind.SERVICE)
-    calls = {
-        "cloudformation:ExecuteChangeSet": 1,
-        "sts:AssumeRole": 2,
-        "cloudformation>ecs:UpdateService": 1,
-        "cloudformation>ecs:DescribeServices": 3,
-    }
-    cell.add(Phase.INFRA_UPDATE, 5.0, api_calls=calls)
+    own = {"cloudformation:ExecuteChangeSet": 1, "sts:AssumeRole": 2}
+    made = {"cloudformation": {"ecs:UpdateService": 1, "ecs:DescribeServices": 3}}
+    cell.add(Phase.INFRA_UPDATE, 5.0, api_calls=own, api_calls_on_behalf=made)
     assert row(stats.api_calls_by_phase(cell.records), "infra-update")["cdk"] == 3
     on_behalf = stats.api_calls_on_behalf_by_phase(cell.records)
     assert row(on_behalf, "infra-update")["cdk"] == 4

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from harness import process
+from harness.drivers import terraform_parse
 from harness.endpoint import Endpoint
-from harness.terraform import TerraformSetup, planjson, setup
+from harness.terraform import TerraformSetup, setup
 
 CONFIGS = Path(__file__).parent / "configs"
 _setups: dict[str | None, TerraformSetup] = {}
@@ -62,7 +63,7 @@ class TfDir:
         return doc
 
     def actions(self, **variables: Any) -> dict[str, tuple[str, ...]]:
-        return planjson.actions(self.plan(**variables))
+        return terraform_parse.resource_actions(self.plan(**variables))
 
     def state(self, address: str) -> dict[str, Any]:
         doc = json.loads(self.run("show", "-json").stdout)

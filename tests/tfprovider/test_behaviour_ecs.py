@@ -167,9 +167,9 @@ def test_out_of_band_deploy_is_drift_and_plain_apply_rolls_it_back(
 
 
 def _actions(plan: dict[str, Any]) -> dict[str, tuple[str, ...]]:
-    from harness.terraform import planjson
+    from harness.drivers import terraform_parse
 
-    return planjson.actions(plan)
+    return terraform_parse.resource_actions(plan)
 
 
 IGNORE = "  depends_on = [aws_lb_listener_rule.web]\n"
@@ -185,7 +185,7 @@ def test_ignore_changes_keeps_the_out_of_band_revision(tfdir: Any, aws_endpoint:
     theirs = _deploy_out_of_band(aws_endpoint, d.vars["name"], "v9")
     assert d.actions() == {}, "ignore_changes: no resource change planned"
     # ...but an output referencing the ignored attribute still changes, so the exit code is 2
-    # (Terraform's documented behaviour, DESIGN.md; hashicorp/terraform-provider-aws#632)
+    # (Terraform's documented behaviour: hashicorp/terraform-provider-aws#632)
     assert d.plan_exit() == 2
     d.apply()  # only the output changes; the service keeps the out-of-band revision
     assert service(aws_endpoint, d.vars["name"])["taskDefinition"] == theirs

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from harness import process
+from harness.paths import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO_ROOT
 PROBE = (
     "import sys; from harness.tfprovider.server import Servicer; Servicer(); "
     "import json; print(json.dumps(sorted(m for m in ('boto3', 'botocore', 'cryptography', 'moto') if m in sys.modules)))"

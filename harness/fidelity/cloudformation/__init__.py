@@ -1,7 +1,7 @@
 """CloudFormation on the emulator, faithful to AWS: our own stack engine in place of moto's.
 
 moto's stack engine fails or hangs with the real CDK CLI and re-creates unchanged resources
-on update (DESIGN.md, "The embedded emulator must be faithful"). ``install()`` routes
+on update (docs/design.md, "Targets and the fidelity layers"). ``install()`` routes
 CloudFormation's stack and change-set actions to this package (stack sets stay with moto):
 
 - ``template``/``intrinsics``/``evaluation``: templates (JSON or YAML), parameters (SSM

@@ -2,9 +2,16 @@
 
 As CloudFormation does (User Guide, "Detect unmanaged configuration changes to stacks and
 resources with drift detection"): a resource is IN_SYNC, MODIFIED (with the property
-differences), DELETED, or NOT_CHECKED when drift detection does not support its type. Only
-properties the template sets, and the reader of the type reports, are compared. Supported here: ECS services, clusters and task
-definitions, log groups and SSM parameters; every other type is NOT_CHECKED.
+differences), DELETED, or NOT_CHECKED when drift detection does not support its type. Which
+types it supports is CloudFormation's list ("Resource type support"): the AWS resource types
+it can read, which leaves out custom resources, nested stacks (never drift-checked from their
+parent) and wait conditions; those are NOT_CHECKED here too.
+
+Only properties the template sets, and the reader of the type reports, are compared. The
+emulator reads ECS services, clusters and task definitions, log groups and SSM parameters. A
+type CloudFormation checks but the emulator cannot read is UNKNOWN (one of the API's values:
+the status could not be determined), never a claimed IN_SYNC nor a NOT_CHECKED AWS would not
+give.
 """
 
 from __future__ import annotations
@@ -125,6 +132,25 @@ READERS: dict[str, Reader] = {
     "AWS::SSM::Parameter": _parameter,
 }
 
+# Types CloudFormation's drift detection does not check ("Resource type support"; nested stacks:
+# DetectStackDrift "doesn't detect drift on any nested stacks"). Custom resources are any
+# ``Custom::`` type as well.
+NOT_CHECKED_TYPES = frozenset(
+    {
+        "AWS::CloudFormation::CustomResource",
+        "AWS::CloudFormation::Stack",
+        "AWS::CloudFormation::WaitCondition",
+        "AWS::CloudFormation::WaitConditionHandle",
+        "AWS::CDK::Metadata",
+    }
+)
+
+
+def checked_on_aws(resource_type: str) -> bool:
+    """Whether CloudFormation's drift detection checks resources of this type."""
+    return not (resource_type.startswith("Custom::") or resource_type in NOT_CHECKED_TYPES)
+
+
 # Properties the readers do not report (identity, or not comparable in this shape).
 IGNORED = {"AWS::ECS::Service": {"Cluster", "ServiceName"}, "AWS::ECS::TaskDefinition": None}
 
@@ -160,7 +186,8 @@ def detect(stack: Stack, resource: Resource) -> dict[str, Any]:
         "Timestamp": now(),
     }
     if reader is None:
-        return {**answer, "StackResourceDriftStatus": "NOT_CHECKED"}
+        status = "UNKNOWN" if checked_on_aws(resource.type) else "NOT_CHECKED"
+        return {**answer, "StackResourceDriftStatus": status}
     expected = _comparable(resource)
     actual = reader(stack, resource)
     answer["ExpectedProperties"] = json.dumps(expected, sort_keys=True)

@@ -9,6 +9,7 @@ might change as Replacement "Conditional".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,12 +88,14 @@ def _modification(
     if replacement != "False":
         evaluation.unknown.add(logical_id)
     old_spec = old_template.get("Resources", {}).get(logical_id, {}).get("Properties", {})
+    raw = spec.get("Properties", {})
+    parameters = set(evaluation.template.get("Parameters", {}))
     details = [
         _detail(
             name,
             name in possible,
             is_unknown(new.get(name)),
-            old_spec.get(name) != spec.get("Properties", {}).get(name),
+            _source(raw.get(name), old_spec.get(name) != raw.get(name), parameters),
         )
         for name in sorted(changed)
     ]
@@ -101,16 +104,53 @@ def _modification(
     )
 
 
-def _detail(name: str, recreates: bool, dynamic: bool, direct: bool) -> dict[str, Any]:
+def _source(raw: Any, direct: bool, parameters: set[str]) -> str:
+    """ChangeSource as the API reference (ResourceChangeDetail) defines it: DirectModification
+    for an edited template value; otherwise what the value refers to: Fn::GetAtt ->
+    ResourceAttribute, Ref to a parameter -> ParameterReference, Ref to a resource ->
+    ResourceReference."""
+    if direct:
+        return "DirectModification"
+    refs, attributes = _references(raw)
+    if attributes:
+        return "ResourceAttribute"
+    if refs and refs <= parameters:
+        return "ParameterReference"
+    return "ResourceReference"
+
+
+def _references(value: Any) -> tuple[set[str], bool]:
+    """Names ``value`` refers to with Ref (or ``${X}`` in Fn::Sub), and whether it uses an
+    attribute (Fn::GetAtt, or ``${X.Attr}``)."""
+    refs: set[str] = set()
+    attributes = False
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "Ref" and isinstance(inner, str):
+                refs.add(inner)
+            elif key == "Fn::GetAtt":
+                attributes = True
+            elif key == "Fn::Sub":
+                text = inner[0] if isinstance(inner, list) else inner
+                for name in re.findall(r"\$\{([^}!]+)\}", str(text)):
+                    attributes = attributes or "." in name
+                    refs.add(name.split(".", 1)[0])
+            found, attrs = _references(inner)
+            refs, attributes = refs | found, attributes or attrs
+    elif isinstance(value, list):
+        for item in value:
+            found, attrs = _references(item)
+            refs, attributes = refs | found, attributes or attrs
+    return refs, attributes
+
+
+def _detail(name: str, recreates: bool, dynamic: bool, source: str) -> dict[str, Any]:
     target = {
         "Attribute": "Tags" if name in TAG_PROPERTIES else "Properties",
         "RequiresRecreation": ("Conditionally" if dynamic else "Always") if recreates else "Never",
     }
     if name not in TAG_PROPERTIES:
         target["Name"] = name
-    source = (
-        "DirectModification" if direct else "ResourceAttribute" if dynamic else "ResourceReference"
-    )
     return {
         "Target": target,
         "Evaluation": "Dynamic" if dynamic else "Static",

@@ -1,7 +1,7 @@
 """Replacement semantics from the resource provider schemas that cfn-lint ships.
 
 A property listed in a type's ``createOnlyProperties`` cannot change in place: CloudFormation
-replaces the resource. (DESIGN.md: cfn-lint is the source for replacement semantics.)
+replaces the resource (cfn-lint ships the resource provider schemas: the source for replacement).
 """
 
 from __future__ import annotations

@@ -1,0 +1,120 @@
+"""Fixtures of the lifecycle scenarios (a pytest plugin, loaded by the root ``conftest.py``).
+
+The scenarios build their bases and cells through the same :class:`~harness.compare.run.Run`
+as ``nox -s compare``, so their records are the comparison's records: one run id and one
+``records.jsonl`` for the whole session, under ``results/scenarios/<run-id>/`` (or
+``$HARNESS_RESULTS_DIR``). Each tool's base is deployed at its first use and destroyed when
+the module ends (or by ``test_destroy_leaves_nothing_behind``, which checks it).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness import images
+from harness.compare.drivers import DriverUnavailable
+from harness.compare.matrix import CellSpec
+from harness.compare.run import BaseLayer, Cell, Run, RunTarget, embedded_target
+from harness.emulator import Emulator
+from harness.endpoint import Endpoint, Target
+from harness.lifecycle import VERSIONS, deploy_base
+from harness.paths import REPO_ROOT
+from harness.recorder import RunContext, git_commit, new_run_id
+from harness.records import ChangeKind, RecordWriter, Strategy, Tool
+from harness.targets import REQUIRED_SERVICES
+
+log = logging.getLogger(__name__)
+
+BASE_NAMES = {Tool.TERRAFORM: "tfbase", Tool.CDK: "cdkbase"}
+TOOL_SHORT = {Tool.TERRAFORM: "tf", Tool.CDK: "cdk"}
+STRATEGY_SHORT = {
+    Strategy.PLAIN: "plain",
+    Strategy.IGNORE_CHANGES: "ign",
+    Strategy.UNPINNED: "unp",
+    Strategy.PINNED: "pin",
+}
+CHANGE_SHORT = {
+    ChangeKind.NONE: "none",
+    ChangeKind.UNRELATED: "unrel",
+    ChangeKind.SERVICE: "svc",
+    ChangeKind.TASK_DEFINITION: "td",
+}
+"""Short names for environment names (they become parts of AWS resource names)."""
+
+
+@pytest.fixture(scope="session")
+def run_context(target: Target) -> RunContext:
+    """One run id for every scenario of the session, so their records make one report."""
+    return RunContext(new_run_id(), str(target), git_commit())
+
+
+@pytest.fixture(scope="session")
+def results_root(run_context: RunContext) -> Path:
+    """``results/scenarios/<run-id>/`` (or under ``$HARNESS_RESULTS_DIR``)."""
+    root = Path(os.environ.get("HARNESS_RESULTS_DIR", REPO_ROOT / "results" / "scenarios"))
+    return root / run_context.run_id
+
+
+class ScenarioBases:
+    """Each tool's base layer, deployed at first use; the run destroys them at its close."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.deployed: dict[Tool, BaseLayer] = {}
+
+    def ensure(self, tool: Tool) -> BaseLayer:
+        if tool not in self.deployed:
+            try:
+                base = self.run.base(tool, BASE_NAMES[tool])
+            except DriverUnavailable as exc:
+                pytest.skip(str(exc))
+            self.deployed[tool] = base
+            base.image_repository = images.publish(base.cell.endpoint, base.name, VERSIONS)
+            deploy_base(base.cell.driver, base.cell.recorder, base.name)
+        return self.deployed[tool]
+
+    def cell(self, tool: Tool, strategy: Strategy, kind: ChangeKind, env: str = "") -> CellSpec:
+        """The spec of one scenario cell on ``tool``'s base (deployed if need be)."""
+        base = self.ensure(tool)
+        env = env or f"{TOOL_SHORT[tool]}-{STRATEGY_SHORT[strategy]}-{CHANGE_SHORT[kind]}"
+        return CellSpec(0, tool, strategy, kind, 0, env, base.name, base.image_repository)
+
+    def open(self, spec: CellSpec) -> Cell:
+        return self.run.cell(spec)
+
+
+@pytest.fixture(scope="module")
+def scenario_bases(
+    target: Target,
+    _embedded: Emulator | None,
+    _external_endpoint: tuple[Endpoint, list[str]] | None,
+    run_context: RunContext,
+    results_root: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[ScenarioBases]:
+    """The module's run and the bases of its tools; every base is destroyed at the end."""
+    folder = tmp_path_factory.mktemp("scenarios")
+    if _embedded is not None:
+        run_target = embedded_target(_embedded, folder)
+    else:
+        assert _external_endpoint is not None
+        endpoint, missing = _external_endpoint
+        lacking = sorted(set(REQUIRED_SERVICES) & set(missing))
+        if lacking:
+            pytest.skip(f"{target} does not serve {', '.join(lacking)}")
+        run_target = RunTarget(endpoint, folder)
+    with RecordWriter(results_root / "records.jsonl") as writer:
+        run = Run(run_context, run_target, writer)
+        try:
+            yield ScenarioBases(run)
+        finally:
+            # test_destroy_leaves_nothing_behind destroys and asserts; this only cleans up after
+            # a run that deselected it, and notes (never raises) what it could not destroy.
+            run.close()
+            for text in run.notes:
+                log.error("%s", text)
