@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from harness.emulator import Emulator
 from harness.endpoint import Endpoint, Target
@@ -20,6 +21,14 @@ from harness.errors import TargetError
 from harness.targets import REQUIRED_SERVICES, aws_sandbox, probe_localstack
 
 pytest_plugins = ["scenarios.fixtures"]
+
+# Property tests of pure parts: hypothesis's default number of examples, no deadline (speed is
+# measured in benchmarks, not asserted in tests; a loaded CI core would make deadlines flaky).
+# ``--hypothesis-profile=deep`` (``nox -s deep``) runs ten times as many. The state machines on
+# the real tools take their budget from the profile's name (scenarios/test_sequences.py).
+settings.register_profile("default", deadline=None)
+settings.register_profile("deep", max_examples=1000, deadline=None)
+settings.load_profile("default")
 
 ENDPOINT_FIXTURES = {"aws_endpoint", "emulator", "scenario_bases"}
 

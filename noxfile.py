@@ -1,4 +1,5 @@
-"""Sessions: ``nox -s tests`` (what CI runs), ``nox -s compare`` (the comparison), ``nox -s lint``."""
+"""Sessions: ``nox -s tests`` (what CI runs), ``nox -s compare`` (the comparison), ``nox -s lint``,
+``nox -s deep`` (long property-based runs)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,17 @@ def tests(session: nox.Session) -> None:
     with session.chdir(ROOT / "app"):
         session.run("python", "manage.py", "test", "--noinput")
     session.run("pytest", *(session.posargs or ["-q"]))
+
+
+@nox.session
+def deep(session: nox.Session) -> None:
+    """Long property-based runs: many long drawn lifecycle sequences per tool and strategy on
+    the real tools, and ten times the examples of the pure property tests."""
+    install(session, "test")
+    install_node_tools(session)
+    targets = ["tests/test_properties.py", "tests/test_documented_model.py"]
+    targets.append("scenarios/test_sequences.py")
+    session.run("pytest", "-s", "--hypothesis-profile=deep", *(session.posargs or targets))
 
 
 @nox.session

@@ -29,7 +29,9 @@ def publish(endpoint: Endpoint, base: str, tags: list[str]) -> str:
         ecr.create_repository(repositoryName=name, tags=[{"Key": "base", "Value": base}])
     if endpoint.target is not Target.AWS:
         for tag in tags:
-            ecr.put_image(repositoryName=name, imageManifest=_manifest(tag), imageTag=tag)
+            # A tag pushed again (a second publish for the same base) is already there.
+            with contextlib.suppress(ecr.exceptions.ImageAlreadyExistsException):
+                ecr.put_image(repositoryName=name, imageManifest=_manifest(tag), imageTag=tag)
     return repository_uri(endpoint, base)
 
 
