@@ -17,7 +17,7 @@ import pytest
 from harness.emulator import Emulator
 from harness.endpoint import Endpoint, Target
 from harness.errors import TargetError
-from harness.targets import REQUIRED_SERVICES, aws_sandbox, probe_localstack
+from harness.external_targets import REQUIRED_SERVICES, aws_sandbox, probe_localstack
 
 ENDPOINT_FIXTURES = {"aws_endpoint", "emulator"}
 

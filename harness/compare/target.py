@@ -40,7 +40,7 @@ class RunTarget:
 
 def open_target(options: CompareOptions, folder: Path, stack: ExitStack) -> RunTarget:
     """Start the embedded emulator (stopped by ``stack``) or resolve an external target."""
-    from harness.targets import aws_sandbox, probe_localstack
+    from harness.external_targets import aws_sandbox, probe_localstack
 
     if options.target is Target.LOCALSTACK:
         localstack = probe_localstack()

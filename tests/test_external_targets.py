@@ -11,7 +11,7 @@ import pytest
 
 from harness.endpoint import Target
 from harness.errors import TargetError
-from harness.targets import aws_sandbox, localstack_url, probe_localstack
+from harness.external_targets import aws_sandbox, localstack_url, probe_localstack
 
 HEALTH = {
     "version": "2026.3.0",
