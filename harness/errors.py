@@ -21,7 +21,11 @@ class HarnessError(Exception):
 
 
 class CommandError(HarnessError):
-    """A command exited with a code outside the accepted set."""
+    """A command exited with a code outside the accepted set.
+
+    It carries the tool's own last words: the tails of its stderr and of its stdout
+    (Terraform writes its errors to stdout), each shown under its own heading.
+    """
 
     def __init__(
         self,
@@ -29,14 +33,19 @@ class CommandError(HarnessError):
         returncode: int | None,
         stderr_tail: str = "",
         message: str | None = None,
+        *,
+        stdout_tail: str = "",
     ) -> None:
         self.argv = tuple(argv)
         self.returncode = returncode
         self.stderr_tail = stderr_tail
+        self.stdout_tail = stdout_tail
         text = message or f"command exited with {returncode}"
         detail = f"{text}: {' '.join(self.argv)}"
         if stderr_tail:
-            detail += f"\n--- last lines of its output ---\n{stderr_tail}"
+            detail += f"\n--- last lines of its stderr ---\n{stderr_tail}"
+        if stdout_tail:
+            detail += f"\n--- last lines of its stdout ---\n{stdout_tail}"
         super().__init__(detail)
 
 

@@ -293,7 +293,11 @@ class CdkDriver:
             )
         except CommandError as exc:
             raise CdkError(
-                exc.argv, exc.returncode, exc.stderr_tail, message=error_headline(exc)
+                exc.argv,
+                exc.returncode,
+                exc.stderr_tail,
+                message=error_headline(exc),
+                stdout_tail=exc.stdout_tail,
             ) from exc
 
 
