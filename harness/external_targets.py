@@ -1,8 +1,9 @@
 """Resolve a target name into a usable :class:`Endpoint` (or a clear refusal).
 
 - ``embedded``: the caller starts an :class:`~harness.emulator.Emulator`.
-- ``localstack``: an external LocalStack at ``AWS_ENDPOINT_URL`` or ``LOCALSTACK_HOST``, probed
-  with ``/_localstack/health``; the services it does not serve are listed so tests can skip.
+- ``localstack``: an external LocalStack, found as ``localstack-client`` finds it
+  (``AWS_ENDPOINT_URL``, ``LOCALSTACK_HOST``, ``EDGE_PORT``, ``USE_SSL``), probed with
+  ``/_localstack/health``; the services it does not serve are listed so tests can skip.
 - ``aws``: a real sandbox account, only when ``account_id`` is given and equals the caller identity.
 """
 
@@ -45,10 +46,28 @@ class LocalStack:
 
 
 def localstack_url(environ: Mapping[str, str] = os.environ) -> str:
-    if environ.get("AWS_ENDPOINT_URL"):
-        return environ["AWS_ENDPOINT_URL"].rstrip("/")
-    host = environ.get("LOCALSTACK_HOST", "localhost:4566")
-    return host if host.startswith("http") else f"http://{host}"
+    """Where LocalStack is, from the variables its users set, as ``localstack-client`` reads them.
+
+    ``AWS_ENDPOINT_URL`` wins; else ``LOCALSTACK_HOST`` (``host[:port]``), whose port defaults
+    to ``EDGE_PORT`` (LocalStack's older variable) or 4566; ``USE_SSL=1`` makes it https.
+    """
+    from localstack_client.config import DEFAULT_EDGE_PORT, parse_localstack_host
+
+    explicit = environ.get("AWS_ENDPOINT_URL", "").strip()
+    if explicit:
+        return explicit.rstrip("/")
+    edge_port = environ.get("EDGE_PORT", "").strip() or str(DEFAULT_EDGE_PORT)
+    given = environ.get("LOCALSTACK_HOST", "").strip() or "localhost"
+    if given.startswith(("http://", "https://")):  # a URL where a host was meant: take it as is
+        return given.rstrip("/")
+    if ":" not in given:
+        given = f"{given}:{edge_port}"
+    try:
+        host, port = parse_localstack_host(given)
+    except RuntimeError as exc:
+        raise TargetError(f"LOCALSTACK_HOST={given!r} is not host[:port]") from exc
+    scheme = "https" if environ.get("USE_SSL", "").strip().lower() in ("1", "true") else "http"
+    return f"{scheme}://{host}:{port}"
 
 
 def probe_localstack(environ: Mapping[str, str] = os.environ) -> LocalStack:
