@@ -1,7 +1,8 @@
 """The one place the harness starts subprocesses.
 
 Every tool (terraform, cdk, npm, the emulator) is run through :func:`run` (a command
-that finishes) or :func:`spawn` (a server the caller stops). Arguments are a list, never
+that finishes), :func:`call` (one whose output is the user's) or :func:`spawn` (a server
+the caller stops). Arguments are a list, never
 a shell string; the environment is explicit; stdout and stderr are read together so a
 chatty tool cannot deadlock us; a timeout or Ctrl-C escalates terminate -> kill.
 """
@@ -106,6 +107,33 @@ def run(
             args, proc.returncode, tool_output(stderr), stdout_tail=tool_output(stdout)
         )
     return result
+
+
+def call(
+    argv: Sequence[str], *, env: Mapping[str, str] | None = None, cwd: str | Path | None = None
+) -> int:
+    """Run ``argv`` with our terminal (its output is the user's to read); return its exit code.
+
+    For a command the harness only hosts (``python -m harness localstack -- pytest ...``).
+    A Ctrl-C or any error here stops it, and its children, before going on.
+    """
+    args = [str(a) for a in argv]
+    try:
+        proc = subprocess.Popen(
+            args, env=dict(env) if env is not None else None, cwd=cwd, start_new_session=True
+        )
+    except FileNotFoundError as exc:
+        raise CommandNotFound(args, None, message=f"executable not found ({exc.filename})") from exc
+    try:
+        return proc.wait()
+    except BaseException:
+        _signal_group(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=KILL_GRACE_S)
+        except subprocess.TimeoutExpired:
+            _signal_group(proc.pid, signal.SIGKILL)
+            proc.wait()
+        raise
 
 
 def spawn(
