@@ -6,6 +6,7 @@ HarnessError
 │   └── CommandTimeout      it ran past its timeout and was stopped
 ├── EmulatorError           the embedded AWS emulator failed to start or answer
 ├── TargetError             the chosen target (localstack, aws) is unusable or refused
+│   └── FakeResourcesError  a stack reports resources its services do not have (fallbacks)
 ├── ContractError           a deployment breaks the naming and tagging contract
 ├── AppUpdateError          the shared app-update script could not finish
 └── RecordError             a results file cannot be read or written
@@ -63,6 +64,15 @@ class EmulatorError(HarnessError):
 
 class TargetError(HarnessError):
     """The requested target cannot be used (unreachable, refused, wrong account)."""
+
+
+class FakeResourcesError(TargetError):
+    """A stack operation "succeeded" with resources that do not exist in their services."""
+
+    def __init__(self, message: str, *, stack: str, logical_ids: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.stack = stack
+        self.logical_ids = logical_ids
 
 
 class ContractError(HarnessError):

@@ -30,6 +30,7 @@ REQUIRED_SERVICES = (
     "iam",
     "logs",
     "sts",
+    "ssm",
     "cloudformation",
 )
 

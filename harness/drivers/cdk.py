@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from harness import cdk_cli
+from harness import cdk_cli, stack_reality
 from harness.app_update import deregister_revisions
 from harness.drivers.base import AppSettings, DriftReport, StepResult
 from harness.drivers.cdk_output import (
@@ -210,6 +210,7 @@ class CdkDriver:
         args += ["--require-approval", "never", "--method=change-set"]
         args += ["--outputs-file", str(outputs_file)]
         done = self._cdk(args)
+        self._ensure_real(stack)
         output = done.stdout + done.stderr
         timings["deploy"] = done.duration_s
         cfn_s = deployment_time_s(output)
@@ -246,14 +247,21 @@ class CdkDriver:
         with _bootstrap_lock:
             if target in _bootstrapped:
                 return False
-            if self._toolkit_ready():
-                _bootstrapped.add(target)
-                return False
-            # Outside the app's directory: with a cdk.json at hand the CLI would synthesize the
-            # app first (seconds, and a cdk.out in the repository) though the environment is given.
-            self._cdk(["bootstrap", f"aws://{account}/{self.endpoint.region}"], cwd=self.workdir)
+            ran = not self._toolkit_ready()
+            if ran:
+                # Outside the app's directory: with a cdk.json at hand the CLI would synthesize
+                # the app first (seconds, and a cdk.out in the repository).
+                argv = ["bootstrap", f"aws://{account}/{self.endpoint.region}"]
+                self._cdk(argv, cwd=self.workdir)
+            self._ensure_real(TOOLKIT_STACK)
             _bootstrapped.add(target)
-            return True
+            return ran
+
+    def _ensure_real(self, stack: str) -> None:
+        """Off the embedded emulator, fail a deploy whose resources are not really there
+        (LocalStack's fallback resources); the emulator creates all it reports."""
+        if self.endpoint.target is not Target.EMBEDDED:
+            stack_reality.ensure_real(self.endpoint, stack)
 
     def _toolkit_ready(self) -> bool:
         cfn = self.endpoint.client("cloudformation")

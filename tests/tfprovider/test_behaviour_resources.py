@@ -14,7 +14,7 @@ import pytest
 
 from harness.endpoint import Endpoint
 
-pytestmark = [pytest.mark.terraform, pytest.mark.slow]
+pytestmark = [pytest.mark.terraform, pytest.mark.slow, pytest.mark.services("sts")]
 
 PROVIDER = 'provider "aws" {\n  region = "us-east-1"\n  default_tags {\n    tags = { suite = "tfprovider" }\n  }\n}\n'
 
@@ -79,6 +79,7 @@ def network(tfdir: Any) -> Any:
     return d
 
 
+@pytest.mark.services("ec2", "logs")
 def test_network_updates_in_place_and_replaces_what_forces_new(
     tfdir: Any, aws_endpoint: Endpoint
 ) -> None:
@@ -100,6 +101,7 @@ def test_network_updates_in_place_and_replaces_what_forces_new(
     assert d.plan_exit() == 0
 
 
+@pytest.mark.services("ec2", "logs")
 def test_network_out_of_band_changes_are_drift(tfdir: Any, aws_endpoint: Endpoint) -> None:
     d = network(tfdir)
     ec2 = aws_endpoint.client("ec2")
@@ -180,6 +182,7 @@ resource "aws_s3_bucket" "b" {
 )
 
 
+@pytest.mark.services("iam", "s3")
 def test_iam_policies_compare_by_meaning(tfdir: Any, aws_endpoint: Endpoint) -> None:
     d = tfdir(name=unique())
     d.write(IAM)
@@ -268,6 +271,7 @@ resource "aws_security_group_rule" "ssh" {
 )
 
 
+@pytest.mark.services("ecr", "ec2")
 def test_ecr_repository_and_security_group_rule(tfdir: Any, aws_endpoint: Endpoint) -> None:
     d = tfdir(name=unique())
     d.write(EXTRAS)
@@ -326,6 +330,7 @@ resource "aws_iam_role" "r" {
 """
 
 
+@pytest.mark.services("ecs", "logs", "iam")
 def test_default_tags_change_updates_tags_in_place(tfdir: Any, aws_endpoint: Endpoint) -> None:
     d = tfdir(name=unique())
     d.write(DEFAULT_TAGS)
