@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -95,7 +96,8 @@ def _external_endpoint(
             ls = probe_localstack()
             return ls.endpoint, ls.missing(REQUIRED_SERVICES)
         if target is Target.AWS:
-            return aws_sandbox(request.config.getoption("--aws-account-id")), []
+            account = request.config.getoption("--aws-account-id")
+            return aws_sandbox(account, run_id=f"pytest-{uuid.uuid4().hex[:8]}"), []
     except TargetError as exc:
         pytest.exit(f"--target {target}: {exc}", returncode=4)
     return None

@@ -40,9 +40,7 @@ def change_set(cf: Any, stack_name: str, change_set_name: str) -> dict[str, Any]
     its description."""
     waiter = cf.get_waiter("change_set_create_complete")
     try:
-        waiter.wait(
-            StackName=stack_name, ChangeSetName=change_set_name, WaiterConfig=_config()
-        )
+        waiter.wait(StackName=stack_name, ChangeSetName=change_set_name, WaiterConfig=_config())
     except WaiterError as exc:
         if (exc.last_response or {}).get("Status") != "FAILED":
             raise

@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from harness.endpoint import Endpoint, Target
+from harness.endpoint import RUN_TAG, Endpoint, Target
 from harness.errors import TargetError
 
 # What the lifecycle needs from an endpoint.
@@ -89,31 +89,71 @@ def probe_localstack(environ: Mapping[str, str] = os.environ) -> LocalStack:
     )
 
 
-def aws_sandbox(account_id: str | None, region: str | None = None) -> Endpoint:
-    """The real AWS account ``account_id``, after checking it is the one the credentials reach."""
+def aws_sandbox(
+    account_id: str | None,
+    region: str | None = None,
+    *,
+    run_id: str | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> Endpoint:
+    """The AWS account ``account_id``, after checking it is the one the credentials reach.
+
+    The account is whatever the credentials and the SDK's own configuration reach (profile,
+    ``AWS_ENDPOINT_URL``); with ``run_id`` everything deployed there is tagged
+    ``harness:run-id``. Each refusal is one ``TargetError`` saying what to fix: no account id,
+    no credentials, an endpoint that does not answer, credentials refused, another account.
+    """
     if not account_id:
         raise TargetError(
             "--target aws deploys real resources and costs money: it needs --aws-account-id "
             "naming the sandbox account your credentials belong to"
         )
-    import boto3
-
-    try:
-        identity = boto3.client("sts", region_name=region or "us-east-1").get_caller_identity()
-    except Exception as exc:
-        raise TargetError(
-            f"cannot check the AWS caller identity ({exc}); configure credentials"
-        ) from exc
-    if identity["Account"] != account_id:
+    region = region or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    found = caller_account(region)
+    if found != account_id:
         raise TargetError(
             f"--aws-account-id {account_id} does not match the credentials' account "
-            f"{identity['Account']}; refusing to deploy"
+            f"{found}; refusing to deploy"
         )
-    creds = {k: v for k, v in os.environ.items() if k.startswith("AWS_") and "ENDPOINT" not in k}
+    creds = {k: v for k, v in environ.items() if k.startswith("AWS_") and "ENDPOINT" not in k}
     return Endpoint(
         Target.AWS,
         None,
-        region=region or os.environ.get("AWS_REGION", "us-east-1"),
+        region=region,
         credentials=creds,
         engine=f"aws account {account_id}",
+        tags={RUN_TAG: run_id} if run_id else {},
     )
+
+
+def caller_account(region: str) -> str:
+    """The account the SDK's credentials belong to (``sts get-caller-identity``)."""
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import (
+        ClientError,
+        ConnectionError,
+        HTTPClientError,
+        NoCredentialsError,
+        PartialCredentialsError,
+    )
+
+    # Fail in seconds when nothing answers, not after the SDK's default retries.
+    config = Config(connect_timeout=5, read_timeout=15, retries={"max_attempts": 2})
+    sts = boto3.session.Session().client("sts", region_name=region, config=config)
+    try:
+        return str(sts.get_caller_identity()["Account"])
+    except (NoCredentialsError, PartialCredentialsError) as exc:
+        raise TargetError(
+            f"no AWS credentials ({exc}): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+            "or AWS_PROFILE, for the sandbox account"
+        ) from exc
+    except (ConnectionError, HTTPClientError) as exc:
+        raise TargetError(
+            f"the AWS endpoint does not answer ({exc}); check the network, or AWS_ENDPOINT_URL "
+            "if you set one"
+        ) from exc
+    except ClientError as exc:
+        raise TargetError(
+            f"the AWS credentials were refused ({exc.response['Error'].get('Code')}: {exc})"
+        ) from exc

@@ -11,7 +11,7 @@ import pytest
 
 from harness.endpoint import Target
 from harness.errors import TargetError
-from harness.external_targets import aws_sandbox, localstack_url, probe_localstack
+from harness.external_targets import localstack_url, probe_localstack
 
 HEALTH = {
     "version": "2026.3.0",
@@ -115,22 +115,7 @@ def test_probe_says_how_to_point_at_localstack_when_nothing_answers() -> None:
         probe_localstack({"AWS_ENDPOINT_URL": "http://localhost:9"})
 
 
-def test_aws_target_is_refused_without_an_account_id() -> None:
-    with pytest.raises(TargetError, match="--aws-account-id"):
-        aws_sandbox(None)
-
-
-def test_aws_target_is_refused_when_the_account_differs(monkeypatch: pytest.MonkeyPatch) -> None:
-    class FakeSts:
-        def get_caller_identity(self) -> dict[str, str]:
-            return {"Account": "111111111111"}
-
-    import boto3
-
-    monkeypatch.setattr(boto3, "client", lambda *a, **k: FakeSts())
-    with pytest.raises(TargetError, match="does not match"):
-        aws_sandbox("222222222222")
-    assert aws_sandbox("111111111111").target is Target.AWS
+# The aws target's guard, end to end: tests/test_sandbox_target.py.
 
 
 def test_a_cell_key_never_replaces_real_aws_credentials() -> None:

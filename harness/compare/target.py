@@ -48,7 +48,8 @@ def open_target(options: CompareOptions, folder: Path, stack: ExitStack) -> RunT
         note = f"localstack does not serve {', '.join(missing)}: cells needing them fail"
         return RunTarget(localstack.endpoint, folder, notes=(note,) if missing else ())
     if options.target is Target.AWS:
-        return RunTarget(aws_sandbox(options.aws_account_id), folder)
+        # The run folder is named by the run id: everything the run deploys carries it.
+        return RunTarget(aws_sandbox(options.aws_account_id, run_id=folder.name), folder)
     from harness.emulator import Emulator
 
     emulator = stack.enter_context(Emulator(log_dir=folder))

@@ -180,6 +180,8 @@ class CdkDriver:
     def synthesize(self, context: Mapping[str, str]) -> tuple[Path, float]:
         """The cloud assembly of ``context`` and the seconds synthesis took (0.0 when cached)."""
         full = {**context, "synthesizer": self.synthesizer}
+        if self.endpoint.tags:  # a sandbox account: the run id on everything
+            full["run_tags"] = json.dumps(self.endpoint.tags, sort_keys=True)
         outdir = self.workdir / "assemblies" / self._assembly_key(full)
         done_marker = outdir / SYNTH_DONE
         if done_marker.exists():  # also from another driver sharing this working directory

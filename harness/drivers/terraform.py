@@ -280,6 +280,7 @@ class TerraformDriver:
             "region": self.endpoint.region,
             "base": base,
             "db_password": secret.read_text(encoding="utf-8").strip(),
+            "run_tags": dict(self.endpoint.tags),
         }
 
     def _app_vars(self, settings: AppSettings) -> dict[str, Any]:
@@ -295,6 +296,7 @@ class TerraformDriver:
             "log_retention_days": settings.log_retention_days,
             "web_health_check_grace_s": settings.web_health_check_grace_s,
             "web_environment": dict(settings.web_environment),
+            "run_tags": dict(self.endpoint.tags),
         }
         if COMMANDS_FILE.exists():
             commands = json.loads(COMMANDS_FILE.read_text(encoding="utf-8"))["commands"]
