@@ -13,15 +13,16 @@ import re
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from harness import app_update, images, process
+from harness import app_update, cdk_cli, images, process
 from harness.compare.target import RunTarget
 from harness.drivers import terraform
-from harness.drivers.base import AppSettings
+from harness.drivers.base import AppSettings, StackDriver
+from harness.drivers.cdk import CdkDriver
 from harness.endpoint import DUMMY_ACCOUNT_ID, RUN_TAG, Endpoint, Target
 from harness.errors import TargetError
 from harness.external_targets import aws_sandbox
@@ -108,10 +109,29 @@ def tags_of_task_definition(endpoint: Endpoint, arn: str) -> dict[str, str]:
     return {t["key"]: t["value"] for t in found.get("tags") or []}
 
 
-@pytest.mark.terraform
+def terraform_driver(endpoint: Endpoint, workdir: Path) -> StackDriver:
+    return terraform.create(endpoint, workdir)
+
+
+def cdk_driver(endpoint: Endpoint, workdir: Path) -> StackDriver:
+    if not cdk_cli.installed():
+        pytest.skip("the pinned CDK CLI is not installed (npm ci --prefix cdk)")
+    return CdkDriver(workdir, endpoint)
+
+
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "make_driver",
+    [
+        pytest.param(terraform_driver, id="terraform", marks=pytest.mark.terraform),
+        pytest.param(cdk_driver, id="cdk", marks=pytest.mark.cdk),
+    ],
+)
 def test_a_run_tags_all_it_deploys_and_destroys_only_that(
-    account_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    make_driver: Callable[[Endpoint, Path], StackDriver],
+    account_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     as_account(monkeypatch, tmp_path, account_url)
     monkeypatch.setenv("HARNESS_TF_PROVIDER", "standin")
@@ -128,14 +148,15 @@ def test_a_run_tags_all_it_deploys_and_destroys_only_that(
     )["taskDefinition"]["taskDefinitionArn"]
     bystander = ecs.create_cluster(clusterName=f"bystander-{suffix}")["cluster"]["clusterArn"]
 
-    driver = terraform.create(endpoint, tmp_path / "tf")
+    driver = make_driver(endpoint, tmp_path / "work")
     repository = images.publish(endpoint, base, [])
     ecr = endpoint.client("ecr")
     for tag in ("v1", "v2"):  # a sandbox user pushes the app's images (docker push)
         ecr.put_image(
             repositoryName=repository.rsplit("/", 1)[-1], imageTag=tag, imageManifest=_manifest(tag)
         )
-    settings = AppSettings(env, base, Strategy.PLAIN, repository, "v1")
+    strategy = Strategy.PLAIN if make_driver is terraform_driver else Strategy.UNPINNED
+    settings = AppSettings(env, base, strategy, repository, "v1")
     try:
         driver.deploy_base(base)
         driver.deploy_app(settings)
