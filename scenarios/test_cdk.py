@@ -36,7 +36,21 @@ from scenarios._cells import (
 )
 from scenarios._contract_checks import base_leftovers, base_violations, env_violations, leftovers
 
-pytestmark = [pytest.mark.cdk, pytest.mark.slow]
+# The stacks (base, app, the bootstrap stack), the app-update script and the db password in SSM.
+SERVICES = (
+    "cloudformation",
+    "ecs",
+    "ecr",
+    "elbv2",
+    "rds",
+    "ec2",
+    "s3",
+    "iam",
+    "logs",
+    "ssm",
+    "sts",
+)
+pytestmark = [pytest.mark.cdk, pytest.mark.slow, pytest.mark.services(*SERVICES)]
 
 STRATEGY_SHORT = {Strategy.UNPINNED: "unp", Strategy.PINNED: "pin"}
 

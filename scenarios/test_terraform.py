@@ -37,7 +37,9 @@ from scenarios._terraform_fixtures import (  # noqa: F401  (fixtures)
     tf_workdir,
 )
 
-pytestmark = [pytest.mark.terraform, pytest.mark.slow]
+# The base and app configurations and the app-update script.
+SERVICES = ("ecs", "ecr", "elbv2", "rds", "ec2", "s3", "iam", "logs", "sts")
+pytestmark = [pytest.mark.terraform, pytest.mark.slow, pytest.mark.services(*SERVICES)]
 
 STRATEGY_SHORT = {Strategy.PLAIN: "plain", Strategy.IGNORE_CHANGES: "ign"}
 
