@@ -98,6 +98,7 @@ def localstack(session: nox.Session) -> None:
         "--target",
         "localstack",
         *(session.posargs or ["-q"]),
+        env={"HARNESS_LOCALSTACK_PYTHON": str(runtime)},  # for the runtime's own tests
     )
 
 
