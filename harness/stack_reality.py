@@ -1,4 +1,4 @@
-"""Whether the resources a CloudFormation stack reports exist in their services.
+"""Whether the resources a CloudFormation stack (or a Terraform state) reports exist in their services.
 
 LocalStack's community runtime marks resources of the types it does not serve (ECS, ELBv2,
 RDS, ECR...) ``CREATE_COMPLETE`` while creating nothing (a "fallback" resource, only a log line
@@ -9,6 +9,9 @@ and raises :class:`~harness.errors.FakeResourcesError` naming those that are not
 A resource is *fake* when its service does not answer (HTTP 501: not served) or answers that
 it does not exist; *unchecked* when no lookup is known for its type (routes, attachments,
 inline policies: they have no id of their own to look up) and its service answers.
+
+Terraform creates through the services' own APIs, so an unserved one fails the apply rather
+than faking; its state is checked all the same (:func:`state_resources`), with the same lookups.
 """
 
 from __future__ import annotations
@@ -64,7 +67,12 @@ class Reality:
 
 def ensure_real(endpoint: Endpoint, stack: str) -> Reality:
     """Check ``stack``'s resources; raise ``FakeResourcesError`` naming the fake ones."""
-    found = check_stack(endpoint, stack)
+    return ensure_resources_real(endpoint, stack, stack_resources(endpoint, stack))
+
+
+def ensure_resources_real(endpoint: Endpoint, stack: str, resources: Iterable[Resource]) -> Reality:
+    """Check ``resources`` (of ``stack``, a stack or a Terraform state); raise on fake ones."""
+    found = check(endpoint, stack, resources)
     if found.fake:
         names = "\n".join(f"  - {f.describe()}" for f in found.fake)
         raise FakeResourcesError(
@@ -92,6 +100,26 @@ def stack_resources(endpoint: Endpoint, stack: str) -> list[Resource]:
         for r in page["StackResourceSummaries"]
         if r["ResourceStatus"] in LIVE_STATUSES
     ]
+
+
+def state_resources(show_json: Mapping[str, Any]) -> list[Resource]:
+    """The managed resources of a ``terraform show -json`` state document that have a lookup,
+    under their CloudFormation type (so one table of lookups serves both tools)."""
+    found = []
+    for res in _state_resources((show_json.get("values") or {}).get("root_module") or {}):
+        known = TERRAFORM_TYPES.get(str(res.get("type")))
+        if res.get("mode") != "managed" or known is None:
+            continue
+        cfn_type, attribute = known
+        value = (res.get("values") or {}).get(attribute) or ""
+        found.append(Resource(str(res["address"]), cfn_type, str(value)))
+    return found
+
+
+def _state_resources(module: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
+    yield from module.get("resources") or ()
+    for child in module.get("child_modules") or ():
+        yield from _state_resources(child)
 
 
 def check(endpoint: Endpoint, stack: str, resources: Iterable[Resource]) -> Reality:
@@ -250,4 +278,28 @@ LOOKUPS: dict[str, Lookup] = {
     "AWS::SSM::Parameter": _listed(
         lambda ep, n: ep.client("ssm").get_parameter(Name=n), "Parameter"
     ),
+}
+
+# hashicorp/aws resource type -> (the CloudFormation type with that lookup, the state attribute
+# holding what the lookup takes).
+TERRAFORM_TYPES: dict[str, tuple[str, str]] = {
+    "aws_ecs_cluster": ("AWS::ECS::Cluster", "arn"),
+    "aws_ecs_service": ("AWS::ECS::Service", "id"),
+    "aws_ecs_task_definition": ("AWS::ECS::TaskDefinition", "arn"),
+    "aws_ecr_repository": ("AWS::ECR::Repository", "name"),
+    "aws_lb": ("AWS::ElasticLoadBalancingV2::LoadBalancer", "arn"),
+    "aws_lb_target_group": ("AWS::ElasticLoadBalancingV2::TargetGroup", "arn"),
+    "aws_lb_listener": ("AWS::ElasticLoadBalancingV2::Listener", "arn"),
+    "aws_lb_listener_rule": ("AWS::ElasticLoadBalancingV2::ListenerRule", "arn"),
+    "aws_db_instance": ("AWS::RDS::DBInstance", "identifier"),
+    "aws_db_subnet_group": ("AWS::RDS::DBSubnetGroup", "name"),
+    "aws_vpc": ("AWS::EC2::VPC", "id"),
+    "aws_subnet": ("AWS::EC2::Subnet", "id"),
+    "aws_security_group": ("AWS::EC2::SecurityGroup", "id"),
+    "aws_internet_gateway": ("AWS::EC2::InternetGateway", "id"),
+    "aws_route_table": ("AWS::EC2::RouteTable", "id"),
+    "aws_cloudwatch_log_group": ("AWS::Logs::LogGroup", "name"),
+    "aws_s3_bucket": ("AWS::S3::Bucket", "bucket"),
+    "aws_iam_role": ("AWS::IAM::Role", "name"),
+    "aws_ssm_parameter": ("AWS::SSM::Parameter", "name"),
 }

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness import process
+from harness import process, stack_reality
 from harness.app_update import deregister_revisions
 from harness.drivers.base import AppSettings, DriftReport, StepResult
 from harness.drivers.terraform_parse import (
@@ -37,7 +37,7 @@ from harness.drivers.terraform_parse import (
     provider_startup_s,
     without_log,
 )
-from harness.endpoint import Endpoint
+from harness.endpoint import Endpoint, Target
 from harness.errors import CommandError
 from harness.records import Tool
 from harness.terraform import override
@@ -169,6 +169,7 @@ class TerraformDriver:
         plan = self._plan(layer, variables, timings)
         if plan.changed:
             timings["apply"] = self._timed(layer, ["apply", "-json", "-auto-approve", PLAN_FILE])
+            self._ensure_real(layer)
         outputs = self._outputs(layer, timings)
         timings["provider_startup"] = self._startup_s
         return StepResult(time.perf_counter() - began, timings, outputs, plan.changed)
@@ -203,6 +204,15 @@ class TerraformDriver:
         shown = json.loads(self._terraform(layer, ["show", "-json", PLAN_FILE]).stdout)
         timings["show"] = time.perf_counter() - began
         return Plan(True, changed_addresses(shown), action_summary(shown))
+
+    def _ensure_real(self, layer: _Layer) -> None:
+        """Off the embedded emulator, check that what the state holds exists in its services."""
+        if self.endpoint.target is Target.EMBEDDED:
+            return
+        shown = json.loads(self._terraform(layer, ["show", "-json"]).stdout)
+        stack_reality.ensure_resources_real(
+            self.endpoint, layer.name, stack_reality.state_resources(shown)
+        )
 
     def _outputs(self, layer: _Layer, timings: dict[str, float]) -> dict[str, str]:
         began = time.perf_counter()

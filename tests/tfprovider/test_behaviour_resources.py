@@ -350,3 +350,27 @@ def test_default_tags_change_updates_tags_in_place(tfdir: Any, aws_endpoint: End
     tags = aws_endpoint.client("ecs").list_tags_for_resource(resourceArn=arn)["tags"]
     assert tags == [{"key": "owner", "value": "b"}]
     assert d.plan_exit() == 0
+
+
+@pytest.mark.services("ec2", "logs")
+def test_state_resources_are_looked_up_and_one_gone_outside_is_named(
+    tfdir: Any, aws_endpoint: Endpoint
+) -> None:
+    """What the Terraform driver checks after an apply off the embedded emulator."""
+    from harness import stack_reality
+    from harness.errors import FakeResourcesError
+
+    d = network(tfdir)
+    resources = stack_reality.state_resources(json.loads(d.run("show", "-json").stdout))
+    assert {r.logical_id: r.type for r in resources} == {
+        "aws_vpc.v": "AWS::EC2::VPC",
+        "aws_subnet.s": "AWS::EC2::Subnet",
+        "aws_security_group.web": "AWS::EC2::SecurityGroup",
+        "aws_cloudwatch_log_group.g": "AWS::Logs::LogGroup",
+    }
+    found = stack_reality.ensure_resources_real(aws_endpoint, "network", resources)
+    assert len(found.real) == 4
+    aws_endpoint.client("logs").delete_log_group(logGroupName=f"/test/{d.vars['name']}")
+    with pytest.raises(FakeResourcesError) as info:
+        stack_reality.ensure_resources_real(aws_endpoint, "network", resources)
+    assert info.value.logical_ids == ("aws_cloudwatch_log_group.g",)
