@@ -52,6 +52,6 @@ def run(args: argparse.Namespace) -> int:
         except TargetError as exc:
             print(f"python -m harness localstack: {exc}", file=sys.stderr)
             return 1
-        if code:
+        if code and args.workdir:  # a temporary workdir goes, and its log with it
             print(process.banner(f"localstack log: {runtime.log_path}"), file=sys.stderr)
         return code
