@@ -4,13 +4,22 @@
 ``--target localstack`` uses an external LocalStack; ``--target aws`` a sandbox account,
 only with ``--aws-account-id`` matching the credentials. Tests that use an AWS endpoint are
 marked ``localstack`` automatically, so ``pytest -m localstack`` selects exactly them.
+
+Every such test states the services it needs with ``services(...)`` (markers add up: module
+and test); scenario tests default to the services of the whole stack. On a target that does
+not serve one of them the test is skipped naming it. ``embedded_only`` tests state the embedded
+emulator's own behaviour (its control API, what it does instead of running Lambda) and skip
+elsewhere; ``localstack_deviation(reason)`` marks where LocalStack is known to differ from
+AWS: a strict xfail there, so a LocalStack that starts to conform is noticed.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -18,7 +27,7 @@ from hypothesis import settings
 from harness.emulator import Emulator
 from harness.endpoint import Endpoint, Target
 from harness.errors import TargetError
-from harness.targets import REQUIRED_SERVICES, aws_sandbox, probe_localstack
+from harness.external_targets import REQUIRED_SERVICES, aws_sandbox, probe_localstack
 
 pytest_plugins = ["scenarios.fixtures"]
 
@@ -31,6 +40,7 @@ settings.register_profile("deep", max_examples=1000, deadline=None)
 settings.load_profile("default")
 
 ENDPOINT_FIXTURES = {"aws_endpoint", "emulator", "scenario_bases"}
+SCENARIOS = Path(__file__).parent / "scenarios"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -50,16 +60,28 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "services(*names): AWS services the test needs from its target"
     )
-    config.addinivalue_line("markers", "embedded_only: needs the embedded emulator's control API")
+    config.addinivalue_line(
+        "markers", "embedded_only: states the embedded emulator's own behaviour or control API"
+    )
+    config.addinivalue_line(
+        "markers",
+        "localstack_deviation(reason): LocalStack differs from AWS here (strict xfail on it)",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    target = Target(config.getoption("--target"))
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
         if used & ENDPOINT_FIXTURES:
             item.add_marker(pytest.mark.localstack)
+            if SCENARIOS in item.path.parents and not item.get_closest_marker("services"):
+                item.add_marker(pytest.mark.services(*REQUIRED_SERVICES))
         if "emulator" in used:
             item.add_marker(pytest.mark.embedded_only)
+        deviation = item.get_closest_marker("localstack_deviation")
+        if deviation and target is Target.LOCALSTACK:
+            item.add_marker(pytest.mark.xfail(reason=deviation.args[0], strict=True))
 
 
 @pytest.fixture(scope="session")
@@ -85,7 +107,8 @@ def _external_endpoint(
             ls = probe_localstack()
             return ls.endpoint, ls.missing(REQUIRED_SERVICES)
         if target is Target.AWS:
-            return aws_sandbox(request.config.getoption("--aws-account-id")), []
+            account = request.config.getoption("--aws-account-id")
+            return aws_sandbox(account, run_id=f"pytest-{uuid.uuid4().hex[:8]}"), []
     except TargetError as exc:
         pytest.exit(f"--target {target}: {exc}", returncode=4)
     return None
@@ -98,16 +121,35 @@ def aws_endpoint(
     _external_endpoint: tuple[Endpoint, list[str]] | None,
 ) -> Endpoint:
     """The session's AWS endpoint; yields only once it answers. Skips what the target lacks."""
+    wanted = services_wanted(request.node)
     if _embedded is not None:
         return _embedded.endpoint
     assert _external_endpoint is not None
     endpoint, missing = _external_endpoint
-    marker = request.node.get_closest_marker("services")
-    wanted = set(marker.args) if marker else set()
+    if request.node.get_closest_marker("embedded_only"):
+        pytest.skip(f"states the embedded emulator's own behaviour; --target is {endpoint.target}")
     lacking = sorted(wanted & set(missing))
     if lacking:
         pytest.skip(f"{endpoint.target} does not serve {', '.join(lacking)}")
     return endpoint
+
+
+def services_wanted(node: pytest.Item) -> set[str]:
+    """The services a test states it needs; a test that states none is an error."""
+    markers = list(node.iter_markers("services"))
+    if not markers:
+        pytest.fail(
+            f"{node.nodeid} uses an AWS endpoint but states no services: mark it "
+            "@pytest.mark.services(...) with the AWS services it calls",
+            pytrace=False,
+        )
+    return {name for marker in markers for name in marker.args}
+
+
+@pytest.fixture
+def unserved(_external_endpoint: tuple[Endpoint, list[str]] | None) -> frozenset[str]:
+    """The lifecycle's services the session's target does not serve (none on the emulator)."""
+    return frozenset(_external_endpoint[1]) if _external_endpoint else frozenset()
 
 
 @pytest.fixture

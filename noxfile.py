@@ -1,9 +1,14 @@
-"""Sessions: ``nox -s tests`` (what CI runs), ``nox -s compare`` (the comparison), ``nox -s lint``,
+"""Sessions: ``nox -s tests`` (what CI runs), ``nox -s localstack`` (the AWS-endpoint tests against a
+LocalStack started for them; CI runs it too), ``nox -s compare`` (the comparison), ``nox -s lint``,
 ``nox -s deep`` (long property-based runs)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import nox
@@ -65,3 +70,88 @@ def compare(session: nox.Session) -> None:
     install(session, "cdk", "report")
     install_node_tools(session)
     session.run("python", "-m", "harness", "compare", *session.posargs)
+
+
+LOCALSTACK_PYTHON = "3.13"
+LOCALSTACK_ENV = ROOT / ".nox" / "localstack-runtime"
+
+
+@nox.session
+def localstack(session: nox.Session) -> None:
+    """``pytest -m localstack --target localstack`` against a LocalStack started for it, then stopped.
+
+    The pinned community runtime (pyproject's ``localstack-runtime`` group) is installed into
+    an environment of its own on CPython 3.13; ``LOCALSTACK_PYTHON`` names that interpreter
+    when it is not found. pytest arguments after ``--`` replace the default ``-q``.
+    """
+    install(session, "test")
+    if not (ROOT / "cdk" / "node_modules" / "aws-cdk").exists():  # `nox -s tests` put it there
+        install_node_tools(session)
+    runtime = localstack_runtime(session)
+    session.run(
+        "python",
+        "-m",
+        "harness",
+        "localstack",
+        "--python",
+        str(runtime),
+        "--workdir",
+        str(LOCALSTACK_ENV / "run"),
+        "--",
+        "pytest",
+        "-m",
+        "localstack",
+        "--target",
+        "localstack",
+        *(session.posargs or ["-q"]),
+        env={"HARNESS_LOCALSTACK_PYTHON": str(runtime)},  # for the runtime's own tests
+    )
+
+
+def localstack_runtime(session: nox.Session) -> Path:
+    """The runtime environment's Python, (re)installed when the pins changed."""
+    pins = nox.project.dependency_groups(PYPROJECT, "localstack-runtime")
+    python = LOCALSTACK_ENV / "bin" / "python"
+    stamp = LOCALSTACK_ENV / "harness-pins.json"
+    wanted = hashlib.sha256(json.dumps(pins).encode()).hexdigest()
+    if python.exists() and stamp.exists() and json.loads(stamp.read_text()) == wanted:
+        session.log(f"LocalStack runtime up to date in {LOCALSTACK_ENV}")
+        return python
+    base = find_python(LOCALSTACK_PYTHON)
+    if base is None:
+        session.error(
+            f"the LocalStack runtime needs CPython {LOCALSTACK_PYTHON}: install it (e.g. "
+            f"`pyenv install {LOCALSTACK_PYTHON}`, `uv python install {LOCALSTACK_PYTHON}` or "
+            f"`apt-get install python{LOCALSTACK_PYTHON}`), or set LOCALSTACK_PYTHON to its path"
+        )
+    shutil.rmtree(LOCALSTACK_ENV, ignore_errors=True)
+    session.run(base, "-m", "venv", str(LOCALSTACK_ENV), external=True)
+    session.run(str(python), "-m", "pip", "install", "-q", *pins, external=True)
+    stamp.write_text(json.dumps(wanted))
+    return python
+
+
+def find_python(version: str) -> str | None:
+    """A working CPython ``version``: ``LOCALSTACK_PYTHON``, PATH, then pyenv's versions.
+
+    pyenv's shim on PATH answers "command not found" for a version that is installed but not
+    active, so each candidate is asked for its version before it is used.
+    """
+    candidates = [os.environ.get("LOCALSTACK_PYTHON", ""), shutil.which(f"python{version}") or ""]
+    roots = [os.environ.get("PYENV_ROOT", ""), str(Path.home() / ".pyenv")]
+    if shutil.which("pyenv"):
+        found = subprocess.run(["pyenv", "root"], capture_output=True, text=True, check=False)
+        roots.insert(0, found.stdout.strip())
+    for root in filter(None, roots):
+        found_here = Path(root).glob(f"versions/{version}*/bin/python{version}")
+        candidates += sorted((str(p) for p in found_here), reverse=True)
+    candidates.append(f"/usr/bin/python{version}")
+    for candidate in filter(None, candidates):
+        probe = [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"]
+        try:
+            done = subprocess.run(probe, capture_output=True, text=True, timeout=30, check=False)
+        except OSError:
+            continue
+        if done.returncode == 0 and done.stdout.strip() == version:
+            return candidate
+    return None

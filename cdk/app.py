@@ -58,6 +58,7 @@ def build(app: cdk.App) -> tuple[BaseStack, AppStack | None]:
     )
     config = app_config(app.node, account, region)
     if config is None:
+        _tag_everything(app)
         return base_stack, None
     app_stack = AppStack(
         app,
@@ -70,7 +71,17 @@ def build(app: cdk.App) -> tuple[BaseStack, AppStack | None]:
         commands=commands,
         base=base_stack,
     )
+    _tag_everything(app)
     return base_stack, app_stack
+
+
+def _tag_everything(app: cdk.App) -> None:
+    # On a sandbox account the harness tags all it creates with its run id (context
+    # run_tags, JSON), so that only the run's own resources are ever cleaned up.
+    given = app.node.try_get_context("run_tags")
+    tags = json.loads(given) if isinstance(given, str) else given or {}
+    for key, value in sorted(tags.items()):
+        cdk.Tags.of(app).add(key, value)
 
 
 def _synthesizer(app: cdk.App) -> cdk.IStackSynthesizer | None:

@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cdk": ("harness.cli.cdk", "run the pinned CDK CLI against a target"),
     "compare": ("harness.cli.compare", "run the comparison matrix and write the report"),
     "report": ("harness.cli.report", "build the report from records of one or more runs"),
+    "localstack": ("harness.cli.localstack", "run a command against a LocalStack started for it"),
 }
 
 

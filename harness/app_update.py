@@ -446,7 +446,9 @@ def deregister_revisions(endpoint: Endpoint, env: str) -> int:
     """Deregister every ACTIVE revision of ``env``'s task definition families; return how many.
 
     Tools destroy only the revisions in their state; the ones this script registered are
-    cleaned up with this when the environment is destroyed (``harness.lifecycle``).
+    cleaned up with this when the environment is destroyed (``harness.lifecycle``). On an
+    endpoint whose deployments carry tags (a sandbox account's run id) only revisions with
+    those tags are touched.
     """
     ecs, names, count = endpoint.client("ecs"), EnvNames(env, ""), 0
     for component in COMPONENTS:
@@ -455,7 +457,16 @@ def deregister_revisions(endpoint: Endpoint, env: str) -> int:
             familyPrefix=family, status="ACTIVE"
         )
         for arn in (a for page in pages for a in page["taskDefinitionArns"]):
-            if arn.rsplit("/", 1)[-1].rsplit(":", 1)[0] == family:  # not ENV-web2's
-                ecs.deregister_task_definition(taskDefinition=arn)
-                count += 1
+            if arn.rsplit("/", 1)[-1].rsplit(":", 1)[0] != family:  # ENV-web2's
+                continue
+            if endpoint.tags and not _carries(ecs, arn, endpoint.tags):
+                continue
+            ecs.deregister_task_definition(taskDefinition=arn)
+            count += 1
     return count
+
+
+def _carries(ecs: Any, arn: str, tags: Mapping[str, str]) -> bool:
+    found = ecs.describe_task_definition(taskDefinition=arn, include=["TAGS"]).get("tags") or []
+    have = {t["key"]: t["value"] for t in found}
+    return all(have.get(k) == v for k, v in tags.items())

@@ -8,16 +8,18 @@ run ``cdk`` against an :class:`~harness.endpoint.Endpoint`, the way ``cdklocal``
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from harness import process
-from harness.endpoint import Endpoint
+from harness.endpoint import Endpoint, Target
 from harness.errors import CommandNotFound
 from harness.paths import CDK_DIR
 
@@ -57,6 +59,11 @@ class CdkCli:
         if endpoint.url:
             # Path-style S3 whatever the host (the CLI only assumes it for loopback URLs).
             env["CDK_S3_FORCE_PATH_STYLE"] = "1"
+        if endpoint.target is not Target.AWS:
+            # The CLI caches the account of each access key under CDK_HOME (~/.cdk): LocalStack
+            # (000000000000) and the emulator (123456789012) both answer for the key "test", so
+            # one's cached answer would make bootstrapping the other fail. One home per endpoint.
+            env["CDK_HOME"] = str(cdk_home(endpoint))
         env.update(extra or {})
         return env
 
@@ -110,3 +117,9 @@ def _node(modules: Path) -> Path:
 def installed(tools_dir: Path = TOOLS_DIR) -> bool:
     """Whether ``npm ci --prefix cdk`` has been run."""
     return (tools_dir / "node_modules" / "aws-cdk" / "bin" / "cdk").exists()
+
+
+def cdk_home(endpoint: Endpoint) -> Path:
+    """The CLI's home (its caches) for an emulated endpoint: one per URL, kept between runs."""
+    key = hashlib.sha256(str(endpoint.url).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / "harness-cdk-home" / f"{endpoint.target}-{key}"

@@ -21,6 +21,7 @@ class Target(StrEnum):
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
 DEFAULT_REGION = "us-east-1"
 DUMMY_ACCOUNT_ID = "123456789012"  # moto's default account
+RUN_TAG = "harness:run-id"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,9 @@ class Endpoint:
     credentials: dict[str, str] = field(default_factory=lambda: dict(DUMMY_CREDENTIALS))
     engine: str = ""
     """What serves the API, for records (e.g. ``moto 5.2.5 + harness fidelity [ecs]``)."""
+    tags: dict[str, str] = field(default_factory=dict)
+    """Tags on everything deployed here, beside the contract's: on a sandbox account the run
+    id (:data:`RUN_TAG`), so that cleaning up touches only what the run made."""
 
     def with_access_key(self, key: str) -> Endpoint:
         """This endpoint with a dummy access key of its own, so the emulator counts its calls

@@ -11,6 +11,7 @@ HarnessError
 │                           (``harness.compare.drivers``)
 ├── EmulatorError           the embedded AWS emulator failed to start or answer
 ├── TargetError             the chosen target (localstack, aws) is unusable or refused
+│   └── FakeResourcesError  a stack reports resources its services do not have (fallbacks)
 ├── AppUpdateError          the shared app-update script could not finish
 └── RecordError             a results file cannot be read or written
 
@@ -35,7 +36,11 @@ class HarnessError(Exception):
 
 
 class CommandError(HarnessError):
-    """A command exited with a code outside the accepted set."""
+    """A command exited with a code outside the accepted set.
+
+    It carries the tool's own last words: the tails of its stderr and of its stdout
+    (Terraform writes its errors to stdout), each shown under its own heading.
+    """
 
     def __init__(
         self,
@@ -43,14 +48,19 @@ class CommandError(HarnessError):
         returncode: int | None,
         stderr_tail: str = "",
         message: str | None = None,
+        *,
+        stdout_tail: str = "",
     ) -> None:
         self.argv = tuple(argv)
         self.returncode = returncode
         self.stderr_tail = stderr_tail
+        self.stdout_tail = stdout_tail
         text = message or f"command exited with {returncode}"
         detail = f"{text}: {' '.join(self.argv)}"
         if stderr_tail:
-            detail += f"\n--- last lines of its output ---\n{stderr_tail}"
+            detail += f"\n--- last lines of its stderr ---\n{stderr_tail}"
+        if stdout_tail:
+            detail += f"\n--- last lines of its stdout ---\n{stdout_tail}"
         super().__init__(detail)
 
 
@@ -68,6 +78,15 @@ class EmulatorError(HarnessError):
 
 class TargetError(HarnessError):
     """The requested target cannot be used (unreachable, refused, wrong account)."""
+
+
+class FakeResourcesError(TargetError):
+    """A stack operation "succeeded" with resources that do not exist in their services."""
+
+    def __init__(self, message: str, *, stack: str, logical_ids: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.stack = stack
+        self.logical_ids = logical_ids
 
 
 class AppUpdateError(HarnessError):

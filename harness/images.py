@@ -26,7 +26,10 @@ def publish(endpoint: Endpoint, base: str, tags: list[str]) -> str:
     ecr = endpoint.client("ecr")
     name = BaseNames(base).ecr_repository
     with contextlib.suppress(ecr.exceptions.RepositoryAlreadyExistsException):
-        ecr.create_repository(repositoryName=name, tags=[{"Key": "base", "Value": base}])
+        labels = {"base": base, **endpoint.tags}
+        ecr.create_repository(
+            repositoryName=name, tags=[{"Key": k, "Value": v} for k, v in labels.items()]
+        )
     if endpoint.target is not Target.AWS:
         for tag in tags:
             # A tag pushed again (a second publish for the same base) is already there.

@@ -1,7 +1,8 @@
 """The one place the harness starts subprocesses.
 
 Every tool (terraform, cdk, npm, the emulator) is run through :func:`run` (a command
-that finishes) or :func:`spawn` (a server the caller stops). Arguments are a list, never
+that finishes), :func:`call` (one whose output is the user's) or :func:`spawn` (a server
+the caller stops). Arguments are a list, never
 a shell string; the environment is explicit; stdout and stderr are read together so a
 chatty tool cannot deadlock us; a timeout or Ctrl-C escalates terminate -> kill.
 """
@@ -24,6 +25,9 @@ log = logging.getLogger(__name__)
 
 TAIL_LINES = 40
 KILL_GRACE_S = 5.0
+BANNER = "[harness] "
+"""How the harness's own CLIs start the lines they add to a tool's output (what ran, where):
+:func:`tool_output` leaves them out, so an error shows the tool's words, not ours."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,16 @@ def tail(text: str, lines: int = TAIL_LINES) -> str:
     return "\n".join(text.rstrip().splitlines()[-lines:])
 
 
+def banner(text: str) -> str:
+    """A line of the harness's own, printed beside a tool's output (see :data:`BANNER`)."""
+    return f"{BANNER}{text}"
+
+
+def tool_output(text: str, lines: int = TAIL_LINES) -> str:
+    """The last ``lines`` lines of what the tool itself printed: banner lines left out."""
+    return tail("\n".join(ln for ln in text.splitlines() if not ln.startswith(BANNER)), lines)
+
+
 def run(
     argv: Sequence[str],
     *,
@@ -55,7 +69,7 @@ def run(
 
     ``env`` replaces the environment entirely when given (pass ``child_env(...)`` to extend
     ours). Raises ``CommandNotFound``, ``CommandTimeout`` or ``CommandError`` (exit code not
-    in ``ok_codes``), each carrying the command and the tail of its stderr.
+    in ``ok_codes``), each carrying the command and the tails of its stderr and stdout.
     """
     args = [str(a) for a in argv]
     log.debug("run %s (cwd=%s)", args, cwd)
@@ -78,15 +92,48 @@ def run(
     except subprocess.TimeoutExpired:
         stdout, stderr = _stop(proc)
         raise CommandTimeout(
-            args, proc.returncode, tail(stderr or stdout), message=f"timed out after {timeout:g}s"
+            args,
+            proc.returncode,
+            tool_output(stderr),
+            message=f"timed out after {timeout:g}s",
+            stdout_tail=tool_output(stdout),
         ) from None
     except BaseException:  # Ctrl-C or anything else: never leave the child behind
         _stop(proc)
         raise
     result = Completed(tuple(args), proc.returncode, stdout, stderr, time.perf_counter() - start)
     if proc.returncode not in ok_codes:
-        raise CommandError(args, proc.returncode, tail(stderr) or tail(stdout))
+        raise CommandError(
+            args, proc.returncode, tool_output(stderr), stdout_tail=tool_output(stdout)
+        )
     return result
+
+
+def call(
+    argv: Sequence[str], *, env: Mapping[str, str] | None = None, cwd: str | Path | None = None
+) -> int:
+    """Run ``argv`` with our terminal (its output is the user's to read); return its exit code.
+
+    For a command the harness only hosts (``python -m harness localstack -- pytest ...``).
+    A Ctrl-C or any error here stops it, and its children, before going on.
+    """
+    args = [str(a) for a in argv]
+    try:
+        proc = subprocess.Popen(
+            args, env=dict(env) if env is not None else None, cwd=cwd, start_new_session=True
+        )
+    except FileNotFoundError as exc:
+        raise CommandNotFound(args, None, message=f"executable not found ({exc.filename})") from exc
+    try:
+        return proc.wait()
+    except BaseException:
+        _signal_group(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=KILL_GRACE_S)
+        except subprocess.TimeoutExpired:
+            _signal_group(proc.pid, signal.SIGKILL)
+            proc.wait()
+        raise
 
 
 def spawn(

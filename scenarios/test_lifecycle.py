@@ -18,9 +18,9 @@ from harness.contract_checks import base_leftovers, base_violations, env_violati
 from harness.drivers.base import DriftReport
 from harness.endpoint import Endpoint
 from harness.expectations import STRATEGIES
+from harness.external_targets import REQUIRED_SERVICES
 from harness.lifecycle import V1, run_cell
 from harness.records import ChangeKind, Record, Status, Strategy, Tool
-from harness.targets import REQUIRED_SERVICES
 from scenarios.fixtures import TOOL_SHORT, ScenarioBases
 
 pytestmark = [pytest.mark.slow, pytest.mark.services(*REQUIRED_SERVICES)]

@@ -40,8 +40,8 @@ from harness.documented_model import Config, DocumentedModel, Revision
 from harness.drivers.base import AppSettings
 from harness.errors import AppUpdateError
 from harness.expectations import STRATEGIES
+from harness.external_targets import REQUIRED_SERVICES
 from harness.records import ChangeKind, Strategy, Tool
-from harness.targets import REQUIRED_SERVICES
 from scenarios.fixtures import STRATEGY_SHORT, TOOL_SHORT, ScenarioBases
 
 pytestmark = [pytest.mark.slow, pytest.mark.services(*REQUIRED_SERVICES)]

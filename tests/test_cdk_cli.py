@@ -9,6 +9,7 @@ deploy, an unrelated update that must keep every physical id, and destroy.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sys
@@ -59,6 +60,18 @@ def test_env_points_cdk_at_the_endpoint_with_the_pinned_node_first() -> None:
         "deploy",
         "--all",
     ]
+
+
+def test_each_emulated_endpoint_has_its_own_cli_home_and_aws_keeps_the_users() -> None:
+    # The CLI caches the account per access key: LocalStack's 000000000000 for "test" must not
+    # be what it believes at the emulator (123456789012), where bootstrapping would then fail.
+    cli = cdk_cli.CdkCli(Path("/opt/node/bin/node"), Path("/opt/cdk/bin/cdk"), "2.0.0")
+    one = cli.env(Endpoint(Target.EMBEDDED, "http://localhost:4599"))["CDK_HOME"]
+    other = cli.env(Endpoint(Target.LOCALSTACK, "http://localhost:4566"))["CDK_HOME"]
+    assert one != other
+    assert cli.env(Endpoint(Target.EMBEDDED, "http://localhost:4599"))["CDK_HOME"] == one
+    real = cli.env(Endpoint(Target.AWS, None, credentials={"AWS_ACCESS_KEY_ID": "AKIA1"}))
+    assert real.get("CDK_HOME") == os.environ.get("CDK_HOME")
 
 
 def test_cli_passes_everything_after_the_double_dash(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -35,6 +35,32 @@ def test_nonzero_exit_raises_with_command_code_and_stderr_tail() -> None:
     assert "exited with 3" in str(err)
 
 
+def test_an_error_on_stdout_is_carried_beside_stderr_without_the_banner() -> None:
+    # Terraform writes its errors to stdout; the harness's CLIs add banner lines on stderr.
+    script = (
+        "import sys;"
+        f"print({process.banner('tf: Terraform 1.15.5; endpoint http://x')!r}, file=sys.stderr);"
+        "print('Error: Invalid expression'); sys.exit(1)"
+    )
+    with pytest.raises(CommandError) as info:
+        process.run([PY, "-c", script])
+    err = info.value
+    assert err.stdout_tail == "Error: Invalid expression"
+    assert err.stderr_tail == ""
+    assert str(err).endswith("--- last lines of its stdout ---\nError: Invalid expression")
+
+
+def test_a_failed_harness_tf_shows_terraforms_own_error(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" { bucket = }\n')
+    env = process.child_env({"PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    argv = [PY, "-m", "harness", "tf", "--endpoint", "http://localhost:9", "--"]
+    with pytest.raises(CommandError) as info:
+        process.run([*argv, "validate", "-no-color"], env=env, cwd=tmp_path, timeout=120)
+    assert "Error: Invalid expression" in info.value.stdout_tail
+    assert "main.tf line 1" in str(info.value)
+    assert "Terraform 1.15.5" not in str(info.value), "the harness's banner is left out"
+
+
 def test_accepted_exit_codes_do_not_raise() -> None:
     result = process.run([PY, "-c", "import sys; sys.exit(2)"], ok_codes={0, 2})
     assert result.returncode == 2

@@ -15,6 +15,8 @@ from harness.paths import REPO_ROOT
 from harness.tfprovider import STANDIN_REVISION
 
 pytestmark = [pytest.mark.terraform, pytest.mark.slow]
+# tests/tfprovider/configs/fargate: network, load balancer, database, bucket, roles, ECS.
+FARGATE_SERVICES = pytest.mark.services("ec2", "elbv2", "rds", "s3", "iam", "logs", "ecs", "sts")
 
 ROOT = REPO_ROOT
 FARGATE = ROOT / "tests" / "tfprovider" / "configs" / "fargate"
@@ -39,6 +41,7 @@ def harness_tf(
     return process.run(argv, env=env, cwd=cwd, timeout=600, ok_codes=ok)
 
 
+@FARGATE_SERVICES
 def test_init_plan_apply_destroy_of_a_fargate_service(
     tmp_path: Path, aws_endpoint: Endpoint
 ) -> None:

@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     except HarnessError as exc:
         print(f"python -m harness tf: {exc}", file=sys.stderr)
         return 1
-    print(f"harness tf: {tf.description}; endpoint {endpoint.url}", file=sys.stderr)
+    print(process.banner(f"tf: {tf.description}; endpoint {endpoint.url}"), file=sys.stderr)
     written = None if args.no_override else endpoint_override.write(workdir, endpoint)
     try:
         code = _stream([*tf.argv, *tf_args], tf.env, workdir)
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
             written.unlink(missing_ok=True)
     used = provider_in_use(workdir)
     if used and tf_args[0] == "init":
-        print(f"harness tf: hashicorp/aws is {used}", file=sys.stderr)
+        print(process.banner(f"tf: hashicorp/aws is {used}"), file=sys.stderr)
     return code
 
 

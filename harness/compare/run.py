@@ -69,7 +69,7 @@ def open_target(
     target: Target, aws_account_id: str | None, folder: Path, stack: ExitStack
 ) -> RunTarget:
     """Start the embedded emulator (stopped by ``stack``) or resolve an external target."""
-    from harness.targets import aws_sandbox, probe_localstack
+    from harness.external_targets import aws_sandbox, probe_localstack
 
     if target is Target.LOCALSTACK:
         localstack = probe_localstack()
@@ -77,7 +77,8 @@ def open_target(
         note = f"localstack does not serve {', '.join(missing)}: cells needing them fail"
         return RunTarget(localstack.endpoint, folder, notes=(note,) if missing else ())
     if target is Target.AWS:
-        return RunTarget(aws_sandbox(aws_account_id), folder)
+        # The run folder is named by the run id: everything the run deploys carries it.
+        return RunTarget(aws_sandbox(aws_account_id, run_id=folder.name), folder)
     from harness.emulator import Emulator
 
     emulator = stack.enter_context(Emulator(log_dir=folder))

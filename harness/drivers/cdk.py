@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from harness import cdk_cli
+from harness import cdk_cli, stack_reality
 from harness.drivers.base import AppSettings, DriftReport, StepResult
 from harness.drivers.cdk_output import (
     deploy_skipped,
@@ -170,6 +170,8 @@ class CdkDriver:
     def synthesize(self, context: Mapping[str, str]) -> tuple[Path, float]:
         """The cloud assembly of ``context`` and the seconds synthesis took (0.0 when cached)."""
         full = {**context, "synthesizer": self.synthesizer}
+        if self.endpoint.tags:  # a sandbox account: the run id on everything
+            full["run_tags"] = json.dumps(self.endpoint.tags, sort_keys=True)
         outdir = self.workdir / "assemblies" / self._assembly_key(full)
         done_marker = outdir / SYNTH_DONE
         if done_marker.exists():  # also from another driver sharing this working directory
@@ -200,6 +202,7 @@ class CdkDriver:
         args += ["--require-approval", "never", "--method=change-set"]
         args += ["--outputs-file", str(outputs_file)]
         done = self._cdk(args)
+        self._ensure_real(stack)
         output = done.stdout + done.stderr
         timings["deploy"] = done.duration_s
         cfn_s = deployment_time_s(output)
@@ -236,14 +239,21 @@ class CdkDriver:
         with _bootstrap_lock:
             if target in _bootstrapped:
                 return False
-            if self._toolkit_ready():
-                _bootstrapped.add(target)
-                return False
-            # Outside the app's directory: with a cdk.json at hand the CLI would synthesize the
-            # app first (seconds, and a cdk.out in the repository) though the environment is given.
-            self._cdk(["bootstrap", f"aws://{account}/{self.endpoint.region}"], cwd=self.workdir)
+            ran = not self._toolkit_ready()
+            if ran:
+                # Outside the app's directory: with a cdk.json at hand the CLI would synthesize
+                # the app first (seconds, and a cdk.out in the repository).
+                argv = ["bootstrap", f"aws://{account}/{self.endpoint.region}"]
+                self._cdk(argv, cwd=self.workdir)
+            self._ensure_real(TOOLKIT_STACK)
             _bootstrapped.add(target)
-            return True
+            return ran
+
+    def _ensure_real(self, stack: str) -> None:
+        """Off the embedded emulator, fail a deploy whose resources are not really there
+        (LocalStack's fallback resources); the emulator creates all it reports."""
+        if self.endpoint.target is not Target.EMBEDDED:
+            stack_reality.ensure_real(self.endpoint, stack)
 
     def _toolkit_ready(self) -> bool:
         cfn = self.endpoint.client("cloudformation")
@@ -283,7 +293,11 @@ class CdkDriver:
             )
         except CommandError as exc:
             raise CdkError(
-                exc.argv, exc.returncode, exc.stderr_tail, message=error_headline(exc)
+                exc.argv,
+                exc.returncode,
+                exc.stderr_tail,
+                message=error_headline(exc),
+                stdout_tail=exc.stdout_tail,
             ) from exc
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness import process
+from harness import process, stack_reality
 from harness.drivers.base import AppSettings, DriftReport, StepResult
 from harness.drivers.terraform_parse import (
     action_summary,
@@ -35,7 +35,7 @@ from harness.drivers.terraform_parse import (
     provider_startup_s,
     without_log,
 )
-from harness.endpoint import Endpoint
+from harness.endpoint import Endpoint, Target
 from harness.errors import CommandError
 from harness.paths import COMMANDS_FILE, HCL_ROOT
 from harness.records import Tool
@@ -154,6 +154,7 @@ class TerraformDriver:
         plan = self._plan(layer, variables, timings)
         if plan.changed:
             timings["apply"] = self._timed(layer, ["apply", "-json", "-auto-approve", PLAN_FILE])
+            self._ensure_real(layer)
         outputs = self._outputs(layer, timings)
         timings["provider_startup"] = self._startup_s
         return StepResult(time.perf_counter() - began, timings, outputs, plan.changed)
@@ -188,6 +189,15 @@ class TerraformDriver:
         shown = json.loads(self._terraform(layer, ["show", "-json", PLAN_FILE]).stdout)
         timings["show"] = time.perf_counter() - began
         return Plan(True, changed_addresses(shown), action_summary(shown))
+
+    def _ensure_real(self, layer: _Layer) -> None:
+        """Off the embedded emulator, check that what the state holds exists in its services."""
+        if self.endpoint.target is Target.EMBEDDED:
+            return
+        shown = json.loads(self._terraform(layer, ["show", "-json"]).stdout)
+        stack_reality.ensure_resources_real(
+            self.endpoint, layer.name, stack_reality.state_resources(shown)
+        )
 
     def _outputs(self, layer: _Layer, timings: dict[str, float]) -> dict[str, str]:
         began = time.perf_counter()
@@ -265,6 +275,7 @@ class TerraformDriver:
             "region": self.endpoint.region,
             "base": base,
             "db_password": secret.read_text(encoding="utf-8").strip(),
+            "run_tags": dict(self.endpoint.tags),
         }
 
     def _app_vars(self, settings: AppSettings) -> dict[str, Any]:
@@ -280,6 +291,7 @@ class TerraformDriver:
             "log_retention_days": settings.log_retention_days,
             "web_health_check_grace_s": settings.web_health_check_grace_s,
             "web_environment": dict(settings.web_environment),
+            "run_tags": dict(self.endpoint.tags),
         }
         if COMMANDS_FILE.exists():
             commands = json.loads(COMMANDS_FILE.read_text(encoding="utf-8"))["commands"]

@@ -379,7 +379,7 @@ def test_localstack_target_notes_what_it_does_not_serve(
 ) -> None:
     from contextlib import ExitStack
 
-    from harness import targets
+    from harness import external_targets as targets
     from harness.compare.run import open_target
 
     endpoint = Endpoint(Target.LOCALSTACK, "http://localhost:4566")

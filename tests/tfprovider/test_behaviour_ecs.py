@@ -14,7 +14,12 @@ import pytest
 
 from harness.endpoint import Endpoint
 
-pytestmark = [pytest.mark.terraform, pytest.mark.slow]
+# The fargate configuration: network, load balancer, database, bucket, roles, ECS.
+pytestmark = [
+    pytest.mark.terraform,
+    pytest.mark.slow,
+    pytest.mark.services("ec2", "elbv2", "rds", "s3", "iam", "logs", "ecs", "sts"),
+]
 
 SERVICE = "aws_ecs_service.web"
 TASKDEF = "aws_ecs_task_definition.web"

@@ -14,7 +14,7 @@ import pytest
 
 from harness.endpoint import Endpoint
 
-pytestmark = [pytest.mark.terraform, pytest.mark.slow]
+pytestmark = [pytest.mark.terraform, pytest.mark.slow, pytest.mark.services("sts")]
 
 PROVIDER = 'provider "aws" {\n  region = "us-east-1"\n  default_tags {\n    tags = { suite = "tfprovider" }\n  }\n}\n'
 
@@ -79,6 +79,7 @@ def network(tfdir: Any) -> Any:
     return d
 
 
+@pytest.mark.services("ec2", "logs")
 def test_network_updates_in_place_and_replaces_what_forces_new(
     tfdir: Any, aws_endpoint: Endpoint
 ) -> None:
@@ -100,6 +101,7 @@ def test_network_updates_in_place_and_replaces_what_forces_new(
     assert d.plan_exit() == 0
 
 
+@pytest.mark.services("ec2", "logs")
 def test_network_out_of_band_changes_are_drift(tfdir: Any, aws_endpoint: Endpoint) -> None:
     d = network(tfdir)
     ec2 = aws_endpoint.client("ec2")
@@ -180,6 +182,7 @@ resource "aws_s3_bucket" "b" {
 )
 
 
+@pytest.mark.services("iam", "s3")
 def test_iam_policies_compare_by_meaning(tfdir: Any, aws_endpoint: Endpoint) -> None:
     d = tfdir(name=unique())
     d.write(IAM)
@@ -268,6 +271,7 @@ resource "aws_security_group_rule" "ssh" {
 )
 
 
+@pytest.mark.services("ecr", "ec2")
 def test_ecr_repository_and_security_group_rule(tfdir: Any, aws_endpoint: Endpoint) -> None:
     d = tfdir(name=unique())
     d.write(EXTRAS)
@@ -326,6 +330,7 @@ resource "aws_iam_role" "r" {
 """
 
 
+@pytest.mark.services("ecs", "logs", "iam")
 def test_default_tags_change_updates_tags_in_place(tfdir: Any, aws_endpoint: Endpoint) -> None:
     d = tfdir(name=unique())
     d.write(DEFAULT_TAGS)
@@ -345,3 +350,27 @@ def test_default_tags_change_updates_tags_in_place(tfdir: Any, aws_endpoint: End
     tags = aws_endpoint.client("ecs").list_tags_for_resource(resourceArn=arn)["tags"]
     assert tags == [{"key": "owner", "value": "b"}]
     assert d.plan_exit() == 0
+
+
+@pytest.mark.services("ec2", "logs")
+def test_state_resources_are_looked_up_and_one_gone_outside_is_named(
+    tfdir: Any, aws_endpoint: Endpoint
+) -> None:
+    """What the Terraform driver checks after an apply off the embedded emulator."""
+    from harness import stack_reality
+    from harness.errors import FakeResourcesError
+
+    d = network(tfdir)
+    resources = stack_reality.state_resources(json.loads(d.run("show", "-json").stdout))
+    assert {r.logical_id: r.type for r in resources} == {
+        "aws_vpc.v": "AWS::EC2::VPC",
+        "aws_subnet.s": "AWS::EC2::Subnet",
+        "aws_security_group.web": "AWS::EC2::SecurityGroup",
+        "aws_cloudwatch_log_group.g": "AWS::Logs::LogGroup",
+    }
+    found = stack_reality.ensure_resources_real(aws_endpoint, "network", resources)
+    assert len(found.real) == 4
+    aws_endpoint.client("logs").delete_log_group(logGroupName=f"/test/{d.vars['name']}")
+    with pytest.raises(FakeResourcesError) as info:
+        stack_reality.ensure_resources_real(aws_endpoint, "network", resources)
+    assert info.value.logical_ids == ("aws_cloudwatch_log_group.g",)

@@ -18,6 +18,9 @@ from harness.endpoint import Endpoint
 from harness.tfprovider.context import ProviderError
 from harness.tfprovider.resources.elbv2_listeners import ListenerRule
 
+# A VPC, a load balancer and its listener, then rules on it.
+pytestmark = pytest.mark.services("ec2", "elbv2", "sts")
+
 PROVIDER = 'provider "aws" {\n  region = "us-east-1"\n}\n'
 
 

@@ -2,11 +2,11 @@ provider "aws" {
   region = var.region
 
   default_tags {
-    tags = {
+    tags = merge({
       env          = var.env
       base         = var.base
       "managed-by" = "terraform"
-    }
+    }, var.run_tags)
   }
 }
 

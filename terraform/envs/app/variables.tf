@@ -55,3 +55,9 @@ variable "commands" {
   type        = map(list(string))
   default     = null
 }
+
+variable "run_tags" {
+  description = "Tags on everything, beside the contract's (the harness's run id on a sandbox account)."
+  type        = map(string)
+  default     = {}
+}

@@ -2,10 +2,10 @@ provider "aws" {
   region = var.region
 
   default_tags {
-    tags = {
+    tags = merge({
       base         = var.base
       "managed-by" = "terraform"
-    }
+    }, var.run_tags)
   }
 }
 

@@ -13,3 +13,9 @@ variable "db_password" {
   type        = string
   sensitive   = true
 }
+
+variable "run_tags" {
+  description = "Tags on everything, beside the contract's (the harness's run id on a sandbox account)."
+  type        = map(string)
+  default     = {}
+}
