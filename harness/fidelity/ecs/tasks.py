@@ -22,7 +22,7 @@ from moto.ec2.models import elastic_network_interfaces as moto_enis
 from moto.ecs import models as moto_models
 from moto.ecs import responses as moto_responses
 
-from harness.fidelity.ecs import awsvpc
+from harness.fidelity.ecs import awsvpc, pulls
 from harness.fidelity.ecs.simulation import Outcome, Timing, state
 
 # ECS reports the exit of a container that got SIGTERM from StopTask as docker does: 128 + 15.
@@ -42,15 +42,27 @@ def install() -> None:
 
 
 class SimulatedTask(models.Task):  # type: ignore[misc]
-    """moto's task with a clock-driven lifecycle (ECS developer guide, "Task lifecycle")."""
+    """moto's task with a clock-driven lifecycle (ECS developer guide, "Task lifecycle").
+
+    Times are ``time.monotonic()`` seconds; the ``*_at(t)`` methods answer for any moment,
+    so the service scheduler can replay what happened between two observations.
+    """
 
     def __init__(self, cluster: Any, task_definition: Any, *args: Any, **kwargs: Any) -> None:
         # Set before moto's __init__, whose assignments go through the properties below.
         self._born = time.monotonic()
         self._timing: Timing = state.timing()
-        self._outcome: Outcome = state.outcome(task_definition.family)
-        self._stop_requested: float | None = None
-        self._user_reason = ""
+        self._outcome: Outcome = state.outcome(task_definition.family) or Outcome()
+        self._serves = False
+        self._stop_at: float | None = None
+        self._stop_code = "UserInitiated"
+        self._stop_reason = ""
+        self._drain_s = 0.0
+        self._pull_error = pulls.failure(task_definition.container_definitions)
+        self._health_checked = any(
+            d.get("healthCheck") and d.get("essential", True)
+            for d in task_definition.container_definitions
+        )
         self.created_at = utcnow()
         if "backend" in kwargs:
             account_id = kwargs["backend"].account_id
@@ -70,113 +82,192 @@ class SimulatedTask(models.Task):  # type: ignore[misc]
             self.platform_family = "Linux"
         self.availability_zone = self._availability_zone()
 
+    def serve(self, born: float, drain_s: float) -> None:
+        """Make this a service's task, started at ``born``: it runs until stopped (unless its
+        family's outcome has an exit code) and drains for ``drain_s`` when stopped."""
+        self._born = born
+        self.created_at = utcnow() - timedelta(seconds=max(time.monotonic() - born, 0.0))
+        self._serves = True
+        self._drain_s = drain_s
+
+    def stop(self, at: float, code: str, reason: str) -> None:
+        """Ask the task to stop at ``at`` (desiredStatus STOPPED), as StopTask or the scheduler."""
+        if self._stop_at is None and self.live_at(at):
+            self._stop_at, self._stop_code, self._stop_reason = at, code, reason
+
     # the clock -------------------------------------------------------------------------
-    def _elapsed(self) -> float:
-        return time.monotonic() - self._born
+    @property
+    def running_from(self) -> float:
+        """When the task is RUNNING (or, if its image cannot be pulled, fails to start)."""
+        return self._born + self._timing.provisioning_s + self._timing.pending_s
 
     @property
-    def _started_after(self) -> float:
-        return self._timing.provisioning_s + self._timing.pending_s
+    def unhealthy(self) -> bool:
+        return self._outcome.unhealthy
 
     @property
-    def _exit_after(self) -> float | None:
-        """Seconds from creation to the essential container's exit (None: still running)."""
-        natural = (
-            None if self._outcome.never_stops else self._started_after + self._timing.task_run_s
-        )
-        requested = self._stop_requested
-        if requested is None:
-            return natural
-        return requested if natural is None else min(natural, requested)
+    def health_checked(self) -> bool:
+        return self._health_checked
 
-    def _exited(self) -> bool:
-        exit_after = self._exit_after
-        return exit_after is not None and self._elapsed() >= exit_after
-
-    def _stopped_by_user(self) -> bool:
-        requested, natural_exit = self._stop_requested, self._exit_after
-        return requested is not None and natural_exit == requested
-
-    def _at(self, seconds: float | None) -> datetime | None:
-        if seconds is None or self._elapsed() < seconds:
+    def _natural_end(self) -> float | None:
+        if self._pull_error:
+            return self.running_from
+        if self._outcome.never_stops or (self._serves and self._outcome.exit_code is None):
             return None
-        return self.created_at + timedelta(seconds=seconds)
+        return self.running_from + self._timing.task_run_s
+
+    def _requested_end(self) -> float | None:
+        if self._stop_at is None:
+            return None
+        return self._stop_at + (self._drain_s if self._stop_at >= self.running_from else 0.0)
+
+    def end(self) -> float | None:
+        """When the essential container exits (None: not foreseen)."""
+        natural, requested = self._natural_end(), self._requested_end()
+        if requested is None or natural is None:
+            return natural if requested is None else requested
+        return min(natural, requested)
+
+    def _by_request(self) -> bool:
+        requested = self._requested_end()
+        return requested is not None and requested == self.end()
+
+    def transitions(self) -> list[float]:
+        """The moments this task changes state (for the scheduler's replay)."""
+        moments = [self._born + self._timing.provisioning_s, self.running_from]
+        moments.append(self.running_from + self._timing.health_check_s)
+        if self._stop_at is not None:
+            moments.append(self._stop_at)
+        end = self.end()
+        if end is not None:
+            moments += [end, end + self._timing.stopping_s]
+        return moments
+
+    def status_at(self, t: float) -> str:
+        end = self.end()
+        if end is not None and t >= end:
+            return "STOPPED" if t >= end + self._timing.stopping_s else "DEPROVISIONING"
+        if self._stop_at is not None and t >= self._stop_at:
+            return "DEACTIVATING"
+        if t < self._born + self._timing.provisioning_s:
+            return "PROVISIONING"
+        return "PENDING" if t < self.running_from else "RUNNING"
+
+    def live_at(self, t: float) -> bool:
+        """desiredStatus RUNNING at ``t``: neither asked to stop nor ended."""
+        end = self.end()
+        return not (self._stop_at is not None and t >= self._stop_at) and not (
+            end is not None and t >= end
+        )
+
+    def failed_at(self, t: float) -> bool:
+        """Ended by itself (failed to start, exited) by ``t``, not asked to stop."""
+        end = self.end()
+        return end is not None and t >= end and not self._by_request()
+
+    def health_at(self, t: float) -> str:
+        """The container health status (UNKNOWN without a healthCheck or before its verdict)."""
+        if not self._health_checked or self.status_at(t) != "RUNNING":
+            return "UNKNOWN"
+        if t < self.running_from + self._timing.health_check_s:
+            return "UNKNOWN"
+        return "UNHEALTHY" if self.unhealthy else "HEALTHY"
+
+    def _now(self) -> float:
+        return time.monotonic()
+
+    def _at(self, moment: float | None) -> datetime | None:
+        now = self._now()
+        if moment is None or now < moment:
+            return None
+        return utcnow() - timedelta(seconds=now - moment)
 
     # what DescribeTasks reports ---------------------------------------------------------
     @property
     def last_status(self) -> str:
-        elapsed, exit_after = self._elapsed(), self._exit_after
-        if exit_after is not None and elapsed >= exit_after:
-            return (
-                "STOPPED" if elapsed >= exit_after + self._timing.stopping_s else "DEPROVISIONING"
-            )
-        if elapsed < self._timing.provisioning_s:
-            return "PROVISIONING"
-        return "PENDING" if elapsed < self._started_after else "RUNNING"
+        return self.status_at(self._now())
 
     @last_status.setter
     def last_status(self, value: str) -> None:
         # moto's StopTask sets STOPPED; ECS stops the task, which then winds down by itself.
-        if value == "STOPPED" and self._stop_requested is None:
-            self._stop_requested = self._elapsed()
+        if value == "STOPPED":
+            self.stop(self._now(), "UserInitiated", "")
 
     @property
     def desired_status(self) -> str:
-        return "STOPPED" if self._stop_requested is not None or self._exited() else "RUNNING"
+        return "RUNNING" if self.live_at(self._now()) else "STOPPED"
 
     @desired_status.setter
     def desired_status(self, value: str) -> None:
         pass  # derived from the clock and StopTask
 
     @property
+    def health_status(self) -> str:
+        return self.health_at(self._now())
+
+    @health_status.setter
+    def health_status(self, value: str) -> None:
+        pass  # derived from the clock
+
+    @property
     def stopped_reason(self) -> str | None:
-        if not self._exited():
+        if self.live_at(self._now()):
             return None
-        if self._stopped_by_user():
-            return self._user_reason or "Task stopped by user"
-        return "Essential container in task exited"
+        if self._by_request():
+            return self._stop_reason or "Task stopped by user"
+        return self._pull_error or "Essential container in task exited"
 
     @stopped_reason.setter
     def stopped_reason(self, value: str | None) -> None:
-        self._user_reason = value or ""
+        if value:
+            self._stop_reason = value
 
     @property
     def stop_code(self) -> str | None:
-        if not self._exited():
+        if self.live_at(self._now()):
             return None
-        return "UserInitiated" if self._stopped_by_user() else "EssentialContainerExited"
+        if self._by_request():
+            return self._stop_code
+        return "TaskFailedToStart" if self._pull_error else "EssentialContainerExited"
 
     @property
     def exit_code(self) -> int | None:
-        """The essential container's exit code once it exited."""
-        if not self._exited():
+        """The essential container's exit code once it exited (None if it never started)."""
+        end = self.end()
+        if end is None or self._now() < end or (self._pull_error and not self._by_request()):
             return None
-        return SIGTERM_EXIT_CODE if self._stopped_by_user() else self._outcome.exit_code
+        if self._by_request():
+            return SIGTERM_EXIT_CODE
+        return self._outcome.exit_code or 0
+
+    @property
+    def pull_error(self) -> str | None:
+        return self._pull_error
 
     @property
     def pull_started_at(self) -> datetime | None:
-        return self._at(self._timing.provisioning_s)
+        return self._at(self._born + self._timing.provisioning_s)
 
     @property
     def pull_stopped_at(self) -> datetime | None:
-        return self._at(self._started_after)
+        return self._at(self.running_from)
 
     @property
     def started_at(self) -> datetime | None:
-        return self._at(self._started_after)
+        return None if self._pull_error else self._at(self.running_from)
 
     @property
     def stopping_at(self) -> datetime | None:
-        return self._at(self._exit_after)
+        return self._at(self._stop_at if self._stop_at is not None else self.end())
 
     @property
     def execution_stopped_at(self) -> datetime | None:
-        return self._at(self._exit_after)
+        return self._at(self.end())
 
     @property
     def stopped_at(self) -> datetime | None:
-        exit_after = self._exit_after
-        return None if exit_after is None else self._at(exit_after + self._timing.stopping_s)
+        end = self.end()
+        return None if end is None else self._at(end + self._timing.stopping_s)
 
     def _availability_zone(self) -> str | None:
         for attachment in self.attachments:
@@ -201,9 +292,22 @@ class SimulatedContainer:
             str(definition["memoryReservation"]) if definition.get("memoryReservation") else None
         )
         self.essential = definition.get("essential", True)
+        self._health_checked = bool(definition.get("healthCheck"))
         self.runtime_id = f"{task.id}-{self.name}"
         self.container_arn = f"{task.task_arn.replace(':task/', ':container/')}/{self.runtime_id}"
-        self.health_status = "UNKNOWN"
+
+    @property
+    def health_status(self) -> str:
+        if not self._health_checked:
+            return "UNKNOWN"
+        return self._task.health_status
+
+    @property
+    def reason(self) -> str | None:
+        """Why the container stopped, when it never started (CannotPullContainerError)."""
+        if self._task.pull_error and self._task.last_status in ("DEPROVISIONING", "STOPPED"):
+            return self._task.pull_error
+        return None
 
     @property
     def task_arn(self) -> str:
@@ -214,7 +318,7 @@ class SimulatedContainer:
         status = self._task.last_status
         if status in ("DEPROVISIONING", "STOPPED"):
             return "STOPPED"
-        return "RUNNING" if status == "RUNNING" else "PENDING"
+        return "RUNNING" if status in ("RUNNING", "DEACTIVATING") else "PENDING"
 
     @property
     def exit_code(self) -> int | None:
