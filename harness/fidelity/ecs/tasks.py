@@ -37,6 +37,7 @@ enis: Any = moto_enis
 def install() -> None:
     models.Task = SimulatedTask
     responses.EC2ContainerServiceResponse.describe_tasks = _describe_tasks
+    responses.EC2ContainerServiceResponse.list_tasks = _list_tasks
     if not isinstance(getattr(enis.NetworkInterface, "private_dns_name", None), property):
         enis.NetworkInterface.private_dns_name = property(_eni_dns_name, _set_eni_dns_name)
 
@@ -354,6 +355,23 @@ def _describe_tasks(self: Any) -> ActionResult:
         if name not in found and name.split("/")[-1] not in found
     ]
     return ActionResult({"tasks": tasks, "failures": failures})
+
+
+def _list_tasks(self: Any) -> ActionResult:
+    """ListTasks (API reference): serviceName "limits the results to tasks that belong to that
+    service" (ECS puts them in group ``service:NAME``); "The default status filter is RUNNING"."""
+    service = self._get_param("serviceName")
+    tasks = self.ecs_backend.list_tasks(
+        self._get_param("cluster", "default"),
+        self._get_param("containerInstance"),
+        self._get_param("family"),
+        self._get_param("startedBy"),
+        service,
+        self._get_param("desiredStatus") or "RUNNING",
+    )
+    if service:
+        tasks = [t for t in tasks if t.group == f"service:{service.split('/')[-1]}"]
+    return ActionResult({"taskArns": [t.task_arn for t in tasks]})
 
 
 def _eni_dns_name(eni: Any) -> str:
