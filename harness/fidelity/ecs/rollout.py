@@ -57,14 +57,14 @@ def _health_failure(at: At, task: Any) -> str | None:
     if not task.live_at(at.t):
         return None
     for registration in at.run.registrations.get(task.task_arn, []):
-        if registration.state_at(at.t)[0] == "unhealthy":
+        if registration.failed_at(at.t) and registration.deregistered_at is None:
             group = registration.target_group_arn
             at.event(
                 f"(port {registration.port}) is unhealthy in (target-group {group}) due to "
                 "(reason Health checks failed)."
             )
             return f"Task failed ELB health checks in (target-group {group})"
-    if task.health_checked and task.health_at(at.t) == "UNHEALTHY":
+    if task.health_checked and task.health_failed_at(at.t):
         at.event(f"(task {task.id}) failed container health checks.")
         return "Task failed container health checks"
     return None
@@ -129,10 +129,15 @@ def account(at: At) -> None:
             counts["desiredCount"] = len(live)
         if any(deployment[k] != v for k, v in counts.items()):
             deployment.update(counts, updatedAt=at.wall)
+    # A failed deployment stays listed (ACTIVE, FAILED) until the rollback completes.
+    rolling_back = (
+        bool(service.deployments) and service.deployments[0]["rolloutState"] != "COMPLETED"
+    )
     service.deployments[1:] = [
         d
         for d in service.deployments[1:]
-        if any(t.started_by == d["id"] and t.status_at(at.t) != "STOPPED" for t in at.run.tasks)
+        if (rolling_back and d["rolloutState"] == "FAILED")
+        or any(t.started_by == d["id"] and t.status_at(at.t) != "STOPPED" for t in at.run.tasks)
     ]
     if service.status == "DRAINING" and not any(
         t.status_at(at.t) != "STOPPED" for t in at.run.tasks
@@ -150,12 +155,16 @@ def _complete(at: At) -> None:
         return
     primary = service.deployments[0]
     mine = [t for t in at.run.tasks if t.started_by == primary["id"] and t.live_at(at.t)]
+    leftovers = [d for d in service.deployments[1:] if d["rolloutState"] != "FAILED"]
+    others = [t for t in at.run.tasks if t.started_by != primary["id"]]
     steady = (
-        len(service.deployments) == 1
+        not leftovers
+        and all(t.status_at(at.t) == "STOPPED" for t in others)
         and len(mine) == service.desired_count
         and all(scheduler.healthy(at, t) for t in mine)
     )
     if steady and primary["rolloutState"] == "IN_PROGRESS":
+        service.deployments[1:] = []
         primary.update(
             rolloutState="COMPLETED",
             rolloutStateReason=f"ECS deployment {primary['id']} completed.",

@@ -120,6 +120,7 @@ def _moments(run: Run) -> list[float]:
     for held in run.registrations.values():
         for registration in held:
             moments.append(registration.registered_at + registration.health_check_s)
+            moments.append(registration.registered_at + 2 * registration.health_check_s)
             if registration.deregistered_at is not None:
                 moments.append(registration.deregistered_at + registration.draining_s)
     return moments
@@ -210,7 +211,8 @@ def _replace(at: At) -> None:
     stopping = sorted(mine, key=lambda t: (healthy(at, t), -t.running_from))[
         : max(len(mine) - desired, 0)
     ]
-    stopping += [t for t in others if not healthy(at, t)]
+    # An old task not running yet is let go; a running one awaiting its health verdict stays.
+    stopping += [t for t in others if t.status_at(at.t) != "RUNNING"]
     kept_healthy = [t for t in live if t not in stopping and healthy(at, t)]
     budget = len(kept_healthy) - fewest
     old_healthy = sorted((t for t in others if t in kept_healthy), key=lambda t: t.running_from)

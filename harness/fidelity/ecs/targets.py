@@ -52,6 +52,10 @@ class Registration:
             return "unhealthy", "Target.FailedHealthChecks", "Health checks failed"
         return "healthy", None, None
 
+    def failed_at(self, t: float) -> bool:
+        """Unhealthy for a second check interval: ECS then replaces the task."""
+        return self.task.unhealthy and t >= self.registered_at + 2 * self.health_check_s
+
     def healthy_at(self, t: float) -> bool:
         return self.state_at(t)[0] == "healthy"
 

@@ -137,6 +137,7 @@ class SimulatedTask(models.Task):  # type: ignore[misc]
         """The moments this task changes state (for the scheduler's replay)."""
         moments = [self._born + self._timing.provisioning_s, self.running_from]
         moments.append(self.running_from + self._timing.health_check_s)
+        moments.append(self.running_from + 2 * self._timing.health_check_s)
         if self._stop_at is not None:
             moments.append(self._stop_at)
         end = self.end()
@@ -165,6 +166,12 @@ class SimulatedTask(models.Task):  # type: ignore[misc]
         """Ended by itself (failed to start, exited) by ``t``, not asked to stop."""
         end = self.end()
         return end is not None and t >= end and not self._by_request()
+
+    def health_failed_at(self, t: float) -> bool:
+        """UNHEALTHY for a second check interval: the scheduler then replaces the task."""
+        return self.health_at(t) == "UNHEALTHY" and t >= self.running_from + 2 * (
+            self._timing.health_check_s
+        )
 
     def health_at(self, t: float) -> str:
         """The container health status (UNKNOWN without a healthCheck or before its verdict)."""
