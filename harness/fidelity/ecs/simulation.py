@@ -11,6 +11,7 @@ intermediate states, and make a task family fail, hang or fail its health checks
     POST /_harness/ecs/timing        {"provisioning_s": 1.0, "draining_s": 2.0}
     POST /_harness/ecs/reset         back to defaults: every task exits 0, default timing
 
+``family`` may name one revision (``alpha-web:3``), which wins over its family's outcome.
 A one-off task (RunTask) exits 0 after ``task_run_s`` unless its family's outcome says
 otherwise; a service's task runs until it is stopped, unless its family was given an outcome
 with an exit code (its essential container then exits after ``task_run_s``).
@@ -35,6 +36,9 @@ class Timing:
     task_run_s: float = 0.3
     """How long an essential container runs before it exits by itself."""
     stopping_s: float = 0.05
+    crash_s: float = 0.02
+    """How long a service's failing essential container runs before it exits (before its
+    health checks could pass, as a crashing server does)."""
     health_check_s: float = 0.1
     """From a target's registration (or a container's start) until its health check verdict."""
     draining_s: float = 0.1

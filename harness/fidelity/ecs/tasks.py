@@ -53,7 +53,11 @@ class SimulatedTask(models.Task):  # type: ignore[misc]
         # Set before moto's __init__, whose assignments go through the properties below.
         self._born = time.monotonic()
         self._timing: Timing = state.timing()
-        self._outcome: Outcome = state.outcome(task_definition.family) or Outcome()
+        self._outcome: Outcome = (
+            state.outcome(f"{task_definition.family}:{task_definition.revision}")
+            or state.outcome(task_definition.family)
+            or Outcome()
+        )
         self._serves = False
         self._stop_at: float | None = None
         self._stop_code = "UserInitiated"
@@ -115,7 +119,8 @@ class SimulatedTask(models.Task):  # type: ignore[misc]
             return self.running_from
         if self._outcome.never_stops or (self._serves and self._outcome.exit_code is None):
             return None
-        return self.running_from + self._timing.task_run_s
+        runs_s = self._timing.crash_s if self._serves else self._timing.task_run_s
+        return self.running_from + runs_s
 
     def _requested_end(self) -> float | None:
         if self._stop_at is None:

@@ -145,6 +145,13 @@ class ServiceHandler(AttributesFromCreate):
         cluster = resource.properties.get("Cluster", "default")
         _ecs(ctx).update_service(cluster=cluster, service=resource.physical_id, desiredCount=0)
         _ecs(ctx).delete_service(cluster=cluster, service=resource.physical_id, force=True)
+        # As CloudFormation's ECS provider: DELETE_COMPLETE once the service is INACTIVE (its
+        # tasks stopped and their network interfaces released, so the subnets can go next).
+        _ecs(ctx).get_waiter("services_inactive").wait(
+            cluster=cluster,
+            services=[resource.physical_id],
+            WaiterConfig={"Delay": 0.05, "MaxAttempts": int(STABLE_TIMEOUT_S / 0.05)},
+        )
 
 
 STABLE_TIMEOUT_S = 60.0
