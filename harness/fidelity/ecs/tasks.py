@@ -5,8 +5,10 @@ attachment (its ENI has no ``private_dns_name`` unless the VPC enables DNS hostn
 needs security groups: :mod:`.awsvpc` fills in ECS's defaults first), reports only the first
 container, and answers DescribeTasks for an unknown task with no failure. Here a task moves
 PROVISIONING -> PENDING -> RUNNING -> DEPROVISIONING -> STOPPED on the wall clock (durations
-and exit codes from :mod:`.simulation`); its essential container exits with code 0 unless a
-test hook says otherwise; StopTask stops it early.
+and exit codes from :mod:`.simulation`); a one-off task's essential container exits with code 0
+unless a test hook says otherwise, a service's runs until stopped; StopTask stops it early
+(a service's task behind a load balancer is DEACTIVATING while it drains); an image that is
+not in its ECR repository stops the task before it runs (TaskFailedToStart).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from moto.ecs import models as moto_models
 from moto.ecs import responses as moto_responses
 
 from harness.fidelity.ecs import awsvpc, pulls
+from harness.fidelity.ecs.containers import SimulatedContainer
 from harness.fidelity.ecs.simulation import Outcome, Timing, state
 
 # ECS reports the exit of a container that got SIGTERM from StopTask as docker does: 128 + 15.
@@ -290,65 +293,6 @@ class SimulatedTask(models.Task):  # type: ignore[misc]
                     subnet = ec2.get_subnet(detail["value"])
                     return str(subnet.availability_zone)
         return None
-
-
-class SimulatedContainer:
-    """One container of a simulated task; its state follows the task's clock."""
-
-    def __init__(self, task: SimulatedTask, definition: dict[str, Any]) -> None:
-        self._task = task
-        self.name = definition.get("name")
-        self.image = definition.get("image")
-        self.cpu = str(definition.get("cpu", 0))
-        self.memory = str(definition["memory"]) if definition.get("memory") else None
-        self.memory_reservation = (
-            str(definition["memoryReservation"]) if definition.get("memoryReservation") else None
-        )
-        self.essential = definition.get("essential", True)
-        self._health_checked = bool(definition.get("healthCheck"))
-        self.runtime_id = f"{task.id}-{self.name}"
-        self.container_arn = f"{task.task_arn.replace(':task/', ':container/')}/{self.runtime_id}"
-
-    @property
-    def health_status(self) -> str:
-        if not self._health_checked:
-            return "UNKNOWN"
-        return self._task.health_status
-
-    @property
-    def reason(self) -> str | None:
-        """Why the container stopped, when it never started (CannotPullContainerError)."""
-        if self._task.pull_error and self._task.last_status in ("DEPROVISIONING", "STOPPED"):
-            return self._task.pull_error
-        return None
-
-    @property
-    def task_arn(self) -> str:
-        return str(self._task.task_arn)
-
-    @property
-    def last_status(self) -> str:
-        status = self._task.last_status
-        if status in ("DEPROVISIONING", "STOPPED"):
-            return "STOPPED"
-        return "RUNNING" if status in ("RUNNING", "DEACTIVATING") else "PENDING"
-
-    @property
-    def exit_code(self) -> int | None:
-        return self._task.exit_code
-
-    @property
-    def network_interfaces(self) -> list[dict[str, str]]:
-        interfaces = []
-        for attachment in self._task.attachments:
-            details = {d["name"]: d.get("value") for d in attachment.get("details", [])}
-            interfaces.append(
-                {
-                    "attachmentId": attachment["id"],
-                    "privateIpv4Address": details.get("privateIPv4Address"),
-                }
-            )
-        return interfaces
 
 
 def _describe_tasks(self: Any) -> ActionResult:
