@@ -274,7 +274,9 @@ def test_backend_update_task_ran_once_with_the_new_revision(layout: Layout, fast
     assert task["containers"][0]["exitCode"] == result.task_exit_code == 0
     details = {d["name"]: d["value"] for d in task["attachments"][0]["details"]}
     assert details["subnetId"] in layout.private_subnets
-    started = ecs.list_tasks(cluster=layout.names.cluster, startedBy=app_update.STARTED_BY)
+    started = ecs.list_tasks(
+        cluster=layout.names.cluster, startedBy=app_update.STARTED_BY, desiredStatus="STOPPED"
+    )
     assert started["taskArns"] == [result.task_arn]
 
 

@@ -303,7 +303,7 @@ def test_update_service_with_new_revision_rolls_a_new_deployment(
     tasks, but are in the process of being replaced with a new PRIMARY deployment") until it is
     drained. Once stable (ServicesStable) the service has exactly one deployment: PRIMARY, the
     new revision, runningCount == desiredCount."""
-    emulator.control("ecs/timing", {"deployment_s": 1.0})  # long enough to watch the rollover
+    emulator.control("ecs/timing", {"provisioning_s": 1.0})  # long enough to watch the rollover
     family, name = unique("web"), unique("svc")
     first = world.fargate_family(family, image="repo:v1")
     world.service(name, first, desired=2)
@@ -480,7 +480,9 @@ def test_control_hooks_reset_to_defaults(world: World, emulator: Emulator) -> No
     failure injection cannot leak into the next."""
     emulator.control("ecs/task-outcome", {"family": "x", "exit_code": 9})
     emulator.control("ecs/timing", {"task_run_s": 5})
-    assert emulator.control("ecs/task-outcome") == {"x": {"exit_code": 9, "never_stops": False}}
+    assert emulator.control("ecs/task-outcome") == {
+        "x": {"exit_code": 9, "never_stops": False, "unhealthy": False}
+    }
     emulator.control("ecs/reset", {})
     assert emulator.control("ecs/task-outcome") == {}
     assert emulator.control("ecs/timing")["task_run_s"] < 1
@@ -549,8 +551,9 @@ def test_task_stopped_by_stop_task_releases_its_network_interface(
 
 def test_network_is_deletable_after_tasks_stop_and_service_is_deleted(world: World) -> None:
     """What a stack delete does after the app update: the service is scaled to 0 and deleted
-    (DeleteService), the one-off task has stopped; then the subnets, the security group and
-    the VPC delete without DependencyViolation - Fargate released every task interface."""
+    (DeleteService: DRAINING, then INACTIVE once its tasks stopped; ServicesInactive waits for
+    it), the one-off task has stopped; then the subnets, the security group and the VPC delete
+    without DependencyViolation - Fargate released every task interface."""
     definition = world.fargate_family(unique("web"))
     name = unique("web")
     world.service(name, definition, desired=2)
@@ -563,6 +566,9 @@ def test_network_is_deletable_after_tasks_stop_and_service_is_deleted(world: Wor
     )
     world.ecs.update_service(cluster=world.cluster, service=name, desiredCount=0)
     world.ecs.delete_service(cluster=world.cluster, service=name)
+    world.ecs.get_waiter("services_inactive").wait(
+        cluster=world.cluster, services=[name], WaiterConfig=FAST
+    )
 
     assert interfaces_in(world) == []
     for subnet in world.subnets:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from harness.emulator import Emulator
 from harness.endpoint import Endpoint
 
 # The fargate configuration: network, load balancer, database, bucket, roles, ECS.
@@ -216,3 +217,30 @@ def test_data_source_reads_the_running_revision(tfdir: Any, aws_endpoint: Endpoi
     outputs = json.loads(extra.run("output", "-json").stdout)
     assert outputs["revision"]["value"] == 1
     assert outputs["family"]["value"] == f"{d.vars['name']}-web"
+
+
+def test_wait_for_steady_state_succeeds_on_a_rolled_back_deployment(
+    tfdir: Any, aws_endpoint: Endpoint, emulator: Emulator
+) -> None:
+    """hashicorp/aws waits with ``wait_for_steady_state`` until the service is stable, and a
+    deployment the circuit breaker rolled back is stable too: "Terraform always reports a
+    successful apply, even when the steady state was reached because the ECS Deployment got
+    rolled back by a circuit breaker" (terraform-aws-modules/terraform-aws-ecs#325;
+    hashicorp/terraform-provider-aws#20858, open). The service then runs the previous revision,
+    which the next plan shows as a change to task_definition."""
+    d = deploy(tfdir, wait_steady="true", circuit_breaker="true")
+    name = d.vars["name"]
+    first = service(aws_endpoint, name)["taskDefinition"]
+    # the next revision's essential container exits (the test hook names family:revision)
+    emulator.control("ecs/task-outcome", {"family": f"{name}-web:2", "exit_code": 1})
+    try:
+        d.apply(wait_steady="true", circuit_breaker="true", image_tag="v2")
+    finally:
+        emulator.control("ecs/reset", {})
+    svc = service(aws_endpoint, name)
+    assert svc["taskDefinition"] == first, "ECS rolled back to the last completed deployment"
+    assert svc["runningCount"] == svc["desiredCount"]
+    messages = [e["message"] for e in svc["events"]]
+    assert any("deployment failed: tasks failed to start." in m for m in messages)
+    assert d.state(SERVICE)["task_definition"] == first, "the provider read back the rollback"
+    assert d.plan_exit(wait_steady="true", circuit_breaker="true", image_tag="v2") == 2

@@ -11,7 +11,7 @@ from typing import Any
 
 from moto.core.responses import ActionResult, EmptyResult
 
-from harness.fidelity.cloudformation import engine, requests, store, views
+from harness.fidelity.cloudformation import engine, operations, requests, store, views
 from harness.fidelity.cloudformation.errors import (
     AlreadyExists,
     ChangeSetNotFound,
@@ -111,7 +111,11 @@ def execute_change_set(resp: Any) -> ActionResult:
         change_set.parameters,
         change_set.resolved_parameters,
     )
-    engine.deploy(stack, target)
+    # At once, as the call returns (an update of a stack with resources, or a first create).
+    stack.status = (
+        "CREATE_IN_PROGRESS" if change_set.change_set_type == "CREATE" else ("UPDATE_IN_PROGRESS")
+    )
+    operations.run(lambda: engine.deploy(stack, target))
     return EmptyResult()
 
 

@@ -4,7 +4,7 @@ Resources are visited in dependency order and resolved with the values of what c
 so a replaced resource's new Ref/GetAtt reaches everything that references it. A resource
 whose resolved properties did not change is not touched. Old copies of replaced resources
 and removed resources are deleted at cleanup, after every update succeeded. A failure rolls
-back what was done, in reverse. Operations run to completion within the API call.
+back what was done, in reverse. Operations run within the API call or after it (:mod:`.operations`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.fidelity.cloudformation import dynamic, store
+from harness.fidelity.cloudformation import dynamic, operations, store
 from harness.fidelity.cloudformation.errors import ResourceFailed, ValidationError
 from harness.fidelity.cloudformation.evaluation import Evaluation, resource_context
 from harness.fidelity.cloudformation.graph import creation_order, dependencies
@@ -144,6 +144,7 @@ def _create(
         reason=reason,
         properties=_json(properties),
     )
+    operations.working()
     try:
         made = handler_for(spec["Type"]).create(
             ctx, dynamic.resolve(ctx, copy.deepcopy(properties))
@@ -174,6 +175,7 @@ def _update(
         "UPDATE_IN_PROGRESS",
         properties=_json(properties),
     )
+    operations.working()
     try:
         made = handler_for(resource.type).update(
             ctx, resource, dynamic.resolve(ctx, copy.deepcopy(properties))
@@ -205,6 +207,7 @@ def _delete_resource(stack: Stack, resource: Resource, retain_policy: str) -> No
         stack.event(resource.logical_id, resource.physical_id, resource.type, "DELETE_SKIPPED")
         return
     stack.event(resource.logical_id, resource.physical_id, resource.type, "DELETE_IN_PROGRESS")
+    operations.working()
     ctx = resource_context(stack, resource.logical_id, resource.type)
     try:
         handler_for(resource.type).delete(ctx, resource)

@@ -10,7 +10,7 @@ from typing import Any
 
 from moto.core.responses import ActionResult, EmptyResult
 
-from harness.fidelity.cloudformation import engine, requests, store, views
+from harness.fidelity.cloudformation import engine, operations, requests, store, views
 from harness.fidelity.cloudformation.errors import AlreadyExists, ValidationError
 from harness.fidelity.cloudformation.evaluation import Evaluation
 from harness.fidelity.cloudformation.model import Stack
@@ -28,7 +28,8 @@ def create_stack(resp: Any) -> ActionResult:
     Evaluation(stack, template, resolved, {})  # conditions and rules fail the request itself
     stack.status = "CREATE_IN_PROGRESS"
     store.add_stack(stack)
-    engine.deploy(stack, engine.Target(template, body, values, resolved))
+    target = engine.Target(template, body, values, resolved)
+    operations.run(lambda: engine.deploy(stack, target))
     return ActionResult({"StackId": stack.stack_id})
 
 
@@ -44,7 +45,9 @@ def update_stack(resp: Any) -> ActionResult:
         raise ValidationError("No updates are to be performed.")
     if "Tags" in p:
         stack.tags = requests.tags(p)
-    engine.deploy(stack, engine.Target(template, body, values, resolved))
+    target = engine.Target(template, body, values, resolved)
+    stack.status = "UPDATE_IN_PROGRESS"  # at once, as the call returns
+    operations.run(lambda: engine.deploy(stack, target))
     return ActionResult({"StackId": stack.stack_id})
 
 
@@ -59,7 +62,11 @@ def delete_stack(resp: Any) -> ActionResult:
         )
     for change_set in store.change_sets_of(stack):
         store.remove_change_set(change_set)
-    engine.delete(stack)
+    if stack.status == "DELETE_IN_PROGRESS":
+        return EmptyResult()  # already being deleted
+    if operations.asynchronous():
+        stack.status = "DELETE_IN_PROGRESS"  # at once, as the call returns
+    operations.run(lambda: engine.delete(stack))
     return EmptyResult()
 
 

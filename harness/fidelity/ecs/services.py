@@ -5,19 +5,18 @@ succeeds), and its UpdateService swaps the task definition without a new deploym
 PRIMARY deployment keeps naming the old revision); CreateService drops several Fargate
 properties. Here, as the ECS API reference describes the Deployment object and UpdateService:
 
-- CreateService starts one PRIMARY deployment, rolloutState IN_PROGRESS, whose tasks are
-  running (``runningCount == desiredCount``, rolloutState COMPLETED) after ``deployment_s``;
+- CreateService starts one PRIMARY deployment, rolloutState IN_PROGRESS, and its tasks;
 - a new task definition, ``forceNewDeployment`` or a new network configuration starts a new
-  PRIMARY deployment; the previous one turns ACTIVE and drains away when the new one completes;
-- a new ``desiredCount`` changes the PRIMARY deployment's target, reached after ``deployment_s``.
+  PRIMARY deployment; the previous one turns ACTIVE and drains away as its tasks are replaced;
+- a new ``desiredCount`` changes the PRIMARY deployment's target;
+- DeleteService drains the service (DRAINING until its tasks stopped, then INACTIVE).
 
-State is settled lazily, from the wall clock, whenever a service is described or updated.
+Tasks, counts and rollout states come from :mod:`.scheduler`, brought up to now whenever
+the ECS API shows services, tasks or clusters (and ELB shows target health).
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -25,22 +24,24 @@ from moto.core.utils import utcnow
 from moto.ecs import models as moto_models
 from moto.ecs import responses as moto_responses
 from moto.ecs.exceptions import EcsClientException
-from moto.moto_api._internal import mock_random
 from moto.utilities.utils import get_partition
 
-from harness.fidelity.ecs.simulation import state
+from harness.fidelity.ecs import deployments, scheduler, targets
 
 # UpdateService parameters that make ECS start a new deployment (they are part of the
 # Deployment object itself), besides a new task definition and forceNewDeployment.
 _DEPLOYMENT_PROPERTIES = ("network_configuration", "platform_version", "capacity_provider_strategy")
-_DEFAULT_DEPLOYMENT_CONFIGURATION = {
-    "deploymentCircuitBreaker": {"enable": False, "rollback": False},
-    "maximumPercent": 200,
-    "minimumHealthyPercent": 100,
-}
-_READY_AT = "_harness_ready_at"  # private deployment key: not in the API shape, never serialized
-
-_lock = threading.RLock()
+# Backend calls that show services, tasks or clusters: the scheduler catches up first.
+_OBSERVERS = (
+    "describe_services",
+    "list_services",
+    "describe_tasks",
+    "list_tasks",
+    "stop_task",
+    "describe_clusters",
+    "delete_service",
+)
+_lock = scheduler.lock
 
 # moto's internals, patched at run time: typed as Any on purpose (they are not an API).
 models: Any = moto_models
@@ -51,7 +52,11 @@ def install() -> None:
     backend = models.EC2ContainerServiceBackend
     backend.create_service = _creating(backend.create_service)
     backend.update_service = _update_service
-    backend.describe_services = _settling(backend.describe_services)
+    for name in _OBSERVERS:
+        setattr(backend, name, _settling(getattr(backend, name)))
+    backend.delete_service = _deleting(backend.delete_service)
+    backend.describe_clusters = _counting(backend.describe_clusters)
+    targets.install(_settle_region)
     responses.EC2ContainerServiceResponse.create_service = _keeping(
         responses.EC2ContainerServiceResponse.create_service
     )
@@ -65,8 +70,8 @@ def _creating(original: Callable[..., Any]) -> Callable[..., Any]:
         service = original(self, *args, **kwargs)
         with _lock:
             _defaults(service, self.account_id)
-            service.deployments = [_new_deployment(service)] if service.deployments else []
-            _count(service)
+            service.deployments = [deployments.new(service)] if service.deployments else []
+            scheduler.begin(service, self)
         return service
 
     return create_service
@@ -77,7 +82,7 @@ def _defaults(service: Any, account_id: str) -> None:
     service.health_check_grace_period_seconds = None
     service.enable_execute_command = False
     service.enable_ecs_managed_tags = False
-    service.deployment_configuration = dict(_DEFAULT_DEPLOYMENT_CONFIGURATION)
+    service.deployment_configuration = dict(deployments.DEFAULT_CONFIGURATION)
     service.capacity_provider_strategy = None
     service.placement_constraints = []
     service.placement_strategy = []
@@ -106,6 +111,7 @@ def _keeping(original: Callable[..., Any]) -> Callable[..., Any]:
                 service.deployments[0]["capacityProviderStrategy"] = (
                     service.capacity_provider_strategy
                 )
+            scheduler.advance(service, self.ecs_backend)
         return result
 
     return create_service
@@ -134,7 +140,7 @@ def _update_service(self: Any, service_properties: dict[str, Any]) -> Any:
     force = bool(props.pop("force_new_deployment", False))
     desired_count = props.pop("desired_count", None)
     with _lock:
-        _settle(service)
+        scheduler.advance(service, self)
         redeploy = force
         if task_definition:
             definition = self.describe_task_definition(task_definition)
@@ -152,21 +158,11 @@ def _update_service(self: Any, service_properties: dict[str, Any]) -> Any:
             )
             setattr(service, name, value)
         if desired_count is not None:
-            _scale(service, int(desired_count))
+            service.desired_count = int(desired_count)
         if redeploy and service.deployments:
             _redeploy(service)
-        _count(service)
+        scheduler.advance(service, self)
     return service
-
-
-def _scale(service: Any, desired_count: int) -> None:
-    service.desired_count = desired_count
-    primary = service.deployments[0] if service.deployments else None
-    if primary is not None and primary["desiredCount"] != desired_count:
-        primary["desiredCount"] = desired_count
-        primary["pendingCount"] = max(desired_count - primary["runningCount"], 0)
-        primary["updatedAt"] = utcnow()
-        primary[_READY_AT] = time.monotonic() + state.timing().deployment_s
 
 
 def _redeploy(service: Any) -> None:
@@ -174,76 +170,61 @@ def _redeploy(service: Any) -> None:
         if deployment["status"] == "PRIMARY":
             deployment["status"] = "ACTIVE"
             deployment["updatedAt"] = utcnow()
-    service.deployments.insert(0, _new_deployment(service))
+    service.deployments.insert(0, deployments.new(service))
 
 
-def _new_deployment(service: Any) -> dict[str, Any]:
-    now = utcnow()
-    deployment_id = f"ecs-svc/{mock_random.randint(0, 10**19)}"
-    return {
-        "id": deployment_id,
-        "status": "PRIMARY",
-        "taskDefinition": service.task_definition,
-        "desiredCount": service.desired_count,
-        "pendingCount": service.desired_count,
-        "runningCount": 0,
-        "failedTasks": 0,
-        "createdAt": now,
-        "updatedAt": now,
-        "launchType": service.launch_type,
-        "platformVersion": service.platform_version,
-        "platformFamily": getattr(service, "platform_family", None),
-        "networkConfiguration": service.network_configuration or None,
-        "capacityProviderStrategy": getattr(service, "capacity_provider_strategy", None),
-        "rolloutState": "IN_PROGRESS",
-        "rolloutStateReason": "ECS deployment in progress.",
-        _READY_AT: time.monotonic() + state.timing().deployment_s,
-    }
-
-
-# settling --------------------------------------------------------------------------------
+# observing --------------------------------------------------------------------------------
 def _settling(original: Callable[..., Any]) -> Callable[..., Any]:
-    def describe_services(self: Any, *args: Any, **kwargs: Any) -> Any:
-        services, failures = original(self, *args, **kwargs)
+    def observed(self: Any, *args: Any, **kwargs: Any) -> Any:
+        scheduler.settle(self)
+        return original(self, *args, **kwargs)
+
+    observed.__name__ = original.__name__
+    return observed
+
+
+def _settle_region(account_id: str, region: str) -> None:
+    # dict.get, not []: moto's backend dicts create (or claim) every known region.
+    regions = models.ecs_backends.get(account_id)
+    backend = None if regions is None else regions.get(region)
+    if backend is not None:
+        scheduler.settle(backend)
+
+
+def _deleting(original: Callable[..., Any]) -> Callable[..., Any]:
+    """DeleteService (API reference): "the service status moves from ACTIVE to DRAINING" while
+    the scheduler stops its tasks, and to INACTIVE once they are stopped."""
+
+    def delete_service(self: Any, cluster_name: str, service_name: str, force: bool) -> Any:
         with _lock:
-            for service in services:
-                _settle(service)
-        return services, failures
+            service = original(self, cluster_name, service_name, force)
+            if scheduler.run_of(service) is not None:
+                service.status = "DRAINING"
+            scheduler.advance(service, self)
+        return service
 
-    return describe_services
-
-
-def _settle(service: Any) -> None:
-    """Bring ``service`` to what the clock says: tasks started, old deployments drained."""
-    if not service.deployments or service.status != "ACTIVE":
-        return
-    primary = service.deployments[0]
-    if primary.get(_READY_AT, 0.0) > time.monotonic():
-        _count(service)
-        return
-    changed = len(service.deployments) > 1
-    service.deployments[1:] = []
-    if primary["runningCount"] != primary["desiredCount"] or primary["pendingCount"]:
-        primary.update(runningCount=primary["desiredCount"], pendingCount=0, updatedAt=utcnow())
-        changed = True
-    if primary["rolloutState"] == "IN_PROGRESS":
-        primary["rolloutState"] = "COMPLETED"
-        primary["rolloutStateReason"] = f"ECS deployment {primary['id']} completed."
-        _event(
-            service, f"(service {service.name}) (deployment {primary['id']}) deployment completed."
-        )
-        changed = True
-    if changed:
-        _event(service, f"(service {service.name}) has reached a steady state.")
-    _count(service)
+    return delete_service
 
 
-def _count(service: Any) -> None:
-    service.running_count = sum(d["runningCount"] for d in service.deployments)
-    service.pending_count = sum(d["pendingCount"] for d in service.deployments)
+def _counting(original: Callable[..., Any]) -> Callable[..., Any]:
+    """DescribeClusters: running, pending and active-service counts from what exists (Cluster
+    data type: runningTasksCount "in the RUNNING state", pendingTasksCount "in the PENDING
+    state", activeServicesCount "in an ACTIVE state")."""
 
+    def describe_clusters(self: Any, *args: Any, **kwargs: Any) -> Any:
+        clusters, failures = original(self, *args, **kwargs)
+        with _lock:
+            for cluster in clusters:
+                tasks = list(self.tasks.get(cluster.name, {}).values())
+                statuses = [t.last_status for t in tasks]
+                cluster.running_tasks_count = statuses.count("RUNNING")
+                cluster.pending_tasks_count = statuses.count("PENDING") + statuses.count(
+                    "PROVISIONING"
+                )
+                cluster.active_services_count = sum(
+                    s.cluster_name == cluster.name and s.status == "ACTIVE"
+                    for s in self.services.values()
+                )
+        return clusters, failures
 
-def _event(service: Any, message: str) -> None:
-    service.events.insert(
-        0, {"id": str(mock_random.uuid4()), "createdAt": utcnow(), "message": message}
-    )
+    return describe_clusters

@@ -334,6 +334,11 @@ class Service(EcsResource):
         except Exception as exc:
             if not not_found(exc, "ServiceNotFound", "ServiceNotActive"):
                 raise
+            return
+        # As the real provider's waitServiceInactive: DRAINING until its tasks stopped.
+        self.ecs.get_waiter("services_inactive").wait(
+            cluster=cluster, services=[ident], WaiterConfig={"Delay": 1, "MaxAttempts": 1200}
+        )
 
 
 RESOURCES: list[type[Resource]] = [Service]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from harness.fidelity.cloudformation import operations
 from harness.fidelity.cloudformation.errors import ResourceFailed
 from harness.fidelity.cloudformation.handlers.aws_api import client
 from harness.fidelity.cloudformation.handlers.base import (
@@ -145,6 +146,15 @@ class ServiceHandler(AttributesFromCreate):
         cluster = resource.properties.get("Cluster", "default")
         _ecs(ctx).update_service(cluster=cluster, service=resource.physical_id, desiredCount=0)
         _ecs(ctx).delete_service(cluster=cluster, service=resource.physical_id, force=True)
+        # As CloudFormation's ECS provider: DELETE_COMPLETE once the service is INACTIVE (its
+        # tasks stopped and their network interfaces released, so the subnets can go next).
+        deadline = time.monotonic() + STABLE_TIMEOUT_S
+        while time.monotonic() < deadline:
+            found = _ecs(ctx).describe_services(cluster=cluster, services=[resource.physical_id])
+            if all(s.get("status") == "INACTIVE" for s in found["services"]):
+                return
+            operations.pause(0.05)
+        raise ResourceFailed(f"Service {resource.physical_id} did not drain in time")
 
 
 STABLE_TIMEOUT_S = 60.0
@@ -170,7 +180,7 @@ def _wait_stable(ctx: ResourceContext, cluster: str, service: str) -> None:
             raise ResourceFailed(
                 f"Service {service} did not stabilize within {STABLE_TIMEOUT_S:g}s"
             )
-        time.sleep(0.05)
+        operations.pause(0.05)
 
 
 def _lower_keys(request: dict[str, Any]) -> dict[str, Any]:

@@ -51,6 +51,10 @@ variable "wait_steady" {
   type    = bool
   default = false
 }
+variable "circuit_breaker" {
+  type    = bool
+  default = false
+}
 variable "extra_env" {
   type    = string
   default = "a"
@@ -299,6 +303,13 @@ resource "aws_ecs_service" "web" {
   launch_type                       = "FARGATE"
   health_check_grace_period_seconds = var.grace_period
   wait_for_steady_state             = var.wait_steady
+  dynamic "deployment_circuit_breaker" {
+    for_each = var.circuit_breaker ? [1] : []
+    content {
+      enable   = true
+      rollback = true
+    }
+  }
   network_configuration {
     subnets          = aws_subnet.public[*].id
     security_groups  = [aws_security_group.app.id]

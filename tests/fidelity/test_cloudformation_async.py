@@ -1,0 +1,213 @@
+"""Asynchronous stack operations, and an ECS service resource that waits for its deployment.
+
+Sources:
+- CloudFormation API reference, CreateStack: "After the call completes successfully, the stack
+  creation starts"; UpdateStack, DeleteStack likewise return while the stack is *_IN_PROGRESS;
+  DescribeStackEvents lists events newest first.
+- "Monitor stack progress" / stack status codes (CloudFormation user guide): UPDATE_IN_PROGRESS,
+  UPDATE_FAILED of a resource, then UPDATE_ROLLBACK_IN_PROGRESS and UPDATE_ROLLBACK_COMPLETE.
+- AWS::ECS::Service (template reference): CloudFormation waits for the service to be stable
+  before the resource is complete; with the deployment circuit breaker a failed deployment
+  fails the resource ("ECS Deployment Circuit Breaker was triggered", aws/copilot-cli#5296).
+- botocore's CloudFormation waiters: StackCreateComplete, StackUpdateComplete (failure on
+  UPDATE_ROLLBACK_COMPLETE), StackDeleteComplete.
+
+The emulator runs operations asynchronously behind a switch (``cloudformation/async``); these
+tests turn it on.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from botocore.exceptions import WaiterError
+
+from harness.emulator import Emulator
+
+pytestmark = pytest.mark.services("cloudformation", "ecs", "ec2", "ecr", "logs")
+
+FAST = {"Delay": 0.1, "MaxAttempts": 300}
+
+
+@pytest.fixture
+def cf(emulator: Emulator) -> Iterator[Any]:
+    before = emulator.control("cloudformation/async")["enabled"]
+    emulator.control("cloudformation/async", {"enabled": True, "resource_s": 0.2})
+    try:
+        yield emulator.endpoint.client("cloudformation")
+    finally:
+        emulator.control("cloudformation/async", {"enabled": before})
+        emulator.control("ecs/reset", {})
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def statuses(cf: Any, name: str) -> list[tuple[str, str]]:
+    """(logical id, status) of every event, oldest first."""
+    events = cf.describe_stack_events(StackName=name)["StackEvents"]
+    return [(e["LogicalResourceId"], e["ResourceStatus"]) for e in reversed(events)]
+
+
+def log_stack(name: str) -> str:
+    return json.dumps(
+        {
+            "Resources": {
+                "Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": f"/{name}"}}
+            }
+        }
+    )
+
+
+def test_create_and_delete_return_while_in_progress(cf: Any) -> None:
+    """CreateStack returns with the stack CREATE_IN_PROGRESS; StackCreateComplete then succeeds;
+    events run in order from the stack's CREATE_IN_PROGRESS ("User Initiated") to its
+    CREATE_COMPLETE. DeleteStack returns with the stack DELETE_IN_PROGRESS."""
+    name = unique("async")
+    cf.create_stack(StackName=name, TemplateBody=log_stack(name))
+    assert cf.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "CREATE_IN_PROGRESS"
+    cf.get_waiter("stack_create_complete").wait(StackName=name, WaiterConfig=FAST)
+    assert statuses(cf, name) == [
+        (name, "CREATE_IN_PROGRESS"),
+        ("Logs", "CREATE_IN_PROGRESS"),
+        ("Logs", "CREATE_COMPLETE"),
+        (name, "CREATE_COMPLETE"),
+    ]
+    cf.delete_stack(StackName=name)
+    assert cf.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "DELETE_IN_PROGRESS"
+    cf.get_waiter("stack_delete_complete").wait(StackName=name, WaiterConfig=FAST)
+
+
+def service_stack(
+    emulator: Emulator, name: str, subnets: list[str], image: str, breaker: bool, env: str = "a"
+) -> str:
+    configuration: dict[str, Any] = {"MaximumPercent": 200, "MinimumHealthyPercent": 100}
+    if breaker:
+        configuration["DeploymentCircuitBreaker"] = {"Enable": True, "Rollback": True}
+    container = {
+        "Name": "app",
+        "Image": image,
+        "Essential": True,
+        "Environment": [{"Name": "ENV", "Value": env}],
+    }
+    return json.dumps(
+        {
+            "Resources": {
+                "Cluster": {"Type": "AWS::ECS::Cluster", "Properties": {"ClusterName": name}},
+                "Task": {
+                    "Type": "AWS::ECS::TaskDefinition",
+                    "Properties": {
+                        "Family": name,
+                        "Cpu": "256",
+                        "Memory": "512",
+                        "NetworkMode": "awsvpc",
+                        "RequiresCompatibilities": ["FARGATE"],
+                        "ContainerDefinitions": [container],
+                    },
+                },
+                "Service": {
+                    "Type": "AWS::ECS::Service",
+                    "Properties": {
+                        "ServiceName": name,
+                        "Cluster": {"Ref": "Cluster"},
+                        "TaskDefinition": {"Ref": "Task"},
+                        "DesiredCount": 2,
+                        "LaunchType": "FARGATE",
+                        "DeploymentConfiguration": configuration,
+                        "NetworkConfiguration": {"AwsvpcConfiguration": {"Subnets": subnets}},
+                    },
+                },
+            }
+        }
+    )
+
+
+@pytest.fixture
+def network(emulator: Emulator) -> list[str]:
+    ec2 = emulator.endpoint.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
+    return [ec2.create_subnet(VpcId=vpc, CidrBlock="10.40.1.0/24")["Subnet"]["SubnetId"]]
+
+
+def repository(emulator: Emulator) -> str:
+    ecr = emulator.endpoint.client("ecr")
+    name = unique("repo")
+    uri = ecr.create_repository(repositoryName=name)["repository"]["repositoryUri"]
+    manifest = {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {"digest": "sha256:v1", "size": 1},
+        "layers": [],
+    }
+    ecr.put_image(repositoryName=name, imageManifest=json.dumps(manifest), imageTag="v1")
+    return str(uri)
+
+
+def test_service_update_waits_for_the_deployment(
+    cf: Any, emulator: Emulator, network: list[str]
+) -> None:
+    """An update that gives AWS::ECS::Service a new task definition returns at once; the stack
+    stays UPDATE_IN_PROGRESS, the service's last event UPDATE_IN_PROGRESS, while ECS rolls the new tasks
+    out, and is UPDATE_COMPLETE only once the service is stable on the new revision."""
+    name, image = unique("svc"), repository(emulator)
+    cf.create_stack(
+        StackName=name, TemplateBody=service_stack(emulator, name, network, f"{image}:v1", False)
+    )
+    cf.get_waiter("stack_create_complete").wait(StackName=name, WaiterConfig=FAST)
+    emulator.control("ecs/timing", {"provisioning_s": 0.5})
+    cf.update_stack(
+        StackName=name,
+        TemplateBody=service_stack(emulator, name, network, f"{image}:v1", False, env="b"),
+    )
+
+    seen = []
+    while (status := cf.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]).endswith(
+        "_IN_PROGRESS"
+    ):
+        service_events = [s for lid, s in statuses(cf, name) if lid == "Service"]
+        seen.append((status, service_events[-1]))
+        time.sleep(0.1)
+    assert status == "UPDATE_COMPLETE"
+    assert ("UPDATE_IN_PROGRESS", "UPDATE_IN_PROGRESS") in seen
+    ecs = emulator.endpoint.client("ecs")
+    service = ecs.describe_services(cluster=name, services=[name])["services"][0]
+    (deployment,) = service["deployments"]
+    assert deployment["rolloutState"] == "COMPLETED"
+    assert service["runningCount"] == 2
+    assert service["taskDefinition"].endswith(f"{name}:2")
+
+
+def test_failed_service_deployment_rolls_the_stack_back(
+    cf: Any, emulator: Emulator, network: list[str]
+) -> None:
+    """A new image that is not in ECR: the circuit breaker fails the deployment, the service
+    resource is UPDATE_FAILED, and the stack rolls back (UPDATE_ROLLBACK_IN_PROGRESS ->
+    UPDATE_ROLLBACK_COMPLETE: StackUpdateComplete fails); the service runs the first revision."""
+    name, image = unique("svc"), repository(emulator)
+    cf.create_stack(
+        StackName=name, TemplateBody=service_stack(emulator, name, network, f"{image}:v1", True)
+    )
+    cf.get_waiter("stack_create_complete").wait(StackName=name, WaiterConfig=FAST)
+    cf.update_stack(
+        StackName=name, TemplateBody=service_stack(emulator, name, network, f"{image}:v9", True)
+    )
+    with pytest.raises(WaiterError, match="UPDATE_ROLLBACK_COMPLETE"):
+        cf.get_waiter("stack_update_complete").wait(StackName=name, WaiterConfig=FAST)
+
+    events = statuses(cf, name)
+    assert ("Service", "UPDATE_FAILED") in events
+    tail = [s for lid, s in events if lid == name][-3:]
+    assert tail == [
+        "UPDATE_ROLLBACK_IN_PROGRESS",
+        "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
+        "UPDATE_ROLLBACK_COMPLETE",
+    ]
+    ecs = emulator.endpoint.client("ecs")
+    service = ecs.describe_services(cluster=name, services=[name])["services"][0]
+    assert service["taskDefinition"].endswith(f"{name}:1")
