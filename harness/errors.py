@@ -6,6 +6,7 @@ HarnessError
 │   └── CommandTimeout      it ran past its timeout and was stopped
 ├── EmulatorError           the embedded AWS emulator failed to start or answer
 ├── TargetError             the chosen target (localstack, aws) is unusable or refused
+├── ProviderUnavailable     the Terraform provider asked for cannot be installed here
 ├── ContractError           a deployment breaks the naming and tagging contract
 ├── AppUpdateError          the shared app-update script could not finish
 └── RecordError             a results file cannot be read or written
@@ -66,3 +67,7 @@ class AppUpdateError(HarnessError):
 
 class RecordError(HarnessError):
     """A results file is malformed or cannot be written."""
+
+
+class ProviderUnavailable(HarnessError):
+    """The ``hashicorp/aws`` asked for (``--terraform-provider real``) is not installable here."""

@@ -26,7 +26,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from harness.compare.cells import BaseLayer, deploy_bases, destroy_bases, run_cells
-from harness.compare.drivers import DriverFactory, DriverUnavailable, Stoppable, make_driver
+from harness.compare.drivers import (
+    DriverFactory,
+    DriverUnavailable,
+    Stoppable,
+    driver_factory,
+    make_driver,
+)
 from harness.compare.matrix import CellResult, CellSpec, CompareOptions, plan_cells
 from harness.compare.progress import LogProgress, Progress
 from harness.compare.target import LockedWriter, RunTarget, open_target
@@ -64,10 +70,11 @@ class RunResult:
 def run_comparison(
     options: CompareOptions,
     progress: Progress | None = None,
-    factory: DriverFactory = make_driver,
+    factory: DriverFactory | None = None,
     build_report: bool = True,
 ) -> RunResult:
     """Run the matrix of ``options``; return where its records and report are."""
+    factory = factory or driver_factory(options.terraform_provider)  # issue 11
     progress = progress or LogProgress()
     run_id = new_run_id()
     folder = options.results.resolve() / run_id  # tools run in other directories

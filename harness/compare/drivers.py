@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import threading
 from collections.abc import Callable
@@ -20,18 +21,22 @@ class DriverUnavailable(HarnessError):
     """The driver of a tool does not exist (yet) in this version of the harness."""
 
 
-def make_driver(tool: Tool, workdir: Path, endpoint: Endpoint) -> StackDriver:
+def make_driver(
+    tool: Tool, workdir: Path, endpoint: Endpoint, *, terraform_provider: str = "auto"
+) -> StackDriver:
     """The driver of ``tool`` for ``endpoint``, working in ``workdir`` (shared by the tool's cells).
 
-    A driver module may offer ``create(endpoint, workdir)``; otherwise the driver class is
+    ``terraform_provider`` (auto, real, standin) is the ``hashicorp/aws`` the Terraform driver
+    selects. A driver module may offer ``create(endpoint, workdir)``; otherwise the driver class is
     built as the scenarios build it. Imported lazily, so a tool whose driver is missing costs
     only its own cells: it raises :class:`DriverUnavailable`, saying what is missing.
     """
     name = f"harness.drivers.{tool}"
     module = _import(name, tool)
     create = getattr(module, "create", None)
+    options = {"provider": terraform_provider} if tool is Tool.TERRAFORM else {}
     if create is not None:
-        driver: StackDriver = create(endpoint, workdir)
+        driver: StackDriver = create(endpoint, workdir, **options)
         return driver
     if tool is Tool.TERRAFORM and hasattr(module, "standard_runtime"):
         driver = module.TerraformDriver(endpoint, workdir, module.standard_runtime)
@@ -40,6 +45,11 @@ def make_driver(tool: Tool, workdir: Path, endpoint: Endpoint) -> StackDriver:
         driver = module.CdkDriver(workdir, endpoint)
         return driver
     raise DriverUnavailable(f"{tool}: not run: driver not available ({name} is not complete yet)")
+
+
+def driver_factory(terraform_provider: str = "auto") -> DriverFactory:
+    """:func:`make_driver` with the run's choice of Terraform provider."""
+    return functools.partial(make_driver, terraform_provider=terraform_provider)
 
 
 def _import(name: str, tool: Tool) -> Any:

@@ -16,6 +16,7 @@ starts several times per command). ``create(endpoint, workdir)`` is the entry po
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import secrets
@@ -41,6 +42,7 @@ from harness.endpoint import Endpoint
 from harness.errors import CommandError
 from harness.records import Tool
 from harness.terraform import override
+from harness.terraform.providers import ProviderChoice
 
 log = logging.getLogger(__name__)
 
@@ -305,14 +307,24 @@ class TerraformDriver:
 _IGNORED = shutil.ignore_patterns(".terraform", "*.tfstate*", "*.tfvars.json", PLAN_FILE)
 
 
-def standard_runtime(endpoint: Endpoint) -> Runtime:
-    """The pinned Terraform with the real ``hashicorp/aws`` when installable, else the stand-in."""
+def standard_runtime(
+    endpoint: Endpoint, provider: ProviderChoice | str = ProviderChoice.AUTO
+) -> Runtime:
+    """The pinned Terraform with the ``hashicorp/aws`` that ``provider`` selects (auto: real if
+    installable, else the stand-in)."""
     from harness.terraform import setup
 
-    tf = setup(endpoint)
+    tf = setup(endpoint, provider=provider)
     return Runtime(tf.argv, tf.env, tf.terraform.description, tf.provider.description)
 
 
-def create(endpoint: Endpoint, workdir: Path) -> TerraformDriver:
+def runtime_for(provider: ProviderChoice | str) -> RuntimeFactory:
+    """A runtime factory that always selects ``provider``."""
+    return functools.partial(standard_runtime, provider=provider)
+
+
+def create(
+    endpoint: Endpoint, workdir: Path, provider: ProviderChoice | str = ProviderChoice.AUTO
+) -> TerraformDriver:
     """A driver for ``endpoint`` working under ``workdir`` (what ``harness.compare`` calls)."""
-    return TerraformDriver(endpoint, workdir, standard_runtime)
+    return TerraformDriver(endpoint, workdir, runtime_for(provider))

@@ -1,4 +1,4 @@
-"""Making ``hashicorp/aws`` resolvable: the stand-in through a filesystem mirror, or the real one.
+"""The stand-in ``hashicorp/aws``: installed as a filesystem mirror (the choice: :mod:`.providers`).
 
 The stand-in is installed as an *unpacked* provider package in a mirror directory:
 
@@ -16,10 +16,6 @@ import json
 import os
 import platform
 import sys
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from harness.tfprovider import PROVIDER_VERSION, STANDIN_REVISION
@@ -27,27 +23,6 @@ from harness.tfprovider import PROVIDER_VERSION, STANDIN_REVISION
 SOURCE = "registry.terraform.io/hashicorp/aws"
 MARKER = "harness-standin.json"
 REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-class ProviderMode(StrEnum):
-    AUTO = "auto"
-    STANDIN = "standin"
-    REAL = "real"
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderSetup:
-    """Which ``hashicorp/aws`` Terraform will install, and the env that makes it so."""
-
-    mode: ProviderMode
-    env: dict[str, str]
-    reason: str
-
-    @property
-    def description(self) -> str:
-        if self.mode is ProviderMode.STANDIN:
-            return standin_description()
-        return "hashicorp/aws (real provider)"
 
 
 def standin_description() -> str:
@@ -135,41 +110,6 @@ def cli_config_for_standin(root: Path | None = None) -> Path:
     )
     _write_if_changed(path, text)
     return path
-
-
-def real_provider_available() -> str | None:
-    """Why the real provider can be installed here (a plugin cache holding it, the registry), or None."""
-    cache = os.environ.get("TF_PLUGIN_CACHE_DIR")
-    if cache and any((Path(cache) / SOURCE).glob("*/*")):
-        return f"TF_PLUGIN_CACHE_DIR {cache} holds hashicorp/aws"
-    try:
-        with urllib.request.urlopen(
-            "https://registry.terraform.io/.well-known/terraform.json", timeout=3
-        ):
-            return "registry.terraform.io answers"
-    except (urllib.error.URLError, OSError, ValueError):
-        return None
-
-
-def provider_setup(
-    mode: ProviderMode | str = ProviderMode.AUTO, root: Path | None = None
-) -> ProviderSetup:
-    """Decide between the real provider and the stand-in, and the env that selects it."""
-    mode = ProviderMode(
-        os.environ.get("HARNESS_TF_PROVIDER", mode) if mode == ProviderMode.AUTO else mode
-    )
-    if mode is ProviderMode.AUTO:
-        why = real_provider_available()
-        if why:
-            return ProviderSetup(ProviderMode.REAL, {}, why)
-        mode, reason = ProviderMode.STANDIN, "no registry and no cached hashicorp/aws: offline"
-    else:
-        reason = "chosen explicitly"
-    if mode is ProviderMode.REAL:
-        return ProviderSetup(ProviderMode.REAL, {}, reason)
-    return ProviderSetup(
-        ProviderMode.STANDIN, {"TF_CLI_CONFIG_FILE": str(cli_config_for_standin(root))}, reason
-    )
 
 
 def provider_in_use(workdir: Path) -> str | None:
