@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 
 from harness import images, lifecycle
-from harness.drivers.terraform import RuntimeFactory, TerraformDriver, standard_runtime
+from harness.drivers.terraform import RuntimeFactory, TerraformDriver, runtime_for
 from harness.endpoint import Endpoint
+from harness.errors import ProviderUnavailable
 from harness.lifecycle import VERSIONS
 from harness.recorder import CallReader, CellIdentity, CellRecorder, RunContext
 from harness.records import ChangeKind, RecordWriter, Strategy, Tool
+from harness.terraform.providers import ProviderChoice, select
 from scenarios._cells import cell_endpoint
 
 TF_BASE = "tfbase"
@@ -38,8 +40,14 @@ def tf_workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def tf_runtime() -> RuntimeFactory:
-    return standard_runtime
+def tf_runtime(terraform_provider: ProviderChoice) -> RuntimeFactory:
+    """Terraform with the hashicorp/aws ``--terraform-provider`` selects (a real one may be
+    absent: then the scenarios skip, saying so)."""
+    try:
+        select(terraform_provider)
+    except ProviderUnavailable as exc:
+        pytest.skip(f"--terraform-provider {terraform_provider}: {exc}")
+    return runtime_for(terraform_provider)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
