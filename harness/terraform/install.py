@@ -1,8 +1,9 @@
 """The stand-in ``hashicorp/aws``: installed as a filesystem mirror (the choice: :mod:`.providers`).
 
-The stand-in is installed as an *unpacked* provider package in a mirror directory:
+The stand-in is installed as *unpacked* provider packages in a mirror directory:
 
     <mirror>/registry.terraform.io/hashicorp/aws/6.25.0/<os>_<arch>/terraform-provider-aws_v6.25.0
+    <mirror>/registry.terraform.io/hashicorp/aws/5.100.0/<os>_<arch>/terraform-provider-aws_v5.100.0
 
 and a CLI configuration (``TF_CLI_CONFIG_FILE``) makes Terraform take ``hashicorp/aws`` from
 that mirror and everything else from the registry as usual. HCL that says
@@ -19,16 +20,15 @@ import sys
 from pathlib import Path
 
 from harness.tfprovider import PROVIDER_VERSION, STANDIN_REVISION
+from harness.tfprovider.versions import VERSIONS
 
 SOURCE = "registry.terraform.io/hashicorp/aws"
 MARKER = "harness-standin.json"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def standin_description() -> str:
-    return (
-        f"stand-in harness provider v{STANDIN_REVISION} (hashicorp/aws {PROVIDER_VERSION} schema)"
-    )
+def standin_description(version: str = PROVIDER_VERSION) -> str:
+    return f"stand-in harness provider v{STANDIN_REVISION} (hashicorp/aws {version} schema)"
 
 
 def cache_dir() -> Path:
@@ -74,22 +74,28 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 
 def install_standin(root: Path | None = None) -> Path:
-    """Write (idempotently) the stand-in's mirror; return the mirror directory."""
+    """Write (idempotently) the stand-in's mirror; return the mirror directory.
+
+    It offers every version in :data:`harness.tfprovider.versions.VERSIONS` (6.25.0, and
+    5.100.0 for configurations pinned to 5.x), each answering with that version's schema.
+    """
     mirror = standin_root(root) / "mirror"
-    package = mirror / SOURCE / PROVIDER_VERSION / target_platform()
-    package.mkdir(parents=True, exist_ok=True)
-    executable = package / f"terraform-provider-aws_v{PROVIDER_VERSION}"
-    script = (
-        f"#!{interpreter()}\n"
-        "# The harness's stand-in for hashicorp/aws (written by harness.terraform.install).\n"
-        "import sys\n"
-        f"sys.path.insert(0, {str(REPO_ROOT)!r})\n"
-        "from harness.tfprovider.plugin import serve\n"
-        "serve()\n"
-    )
-    _write_if_changed(executable, script)
-    marker = {"provider": standin_description(), "revision": STANDIN_REVISION}
-    _write_if_changed(package / MARKER, json.dumps(marker))
+    for version in VERSIONS:
+        package = mirror / SOURCE / version / target_platform()
+        package.mkdir(parents=True, exist_ok=True)
+        executable = package / f"terraform-provider-aws_v{version}"
+        answer_as = "" if version == PROVIDER_VERSION else repr(version)
+        script = (
+            f"#!{interpreter()}\n"
+            "# The harness's stand-in for hashicorp/aws (written by harness.terraform.install).\n"
+            "import sys\n"
+            f"sys.path.insert(0, {str(REPO_ROOT)!r})\n"
+            "from harness.tfprovider.plugin import serve\n"
+            f"serve({answer_as})\n"
+        )
+        _write_if_changed(executable, script)
+        marker = {"provider": standin_description(version), "revision": STANDIN_REVISION}
+        _write_if_changed(package / MARKER, json.dumps(marker))
     return mirror
 
 
