@@ -52,6 +52,8 @@ def install() -> None:
     backend.create_service = _creating(backend.create_service)
     backend.update_service = _update_service
     backend.describe_services = _settling(backend.describe_services)
+    backend.delete_service = _deleting(backend.delete_service)
+    backend.describe_clusters = _counting(backend.describe_clusters)
     responses.EC2ContainerServiceResponse.create_service = _keeping(
         responses.EC2ContainerServiceResponse.create_service
     )
@@ -247,3 +249,49 @@ def _event(service: Any, message: str) -> None:
     service.events.insert(
         0, {"id": str(mock_random.uuid4()), "createdAt": utcnow(), "message": message}
     )
+
+
+# deletion and the cluster's counts --------------------------------------------------------
+# moto keeps a cluster's task counts incrementally, and this layer changes service counts as
+# deployments settle, so the two drift apart: after DeleteService the cluster showed negative
+# running and positive pending counts, and the INACTIVE service still ``runningCount 1``.
+# The ECS API reference (Cluster: runningTasksCount, pendingTasksCount, activeServicesCount;
+# DeleteService: its tasks are stopped) has them counted from what runs, so they are.
+def _deleting(original: Callable[..., Any]) -> Callable[..., Any]:
+    def delete_service(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with _lock:
+            service = original(self, *args, **kwargs)
+            service.desired_count = service.running_count = service.pending_count = 0
+            for deployment in service.deployments:
+                deployment.update(desiredCount=0, runningCount=0, pendingCount=0)
+            return service
+
+    return delete_service
+
+
+def _counting(original: Callable[..., Any]) -> Callable[..., Any]:
+    def describe_clusters(self: Any, *args: Any, **kwargs: Any) -> Any:
+        clusters, failures = original(self, *args, **kwargs)
+        with _lock:
+            for cluster in clusters:
+                _recount(self, cluster)
+        return clusters, failures
+
+    return describe_clusters
+
+
+def _recount(backend: Any, cluster: Any) -> None:
+    """The cluster's counts from its ACTIVE services and its tasks started outside a service."""
+    services = [s for s in backend.services.values() if s.cluster_name == cluster.name]
+    active = [s for s in services if s.status == "ACTIVE"]
+    for service in active:
+        _settle(service)
+    standalone = [
+        t
+        for t in backend.tasks.get(cluster.name, {}).values()
+        if not str(getattr(t, "group", "") or "").startswith("service:")
+    ]
+    statuses = [t.last_status for t in standalone]
+    cluster.active_services_count = len(active)
+    cluster.running_tasks_count = sum(s.running_count for s in active) + statuses.count("RUNNING")
+    cluster.pending_tasks_count = sum(s.pending_count for s in active) + statuses.count("PENDING")
