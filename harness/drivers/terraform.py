@@ -149,6 +149,14 @@ class TerraformDriver:
         plan = self._plan(layer, self._app_vars(settings), {})
         return DriftReport(plan.changed, plan.addresses, time.perf_counter() - began, plan.summary)
 
+    def drift_base(self, base: str) -> DriftReport:
+        """The base layer's plan against what runs (as :meth:`drift_app` for an app)."""
+        layer = self._layer("base", base)
+        began = time.perf_counter()
+        self._init(layer)
+        plan = self._plan(layer, self._base_vars(base), {})
+        return DriftReport(plan.changed, plan.addresses, time.perf_counter() - began, plan.summary)
+
     def destroy_app(self, settings: AppSettings) -> StepResult:
         result = self._destroy(self._layer("app", settings.env), self._app_vars(settings))
         if not (result.changed and self.deregister_outside_revisions):
