@@ -59,3 +59,15 @@ def compare(session: nox.Session) -> None:
     install(session, "cdk", "report")
     install_node_tools(session)
     session.run("python", "-m", "harness", "compare", *session.posargs)
+
+
+@nox.session
+def differential(session: nox.Session) -> None:
+    """Real hashicorp/aws vs the stand-in on every configuration, the slow ones too
+    (``tests/differential``; skipped with a reason where no real provider is installable)."""
+    install(session, "test")
+    session.run(
+        "pytest", "tests/differential", *(session.posargs or ["-q"]),
+        env={"HARNESS_DIFFERENTIAL": "deep"},
+    )  # fmt: skip
+
