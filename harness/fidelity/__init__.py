@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 
 # Submodules that patch moto, in install order. A module listed here that does not exist
 # yet is reported by ``installed_layers()`` as absent, so records say exactly what ran.
-LAYERS: tuple[str, ...] = ("ecs", "cloudformation", "iam", "ec2", "s3", "elasticache")
+LAYERS: tuple[str, ...] = ("ecs", "cloudformation", "iam", "ec2", "elbv2", "s3", "elasticache")
 
 _installed: list[str] = []
 

@@ -20,6 +20,8 @@ VERSIONS = (PROVIDER_VERSION, V5)
 
 _ONLY_IN_6 = {"aws_ecs_service": {"arn"}, "aws_s3_bucket": {"bucket_region"}}
 """Attributes 6.0 added, besides the per-resource ``region`` argument."""
+_DEFAULT_IN_5 = {"aws_ecs_service": {"availability_zone_rebalancing": "DISABLED"}}
+"""Arguments 5.x gave a default that 6.x leaves to the API (optional and computed there)."""
 _REQUIRED_IN_5 = {"aws_lb_listener_rule": {("condition", "path_pattern", "values"),
                                            ("condition", "host_header", "values")}}  # fmt: skip
 
@@ -48,6 +50,9 @@ def _kept(attr: Attr, dropped: set[str], type_name: str) -> bool:
 def _as_v5(attr: Attr, type_name: str) -> Attr:
     if type_name == "aws_s3_bucket" and attr.name == "region":
         return dataclasses.replace(attr, optional=False, computed=True, force_new=False)
+    default = _DEFAULT_IN_5.get(type_name, {}).get(attr.name)
+    if default is not None:
+        return dataclasses.replace(attr, computed=False, default=default)
     return attr
 
 

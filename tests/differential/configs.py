@@ -14,11 +14,11 @@ from tests.tfprovider import test_behaviour_resources as behaviour
 FARGATE = Path(__file__).resolve().parents[1] / "tfprovider" / "configs" / "fargate"
 
 
-def hcl(source: Path | str, name: str) -> Callable[[Endpoint, Path, str], Steps]:
+def hcl(source: Path | str, name: str) -> Callable[[Endpoint, Path, str, str], Steps]:
     """Steps applying ``source`` with ``var.name`` set to ``name`` (the same for both providers:
     names are compared; each run has an emulator of its own)."""
-    return lambda endpoint, workdir, provider: HclSteps(
-        endpoint, workdir, provider, source, {"name": name}
+    return lambda endpoint, workdir, provider, version: HclSteps(
+        endpoint, workdir, provider, source, {"name": name}, version
     )
 
 
@@ -74,7 +74,7 @@ def change_project(endpoint: Endpoint, steps: Steps) -> None:
 
 
 CONFIGS = (
-    Config("project", ProjectSteps, change_project),
+    Config("project", ProjectSteps, change_project, deep=True),
     Config("network", hcl(behaviour.NETWORK, "dnet"), change_network),
     Config("iam", hcl(behaviour.IAM, "diam"), change_iam),
     Config("extras", hcl(behaviour.EXTRAS, "dext"), change_extras),

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from harness.errors import ProviderUnavailable
-from harness.terraform.providers import select
+from harness.terraform.providers import ProviderSelection, select
+from harness.tfprovider.versions import VERSIONS
 from tests.differential.configs import CONFIGS
 from tests.differential.runner import Config, Outcome, run
 
@@ -42,20 +43,31 @@ def selected() -> list[Config]:
 
 
 @pytest.fixture(scope="session")
-def real_provider() -> str:
+def real_provider() -> ProviderSelection:
     try:
-        return select("real").description
+        chosen = select("real")
     except ProviderUnavailable as exc:
         pytest.skip(f"differential suite needs a real hashicorp/aws: {exc}")
+    if chosen.version not in VERSIONS:
+        pytest.skip(f"the stand-in cannot answer as {chosen.description} ({', '.join(VERSIONS)})")
+    return chosen
 
 
 @pytest.fixture(scope="session")
-def outcomes(real_provider: str, tmp_path_factory: pytest.TempPathFactory) -> Outcomes:
-    """(config, provider) -> what that run saw; the real runs start first (they wait longest)."""
+def outcomes(
+    real_provider: ProviderSelection, tmp_path_factory: pytest.TempPathFactory
+) -> Outcomes:
+    """(config, provider) -> what that run saw; the real runs start first (they wait longest).
+
+    Both runs take the real provider's version (the stand-in answers as it), like for like.
+    """
     root = tmp_path_factory.mktemp("differential")
+    version = real_provider.version
     jobs = [(c, p) for p in PROVIDERS for c in selected()]
     with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="differential") as pool:
-        futures = {(c.name, p): pool.submit(run, c, p, root / f"{c.name}-{p}") for c, p in jobs}
+        futures = {
+            (c.name, p): pool.submit(run, c, p, version, root / f"{c.name}-{p}") for c, p in jobs
+        }
         found = {key: future.result() for key, future in futures.items()}
     out = Path(os.environ.get("HARNESS_RESULTS_DIR", REPO / "results")) / "differential.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,7 @@ from typing import Any
 
 from harness import images, process
 from harness.drivers.base import AppSettings
-from harness.drivers.terraform import TerraformDriver, runtime_for
+from harness.drivers.terraform import HCL_ROOT, TerraformDriver, runtime_for
 from harness.emulator import Emulator
 from harness.endpoint import Endpoint
 from harness.records import Strategy
@@ -66,18 +66,19 @@ class Steps:
 @dataclass(frozen=True)
 class Config:
     name: str
-    steps: Callable[[Endpoint, Path, str], Steps]
+    steps: Callable[[Endpoint, Path, str, str], Steps]
+    """(endpoint, workdir, provider, hashicorp/aws version both runs take) -> the steps."""
     change: Callable[[Endpoint, Steps], None]
     """An out-of-band change (what a console user or a deploy script does)."""
     deep: bool = False
     """Only in the deep run (``nox -s differential``): too slow for ``nox -s tests``."""
 
 
-def run(config: Config, provider: str, workdir: Path) -> Outcome:
+def run(config: Config, provider: str, version: str, workdir: Path) -> Outcome:
     outcome = Outcome(provider)
     with Emulator() as emulator:
         endpoint = emulator.endpoint
-        steps = config.steps(endpoint, workdir, provider)
+        steps = config.steps(endpoint, workdir, provider, version)
         applied = False
         try:
             outcome.description = _timed(outcome, "setup", steps.description)
@@ -109,12 +110,24 @@ def _timed(outcome: Outcome, step: str, call: Callable[[], Any]) -> Any:
         outcome.seconds[step] = round(time.perf_counter() - began, 1)
 
 
+PIN_FILE = "zz_differential_pin_override.tf"
+
+
+def pin(directory: Path, version: str) -> None:
+    """Make ``directory``'s configuration take exactly hashicorp/aws ``version`` (the stand-in
+    answers as the real provider's version, so the two are compared like for like)."""
+    (directory / PIN_FILE).write_text(
+        'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n'
+        f'      version = "= {version}"\n    }}\n  }}\n}}\n'
+    )
+
+
 class HclSteps(Steps):
     """A configuration directory (or one HCL text) applied with plain Terraform commands."""
 
     def __init__(
         self, endpoint: Endpoint, workdir: Path, provider: str, source: Path | str,
-        variables: dict[str, str],
+        variables: dict[str, str], version: str,
     ) -> None:  # fmt: skip
         super().__init__(endpoint, workdir, provider)
         self.path = workdir / "config"
@@ -124,6 +137,7 @@ class HclSteps(Steps):
             self.path.mkdir(parents=True)
             (self.path / "main.tf").write_text(source)
         endpoint_override.write(self.path, endpoint)
+        pin(self.path, version)
         self.variables = variables
         self.tf: TerraformSetup | None = None
 
@@ -177,9 +191,17 @@ class ProjectSteps(Steps):
 
     BASE = "dbase"
 
-    def __init__(self, endpoint: Endpoint, workdir: Path, provider: str) -> None:
+    def __init__(self, endpoint: Endpoint, workdir: Path, provider: str, version: str) -> None:
         super().__init__(endpoint, workdir, provider)
-        self.driver = TerraformDriver(endpoint, workdir, runtime_for(provider))
+        hcl = workdir / "hcl"
+        shutil.copytree(HCL_ROOT, hcl, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
+        for root in (hcl / "envs" / "base", hcl / "envs" / "app"):
+            pin(root, version)
+        # one database password for both runs: it reaches the task definitions' environment
+        secret = workdir / "state" / f"base-{self.BASE}.password"
+        secret.parent.mkdir(parents=True)
+        secret.write_text("differential0123456789abcdef0123")
+        self.driver = TerraformDriver(endpoint, workdir, runtime_for(provider), hcl_root=hcl)
         self.settings: AppSettings | None = None
 
     def description(self) -> str:

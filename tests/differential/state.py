@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from harness.endpoint import Endpoint
@@ -25,6 +26,8 @@ _ELB_ARN = re.compile(
     r"((?:loadbalancer|targetgroup|listener|listener-rule)/(?:app/|net/)?[^/\"]+(?:/[0-9a-f]+)*)"
 )
 _HEX = re.compile(r"/[0-9a-f]{16}\b")
+_OBJECT_NUMBER = re.compile(r"(listener-rule/.+)/\d{6,}\b")
+"""moto numbers listener rules by Python object id."""
 _ELB_DNS = re.compile(r"\b([\w-]+)-\d+\.([\w-]+)\.elb\.amazonaws\.com")
 _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 _VOLATILE = {
@@ -50,6 +53,7 @@ def normalise(value: Any) -> Any:
         text = _IDS.sub(lambda m: f"<{m.group(1)}>", value)
         text = _ELB_DNS.sub(r"\1-<n>.\2.elb.amazonaws.com", text)
         text = _HEX.sub("/<hex>", text)
+        text = _OBJECT_NUMBER.sub(r"\1/<n>", text)
         return _UUID.sub("<uuid>", text)
     if hasattr(value, "isoformat"):
         return "<time>"
@@ -66,6 +70,59 @@ def differences(a: Snapshot, b: Snapshot) -> list[str]:
         if only_a or only_b:
             found.append(f"{kind}:\n  real only:    {only_a}\n  stand-in only: {only_b}")
     return found
+
+
+_IDENTITY = (
+    "serviceName", "clusterName", "family", "LoadBalancerName", "TargetGroupName", "GroupName",
+    "RoleName", "PolicyName", "logGroupName", "repositoryName", "DBInstanceIdentifier",
+    "DBSubnetGroupName", "Name", "CidrBlock", "Description",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class FieldDifference:
+    kind: str
+    identity: str
+    path: str
+    real: Any
+    standin: Any
+
+    def __str__(self) -> str:
+        return f"{self.kind}[{self.identity}].{self.path}: real={self.real!r} stand-in={self.standin!r}"
+
+
+def field_differences(real: Snapshot, standin: Snapshot) -> list[FieldDifference]:
+    """Every field that differs, objects paired by their name (a VPC by its CIDR...)."""
+    found: list[FieldDifference] = []
+    for kind in sorted(set(real) | set(standin)):
+        left = {_identity(o): o for o in real.get(kind, [])}
+        right = {_identity(o): o for o in standin.get(kind, [])}
+        for ident in sorted(set(left) | set(right)):
+            _diff(kind, ident, "", left.get(ident), right.get(ident), found)
+    return found
+
+
+def _identity(obj: Any) -> str:
+    if isinstance(obj, dict):
+        # DescribeTaskDefinition's answer holds the revision under "taskDefinition"
+        inner = obj["taskDefinition"] if isinstance(obj.get("taskDefinition"), dict) else obj
+        for key in _IDENTITY:
+            if isinstance(inner.get(key), str):
+                return f"{key}={inner[key]}"
+    return json.dumps(obj, sort_keys=True, default=str)[:80]
+
+
+def _diff(kind: str, ident: str, path: str, a: Any, b: Any, out: list[FieldDifference]) -> None:
+    if a == b:
+        return
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            _diff(kind, ident, f"{path}.{key}" if path else key, a.get(key), b.get(key), out)
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _diff(kind, ident, f"{path}[{i}]", x, y, out)
+    else:
+        out.append(FieldDifference(kind, ident, path or "<object>", a, b))
 
 
 def describe(endpoint: Endpoint) -> Snapshot:

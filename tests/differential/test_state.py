@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.differential.state import differences, normalise
+from tests.differential.state import differences, field_differences, normalise
 
 
 def test_ids_arn_suffixes_dns_names_and_times_are_replaced() -> None:
@@ -40,3 +40,12 @@ def test_differences_name_the_kind_and_both_sides() -> None:
     assert found[0].startswith("vpcs:")
     assert "10.0.0.0/16" in found[0]
     assert differences({"vpcs": [1]}, {"vpcs": [1]}) == []
+
+
+def test_field_differences_pair_objects_by_name_and_name_the_field() -> None:
+    real = {"ecs": [{"serviceName": "web", "desiredCount": 1}, {"serviceName": "api", "x": 1}]}
+    standin = {"ecs": [{"serviceName": "api", "x": 1}, {"serviceName": "web", "desiredCount": 2}]}
+    (found,) = field_differences(real, standin)
+    assert (found.kind, found.identity, found.path) == ("ecs", "serviceName=web", "desiredCount")
+    assert (found.real, found.standin) == (1, 2)
+    assert "desiredCount: real=1 stand-in=2" in str(found)

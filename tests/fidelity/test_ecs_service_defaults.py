@@ -1,6 +1,8 @@
-"""Conformance of the emulator's ECS counts through deletion (``harness/fidelity/ecs/services.py``).
+"""Conformance of the emulator's ECS counts through deletion and CreateService defaults
+(``harness/fidelity/ecs/services.py``), kept apart from ``test_ecs.py``.
 
-Sources: ECS API reference, Cluster ("runningTasksCount - The number of tasks in the cluster
+Sources: CreateService ("availabilityZoneRebalancing ... For create service requests, when no
+value is specified for AvailabilityZoneRebalancing, Amazon ECS defaults the value to ENABLED"); ECS API reference, Cluster ("runningTasksCount - The number of tasks in the cluster
 that are in the RUNNING state"; pendingTasksCount likewise; "activeServicesCount - The number
 of services that are running on the cluster in an ACTIVE state"), DeleteService ("When you
 delete a service, if there are still running tasks that require cleanup, the service status
@@ -58,3 +60,21 @@ def test_counts_stay_consistent_through_deletion(emulator: Emulator) -> None:
     assert counts() == (0, 0, 0)
     ecs.delete_cluster(cluster=cluster)
     assert counts() == (0, 0, 0)
+
+
+def test_availability_zone_rebalancing_defaults_to_enabled(emulator: Emulator) -> None:
+    ecs = emulator.endpoint.client("ecs")
+    cluster = f"azr-{uuid.uuid4().hex[:8]}"
+    ecs.create_cluster(clusterName=cluster)
+    arn = ecs.register_task_definition(
+        family=f"td-{uuid.uuid4().hex[:8]}",
+        containerDefinitions=[{"name": "app", "image": "repo:v1", "memory": 128}],
+    )["taskDefinition"]["taskDefinitionArn"]
+    default = ecs.create_service(cluster=cluster, serviceName="a", taskDefinition=arn)
+    assert default["service"]["availabilityZoneRebalancing"] == "ENABLED"
+    given = ecs.create_service(
+        cluster=cluster, serviceName="b", taskDefinition=arn, availabilityZoneRebalancing="DISABLED"
+    )
+    assert given["service"]["availabilityZoneRebalancing"] == "DISABLED"
+    (b,) = ecs.describe_services(cluster=cluster, services=["b"])["services"]
+    assert b["availabilityZoneRebalancing"] == "DISABLED"
