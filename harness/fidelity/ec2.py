@@ -1,4 +1,5 @@
-"""Security group rules that reference another group keep their description.
+"""Security group rules that reference another group keep their description; a subnet
+created without an Availability Zone gets the same one every time.
 
 moto 5.2.5 stores a rule's description in its IP range, so a rule whose source is a security
 group (``UserIdGroupPairs[].Description``, what hashicorp/aws's
@@ -14,12 +15,24 @@ from __future__ import annotations
 from typing import Any
 
 from moto.ec2.models import security_groups as moto_security_groups
+from moto.ec2.responses import subnets as moto_subnets
 
-models: Any = moto_security_groups  # moto's internals, patched at run time: not an API
+# moto's internals, patched at run time: not an API
+models: Any = moto_security_groups
+subnet_responses: Any = moto_subnets
+
+
+class _FirstZone:
+    """Stands in for the ``random`` module moto's CreateSubnet uses to pick a zone."""
+
+    @staticmethod
+    def choice(zones: Any) -> Any:
+        return min(zones, key=lambda zone: zone.name)
 
 
 def install() -> None:
     models.SecurityGroupRule.description = property(_description)
+    subnet_responses.random = _FirstZone()
 
 
 def _description(rule: Any) -> str | None:

@@ -44,3 +44,12 @@ def test_a_rule_referencing_a_group_keeps_its_description(ec2: Any) -> None:
     rule_id = answer["SecurityGroupRules"][0]["SecurityGroupRuleId"]
     rules = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rule_id])
     assert rules["SecurityGroupRules"][0]["Description"] == "from inside"
+
+
+def test_a_subnet_without_a_zone_gets_the_same_one_every_time(ec2: Any) -> None:
+    vpc = ec2.create_vpc(CidrBlock="10.79.0.0/16")["Vpc"]["VpcId"]
+    zones = {
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.79.{i}.0/24")["Subnet"]["AvailabilityZone"]
+        for i in range(6)
+    }
+    assert zones == {"us-east-1a"}
