@@ -180,10 +180,10 @@ def select(
         return ProviderSelection(real.kind, real.version, f"{how}; {real.reason}", real.source,
                                  real.env)  # fmt: skip
     if choice is ProviderChoice.REAL:
+        looked = ", ".join(str(d) for d in (mirror_dirs() if dirs is None else dirs)) or "none"
         raise ProviderUnavailable(
-            "no real hashicorp/aws: none in a filesystem mirror "
-            f"({', '.join(str(d) for d in mirror_dirs())}; set {MIRROR_ENV}) "
-            "and registry.terraform.io does not answer"
+            f"no real hashicorp/aws: none in a filesystem mirror (looked in: {looked}; "
+            f"set {MIRROR_ENV}) and registry.terraform.io does not answer"
         )
     return _standin("auto: no real hashicorp/aws in a mirror and no registry (offline)", root)
 
