@@ -28,6 +28,7 @@ from harness.emulator import Emulator
 from harness.endpoint import Endpoint, Target
 from harness.errors import TargetError
 from harness.external_targets import REQUIRED_SERVICES, aws_sandbox, probe_localstack
+from harness.terraform.providers import CHOICE_ENV, ProviderChoice
 
 pytest_plugins = ["scenarios.fixtures"]
 
@@ -53,6 +54,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--aws-account-id", default=None, help="with --target aws: the sandbox account id"
+    )
+    group.addoption(
+        "--terraform-provider",
+        choices=[c.value for c in ProviderChoice],
+        default=os.environ.get(CHOICE_ENV, ProviderChoice.STANDIN.value),
+        help="hashicorp/aws of the Terraform scenarios: standin (default, quick), real, or auto "
+        "(real when installable); the differential suite runs both where a real one exists",
     )
 
 
@@ -87,6 +95,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def target(request: pytest.FixtureRequest) -> Target:
     return Target(request.config.getoption("--target"))
+
+
+@pytest.fixture(scope="session")
+def terraform_provider(request: pytest.FixtureRequest) -> ProviderChoice:
+    """``--terraform-provider``: the hashicorp/aws the Terraform scenarios select."""
+    return ProviderChoice(request.config.getoption("--terraform-provider"))
 
 
 @pytest.fixture(scope="session")

@@ -155,3 +155,13 @@ def find_python(version: str) -> str | None:
         if done.returncode == 0 and done.stdout.strip() == version:
             return candidate
     return None
+@nox.session
+def differential(session: nox.Session) -> None:
+    """Real hashicorp/aws vs the stand-in on every configuration, the slow ones too
+    (``tests/differential``; skipped with a reason where no real provider is installable)."""
+    install(session, "test")
+    session.run(
+        "pytest", "tests/differential", *(session.posargs or ["-q"]),
+        env={"HARNESS_DIFFERENTIAL": "deep"},
+    )  # fmt: skip
+

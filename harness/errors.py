@@ -12,6 +12,7 @@ HarnessError
 ├── EmulatorError           the embedded AWS emulator failed to start or answer
 ├── TargetError             the chosen target (localstack, aws) is unusable or refused
 │   └── FakeResourcesError  a stack reports resources its services do not have (fallbacks)
+├── ProviderUnavailable     the Terraform provider asked for cannot be installed here
 ├── AppUpdateError          the shared app-update script could not finish
 └── RecordError             a results file cannot be read or written
 
@@ -95,3 +96,7 @@ class AppUpdateError(HarnessError):
 
 class RecordError(HarnessError):
     """A results file is malformed or cannot be written."""
+
+
+class ProviderUnavailable(HarnessError):
+    """The ``hashicorp/aws`` asked for (``--terraform-provider real``) is not installable here."""

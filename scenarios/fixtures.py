@@ -17,16 +17,18 @@ from pathlib import Path
 import pytest
 
 from harness import images
-from harness.compare.drivers import DriverUnavailable
+from harness.compare.drivers import DriverUnavailable, driver_factory
 from harness.compare.matrix import CellSpec
 from harness.compare.run import BaseLayer, Cell, Run, RunTarget, embedded_target
 from harness.emulator import Emulator
 from harness.endpoint import Endpoint, Target
 from harness.external_targets import REQUIRED_SERVICES
+from harness.errors import ProviderUnavailable
 from harness.lifecycle import VERSIONS, deploy_base
 from harness.paths import REPO_ROOT
 from harness.recorder import RunContext, git_commit, new_run_id
 from harness.records import ChangeKind, RecordWriter, Strategy, Tool
+from harness.terraform.providers import ProviderChoice, select
 
 log = logging.getLogger(__name__)
 
@@ -91,13 +93,22 @@ class ScenarioBases:
 @pytest.fixture(scope="module")
 def scenario_bases(
     target: Target,
+    terraform_provider: ProviderChoice,
     _embedded: Emulator | None,
     _external_endpoint: tuple[Endpoint, list[str]] | None,
     run_context: RunContext,
     results_root: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ScenarioBases]:
-    """The module's run and the bases of its tools; every base is destroyed at the end."""
+    """The module's run and the bases of its tools; every base is destroyed at the end.
+
+    Terraform runs with the ``hashicorp/aws`` that ``--terraform-provider`` selects (the
+    stand-in by default); a real one asked for but absent skips, saying so.
+    """
+    try:
+        select(terraform_provider)
+    except ProviderUnavailable as exc:
+        pytest.skip(f"--terraform-provider {terraform_provider}: {exc}")
     folder = tmp_path_factory.mktemp("scenarios")
     if _embedded is not None:
         run_target = embedded_target(_embedded, folder)
@@ -109,7 +120,7 @@ def scenario_bases(
             pytest.skip(f"{target} does not serve {', '.join(lacking)}")
         run_target = RunTarget(endpoint, folder)
     with RecordWriter(results_root / "records.jsonl") as writer:
-        run = Run(run_context, run_target, writer)
+        run = Run(run_context, run_target, writer, driver_factory(terraform_provider))
         try:
             yield ScenarioBases(run)
         finally:

@@ -76,3 +76,41 @@ def test_without_an_endpoint_it_says_how_to_get_one(tmp_path: Path) -> None:
         [sys.executable, "-m", "harness", "tf", "--", "plan"], env=env, cwd=tmp_path, ok_codes=(2,)
     )
     assert "python -m harness emulator" in done.stderr
+
+
+FAKE_TERRAFORM = """#!/bin/sh
+# Answers `version -json`; otherwise lists the override files where Terraform would read them.
+if [ "$1" = "version" ]; then echo '{"terraform_version": "1.9.8"}'; exit 0; fi
+dir=.
+case "$1" in -chdir=*) dir="${1#-chdir=}";; esac
+echo "in DIR: $(ls "$dir" | grep zz_harness_ || true)"
+echo "in cwd: $(ls . | grep zz_harness_ || true)"
+"""
+
+
+def test_chdir_gets_the_endpoint_override(tmp_path: Path) -> None:
+    """``-chdir=DIR``: Terraform reads DIR's files, so the override must be there while it
+    runs, not in the current directory (the real provider then never saw the endpoints)."""
+    fake = tmp_path / "terraform"
+    fake.write_text(FAKE_TERRAFORM)
+    fake.chmod(0o755)
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "main.tf").write_text('provider "aws" {\n  region = "us-east-1"\n}\n')
+    env = process.child_env({"PYTHONPATH": str(ROOT), "HARNESS_TF_PROVIDER": "standin"})
+    argv = [sys.executable, "-m", "harness", "tf", "--endpoint", "http://localhost:1",
+            "--terraform-bin", str(fake), "--", "-chdir=config", "plan"]  # fmt: skip
+    done = process.run(argv, env=env, cwd=tmp_path, timeout=120)
+    assert "in DIR: zz_harness_endpoint_override.tf" in done.stdout
+    assert "in cwd: \n" in done.stdout + "\n", done.stdout
+    assert not list(config.glob("zz_harness_*")), "the override is removed afterwards"
+
+
+def test_split_chdir_finds_the_directory_and_the_command(tmp_path: Path) -> None:
+    from harness.cli.tf import split_chdir
+
+    assert split_chdir(["-chdir=a/b", "plan", "-out=x"], tmp_path) == (
+        tmp_path / "a/b",
+        ["plan", "-out=x"],
+    )
+    assert split_chdir(["init"], tmp_path) == (tmp_path, ["init"])

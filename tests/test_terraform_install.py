@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from harness.terraform import binary, install
-from harness.terraform.install import ProviderMode
 from harness.tfprovider import STANDIN_REVISION
 
 
@@ -64,35 +63,6 @@ def test_mirror_is_rewritten_only_when_it_changes(tmp_path: Path) -> None:
     before = exe.stat().st_mtime_ns
     install.install_standin(tmp_path)
     assert exe.stat().st_mtime_ns == before
-
-
-def test_explicit_standin_sets_the_cli_config(tmp_path: Path) -> None:
-    chosen = install.provider_setup(ProviderMode.STANDIN, tmp_path)
-    assert chosen.mode is ProviderMode.STANDIN
-    assert Path(chosen.env["TF_CLI_CONFIG_FILE"]).exists()
-    assert chosen.description.startswith(f"stand-in harness provider v{STANDIN_REVISION}")
-
-
-def test_auto_uses_the_real_provider_when_a_plugin_cache_holds_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    cache = tmp_path / "plugins"
-    (cache / install.SOURCE / "6.25.0" / "linux_amd64").mkdir(parents=True)
-    monkeypatch.setenv("TF_PLUGIN_CACHE_DIR", str(cache))
-    monkeypatch.delenv("HARNESS_TF_PROVIDER", raising=False)
-    chosen = install.provider_setup(ProviderMode.AUTO, tmp_path)
-    assert chosen.mode is ProviderMode.REAL
-    assert chosen.env == {}, "the stand-in stays out of the way"
-    assert "TF_PLUGIN_CACHE_DIR" in chosen.reason
-
-
-def test_auto_falls_back_to_the_standin_offline(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("TF_PLUGIN_CACHE_DIR", raising=False)
-    monkeypatch.delenv("HARNESS_TF_PROVIDER", raising=False)
-    monkeypatch.setattr(install, "real_provider_available", lambda: None)
-    assert install.provider_setup(ProviderMode.AUTO, tmp_path).mode is ProviderMode.STANDIN
 
 
 def test_provider_in_use_tells_standin_from_real(tmp_path: Path) -> None:

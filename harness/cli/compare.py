@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TypeVar
 
+from harness.cli.tf import add_provider_argument
 from harness.compare import CompareOptions, LogProgress, Progress, RunResult, run_comparison
 from harness.endpoint import Target
 from harness.errors import HarnessError
@@ -52,6 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--results", type=Path, default=Path("results"), help="where run folders go"
     )
+    add_provider_argument(parser)
 
 
 def _parse(kind: type[E], text: str) -> tuple[E, ...]:
@@ -82,6 +84,7 @@ def options_from(args: argparse.Namespace) -> CompareOptions:
         changes=_parse(ChangeKind, args.changes),
         workers=args.workers,
         results=args.results,
+        terraform_provider=args.terraform_provider,
     )
 
 

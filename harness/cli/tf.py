@@ -2,9 +2,11 @@
 
 Like LocalStack's ``tflocal``: runs the pinned Terraform in the current directory with the
 endpoint (``--endpoint`` or ``AWS_ENDPOINT_URL``, e.g. the one ``python -m harness emulator``
-printed), credentials, and - offline - the stand-in ``hashicorp/aws`` provider. With network
-(or a plugin cache holding it) the real provider is used. Commands that ask questions need
-their non-interactive flags (``apply -auto-approve``).
+printed), credentials, and the ``hashicorp/aws`` ``--terraform-provider`` selects: the real one
+when a filesystem mirror (``HARNESS_TF_PROVIDER_MIRROR``, a plugin cache, the usual plugin
+directories) or the registry has it, else the stand-in. Terraform's ``-chdir=DIR`` is honoured:
+the endpoint override goes into DIR. Commands that ask questions need their non-interactive
+flags (``apply -auto-approve``).
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from typing import BinaryIO
 from harness import process
 from harness.endpoint import DEFAULT_REGION, DUMMY_CREDENTIALS, Endpoint, Target
 from harness.errors import HarnessError
-from harness.terraform import ProviderMode, provider_in_use, setup
+from harness.terraform import ProviderChoice, provider_in_use, setup
 from harness.terraform import override as endpoint_override
+from harness.terraform.providers import CHOICE_ENV, MIRROR_ENV
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,12 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         or os.environ.get("AWS_DEFAULT_REGION")
         or DEFAULT_REGION,
     )
-    parser.add_argument(
-        "--provider",
-        choices=[m.value for m in ProviderMode],
-        default=os.environ.get("HARNESS_TF_PROVIDER", ProviderMode.AUTO.value),
-        help="hashicorp/aws to use: auto (real if installable, else the stand-in), standin, real",
-    )
+    add_provider_argument(parser, "--provider")
     parser.add_argument(
         "--terraform-bin", default=None, help="your own terraform binary (or TERRAFORM_BIN)"
     )
@@ -51,6 +49,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "terraform_args", nargs=argparse.REMAINDER, help="-- then the terraform command"
     )
+
+
+def add_provider_argument(parser: argparse.ArgumentParser, *aliases: str) -> None:
+    parser.add_argument(
+        "--terraform-provider",
+        *aliases,
+        dest="terraform_provider",
+        choices=[m.value for m in ProviderChoice],
+        default=os.environ.get(CHOICE_ENV, ProviderChoice.AUTO.value),
+        help="hashicorp/aws for Terraform: auto (default: the real one when a filesystem mirror "
+        f"or the registry has it, else the stand-in), real, standin; mirrors: ${MIRROR_ENV}",
+    )
+
+
+def split_chdir(tf_args: list[str], cwd: Path) -> tuple[Path, list[str]]:
+    """The directory Terraform will work in (its global ``-chdir=DIR``), and the command after
+    the global options."""
+    workdir, rest = cwd, list(tf_args)
+    while rest and rest[0].startswith("-"):
+        option = rest.pop(0)
+        if option.startswith("-chdir="):
+            workdir = cwd / option.removeprefix("-chdir=")
+    return workdir, rest
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,21 +92,22 @@ def run(args: argparse.Namespace) -> int:
     endpoint = Endpoint(
         Target.EMBEDDED, args.endpoint.rstrip("/"), region=args.region, credentials=credentials
     )
-    workdir = Path.cwd()
+    workdir, command = split_chdir(tf_args, Path.cwd())
     try:
-        tf = setup(endpoint, provider=args.provider, terraform_bin=args.terraform_bin)
+        tf = setup(endpoint, provider=args.terraform_provider, terraform_bin=args.terraform_bin)
     except HarnessError as exc:
         print(f"python -m harness tf: {exc}", file=sys.stderr)
         return 1
     print(process.banner(f"tf: {tf.description}; endpoint {endpoint.url}"), file=sys.stderr)
+    print(process.banner(f"tf: hashicorp/aws: {tf.provider.reason}"), file=sys.stderr)
     written = None if args.no_override else endpoint_override.write(workdir, endpoint)
     try:
-        code = _stream([*tf.argv, *tf_args], tf.env, workdir)
+        code = _stream([*tf.argv, *tf_args], tf.env, Path.cwd())
     finally:
         if written is not None:
             written.unlink(missing_ok=True)
     used = provider_in_use(workdir)
-    if used and tf_args[0] == "init":
+    if used and command[:1] == ["init"]:
         print(process.banner(f"tf: hashicorp/aws is {used}"), file=sys.stderr)
     return code
 

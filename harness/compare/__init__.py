@@ -25,7 +25,13 @@ from pathlib import Path
 
 from harness.app_side import ContractAppSide
 from harness.compare.cells import deploy_bases, run_cells
-from harness.compare.drivers import DriverFactory, DriverUnavailable, Stoppable, make_driver
+from harness.compare.drivers import (
+    DriverFactory,
+    DriverUnavailable,
+    Stoppable,
+    driver_factory,
+    make_driver,
+)
 from harness.compare.matrix import CellResult, CellSpec, CompareOptions, DeployedBase, plan_cells
 from harness.compare.progress import LogProgress, Progress
 from harness.compare.run import AppSideFactory, Run, RunTarget, open_target
@@ -65,11 +71,12 @@ class RunResult:
 def run_comparison(
     options: CompareOptions,
     progress: Progress | None = None,
-    factory: DriverFactory = make_driver,
+    factory: DriverFactory | None = None,
     build_report: bool = True,
     app_side: AppSideFactory = ContractAppSide,
 ) -> RunResult:
     """Run the matrix of ``options``; return where its records and report are."""
+    factory = factory or driver_factory(options.terraform_provider)
     run_id = new_run_id()
     folder = options.results.resolve() / run_id  # tools run in other directories
     folder.mkdir(parents=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -18,23 +19,31 @@ class DriverUnavailable(HarnessError):
     """A tool cannot run on this machine (its pinned CLI is not installed)."""
 
 
-def make_driver(tool: Tool, workdir: Path, endpoint: Endpoint) -> StackDriver:
+def make_driver(
+    tool: Tool, workdir: Path, endpoint: Endpoint, *, terraform_provider: str = "auto"
+) -> StackDriver:
     """The driver of ``tool`` for ``endpoint``, working in ``workdir`` (shared by the tool's cells).
 
-    Imported lazily: a Terraform-only run never loads the CDK driver. A tool whose CLI is
-    missing raises :class:`DriverUnavailable` saying how to install it, so only its own
+    ``terraform_provider`` (auto, real, standin) is the ``hashicorp/aws`` the Terraform driver
+    selects. Imported lazily: a Terraform-only run never loads the CDK driver. A tool whose CLI
+    is missing raises :class:`DriverUnavailable` saying how to install it, so only its own
     cells are lost.
     """
     if tool is Tool.TERRAFORM:
-        from harness.drivers.terraform import TerraformDriver
+        from harness.drivers.terraform import TerraformDriver, runtime_for
 
-        return TerraformDriver(endpoint, workdir)
+        return TerraformDriver(endpoint, workdir, runtime_for(terraform_provider))
     from harness.drivers.cdk import CdkDriver
 
     try:
         return CdkDriver(workdir, endpoint)
     except CommandNotFound as exc:
         raise DriverUnavailable(f"{tool}: not run: {str(exc).splitlines()[0]}") from exc
+
+
+def driver_factory(terraform_provider: str = "auto") -> DriverFactory:
+    """:func:`make_driver` with the run's choice of Terraform provider."""
+    return functools.partial(make_driver, terraform_provider=terraform_provider)
 
 
 class Stoppable:

@@ -26,6 +26,8 @@ class CompareOptions:
     changes: tuple[ChangeKind, ...] = tuple(ChangeKind)
     workers: int = 2
     results: Path = Path("results")
+    terraform_provider: str = "auto"
+    """hashicorp/aws for Terraform: auto, real or standin (:mod:`harness.terraform.providers`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ starts several times per command).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import secrets
@@ -40,6 +41,7 @@ from harness.errors import CommandError
 from harness.paths import COMMANDS_FILE, HCL_ROOT
 from harness.records import Tool
 from harness.terraform import override
+from harness.terraform.providers import ProviderChoice
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +141,14 @@ class TerraformDriver:
         began = time.perf_counter()
         self._init(layer)
         plan = self._plan(layer, self._app_vars(settings), {})
+        return DriftReport(plan.changed, plan.addresses, time.perf_counter() - began, plan.summary)
+
+    def drift_base(self, base: str) -> DriftReport:
+        """The base layer's plan against what runs (as :meth:`drift_app` for an app)."""
+        layer = self._layer("base", base)
+        began = time.perf_counter()
+        self._init(layer)
+        plan = self._plan(layer, self._base_vars(base), {})
         return DriftReport(plan.changed, plan.addresses, time.perf_counter() - began, plan.summary)
 
     def destroy_app(self, settings: AppSettings) -> StepResult:
@@ -302,9 +312,17 @@ class TerraformDriver:
 _IGNORED = shutil.ignore_patterns(".terraform", "*.tfstate*", "*.tfvars.json", PLAN_FILE)
 
 
-def standard_runtime(endpoint: Endpoint) -> Runtime:
-    """The pinned Terraform with the real ``hashicorp/aws`` when installable, else the stand-in."""
+def standard_runtime(
+    endpoint: Endpoint, provider: ProviderChoice | str = ProviderChoice.AUTO
+) -> Runtime:
+    """The pinned Terraform with the ``hashicorp/aws`` that ``provider`` selects (auto: real if
+    installable, else the stand-in)."""
     from harness.terraform import setup
 
-    tf = setup(endpoint)
+    tf = setup(endpoint, provider=provider)
     return Runtime(tf.argv, tf.env, tf.terraform.description, tf.provider.description)
+
+
+def runtime_for(provider: ProviderChoice | str) -> RuntimeFactory:
+    """A runtime factory that always selects ``provider``."""
+    return functools.partial(standard_runtime, provider=provider)

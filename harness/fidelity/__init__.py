@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 
 # Submodules that patch moto, in install order; ``installed_layers()`` says which ran.
-LAYERS: tuple[str, ...] = ("ecs", "cloudformation")
+LAYERS: tuple[str, ...] = ("ecs", "cloudformation", "iam", "ec2", "elbv2", "s3", "elasticache")
 
 _installed: list[str] = []
 

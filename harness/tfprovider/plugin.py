@@ -19,7 +19,8 @@ from typing import Any
 VERSION_MARK = "stand-in harness provider"
 
 
-def serve() -> None:
+def serve(version: str | None = None) -> None:
+    """Serve as hashicorp/aws ``version`` (its schema; default: the one the stand-in implements)."""
     started = _since_process_start()
     import grpc  # type: ignore[import-untyped]
     from tf.gen import grpc_controller_pb2 as controller_pb
@@ -32,7 +33,7 @@ def serve() -> None:
 
     stopped = threading.Event()
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    rpc.add_ProviderServicer_to_server(Servicer(), server)
+    rpc.add_ProviderServicer_to_server(Servicer(version) if version else Servicer(), server)
 
     class Controller(controller_rpc.GRPCControllerServicer):  # type: ignore[misc]
         def Shutdown(self, request: Any, context: Any) -> Any:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from harness.tfprovider import PROVIDER_VERSION
 from harness.tfprovider.context import ENDPOINT_KEYS
 from harness.tfprovider.resource import DataSource, Resource
 from harness.tfprovider.schema import BOOL, STRING, STRING_MAP, block, nested, opt
+from harness.tfprovider.versions import schema_as
 
 PROVIDER_SCHEMA = block(
     opt("region", STRING),
@@ -22,7 +26,8 @@ PROVIDER_SCHEMA = block(
 )
 
 
-def resources() -> dict[str, type[Resource]]:
+def resources(version: str = PROVIDER_VERSION) -> dict[str, type[Resource]]:
+    """Every resource type, its schema as hashicorp/aws ``version`` declares it."""
     from harness.tfprovider.resources import (
         ec2,
         ecr,
@@ -43,10 +48,21 @@ def resources() -> dict[str, type[Resource]]:
         ec2, routes, security_groups, elbv2, elbv2_listeners, rds, s3,
         ecs, ecs_task_definition, ecs_service, ecr, iam, logs,
     )  # fmt: skip
-    return {c.type_name: c for m in modules for c in m.RESOURCES}
+    return {c.type_name: _as(c, version) for m in modules for c in m.RESOURCES}
 
 
-def data_sources() -> dict[str, type[DataSource]]:
+def data_sources(version: str = PROVIDER_VERSION) -> dict[str, type[DataSource]]:
     from harness.tfprovider.resources import data
 
-    return {c.type_name: c for c in data.DATA_SOURCES}
+    return {c.type_name: _as(c, version) for c in data.DATA_SOURCES}
+
+
+T = TypeVar("T", type[Resource], type[DataSource])
+
+
+def _as(cls: T, version: str) -> T:
+    """``cls``, or a subclass of it whose schema is the one ``version`` declares."""
+    schema = schema_as(cls.type_name, cls.schema, version)
+    if schema is cls.schema:
+        return cls
+    return type(cls.__name__, (cls,), {"schema": schema})

@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from harness.tfprovider import registry
+from harness.tfprovider import PROVIDER_VERSION, registry
 from harness.tfprovider.context import Context, CreatedButFailed, ProviderError
 from harness.tfprovider.plan import plan_create, plan_update, replace_paths
 from harness.tfprovider.resource import Resource
@@ -56,10 +56,11 @@ def guarded(what: str, call: Callable[[], Any]) -> tuple[Any, list[Any]]:
 class Servicer:
     """Implements tfplugin6.Provider (registered with the generated ``add_..._to_server``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, version: str = PROVIDER_VERSION) -> None:
+        """``version``: the hashicorp/aws version whose schema the stand-in answers with."""
         self.ctx = Context()
-        self.resources = registry.resources()
-        self.data_sources = registry.data_sources()
+        self.resources = registry.resources(version)
+        self.data_sources = registry.data_sources(version)
 
     # schema and configuration ---------------------------------------------------------
     def GetMetadata(self, request: Any, context: Any) -> Any:

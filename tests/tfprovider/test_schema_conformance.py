@@ -1,7 +1,10 @@
-"""(a) Every type, attribute and block the stand-in declares matches hashicorp/aws 6.25.0.
+"""(a) Every type, attribute and block the stand-in declares matches hashicorp/aws 6.25.0,
+and, answering as 5.100.0 (for configurations pinned to 5.x), matches hashicorp/aws 5.100.0.
 
-The reference is ``fixtures/aws_schema.json``, extracted by ``extract_schema.py`` from
-``@cdktf/provider-aws`` 21.22.1 (generated from hashicorp/aws 6.25.0). A wrong name, type,
+The references: ``fixtures/aws_schema.json``, extracted by ``extract_schema.py`` from
+``@cdktf/provider-aws`` 21.22.1 (generated from hashicorp/aws 6.25.0), and
+``fixtures/aws_schema_5.100.0.json``, extracted by ``extract_real_schema.py`` from the real
+provider 5.100.0's ``terraform providers schema -json``. A wrong name, type,
 required/optional/computed flag, nesting mode or max_items fails here.
 """
 
@@ -13,12 +16,16 @@ from typing import Any
 
 import pytest
 
-from harness.tfprovider import registry
+from harness.tfprovider import registry, versions
 from harness.tfprovider.schema import Block, describe
 
-REFERENCE = json.loads((Path(__file__).parent / "fixtures" / "aws_schema.json").read_text())
+FIXTURES = Path(__file__).parent / "fixtures"
+REFERENCE = json.loads((FIXTURES / "aws_schema.json").read_text())
 RESOURCES = registry.resources()
 DATA_SOURCES = registry.data_sources()
+V5_REFERENCE = json.loads((FIXTURES / f"aws_schema_{versions.V5}.json").read_text())
+V5_RESOURCES = registry.resources(versions.V5)
+V5_DATA_SOURCES = registry.data_sources(versions.V5)
 
 
 def mismatches(ours: dict[str, Any], real: dict[str, Any], where: str) -> list[str]:
@@ -81,6 +88,30 @@ def test_required_arguments_are_all_implemented(type_name: str) -> None:
     real = REFERENCE["resources"][type_name]
     required = {n for n, a in real["attributes"].items() if a["required"]}
     assert required <= {a.name for a in RESOURCES[type_name].schema.attributes}
+
+
+def test_the_5x_reference_names_its_source() -> None:
+    assert V5_REFERENCE["source"]["generated_from"] == f"hashicorp/aws {versions.V5}"
+
+
+@pytest.mark.parametrize("type_name", sorted(V5_RESOURCES))
+def test_resource_answering_as_5x_matches_5x(type_name: str) -> None:
+    ours = describe(V5_RESOURCES[type_name].schema)
+    assert mismatches(ours, V5_REFERENCE["resources"][type_name], type_name) == []
+
+
+@pytest.mark.parametrize("type_name", sorted(V5_DATA_SOURCES))
+def test_data_source_answering_as_5x_matches_5x(type_name: str) -> None:
+    ours = describe(V5_DATA_SOURCES[type_name].schema)
+    reference = V5_REFERENCE["data_sources"][type_name]
+    assert mismatches(ours, reference, f"data.{type_name}") == []
+
+
+def test_answering_as_5x_drops_what_6_0_added() -> None:
+    assert RESOURCES["aws_vpc"].schema.attr("region") is not None
+    assert V5_RESOURCES["aws_vpc"].schema.attr("region") is None
+    assert V5_DATA_SOURCES["aws_region"].schema.attr("region") is None
+    assert V5_DATA_SOURCES["aws_region"].schema.attr("name") is not None
 
 
 def test_the_checker_catches_a_wrong_type() -> None:

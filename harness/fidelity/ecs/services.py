@@ -86,7 +86,9 @@ def _defaults(service: Any, account_id: str) -> None:
     service.capacity_provider_strategy = None
     service.placement_constraints = []
     service.placement_strategy = []
-    service.availability_zone_rebalancing = None
+    # CreateService: "when no value is specified for availabilityZoneRebalancing, Amazon ECS
+    # defaults the value to ENABLED" (API reference); a given value is restored by _keeping
+    service.availability_zone_rebalancing = "ENABLED"
     if service.launch_type == "FARGATE":
         service.platform_version = service.platform_version or "LATEST"
         service.platform_family = "Linux"

@@ -60,6 +60,7 @@ SERVICE_UPDATES = {
     "enable_ecs_managed_tags": "enableECSManagedTags",
     "propagate_tags": "propagateTags",
     "platform_version": "platformVersion",
+    "availability_zone_rebalancing": "availabilityZoneRebalancing",
 }
 
 
@@ -99,6 +100,7 @@ class Service(EcsResource):
         opt("desired_count", NUMBER),
         optc("launch_type", STRING, force_new=True),
         optc("platform_version", STRING),
+        optc("availability_zone_rebalancing", STRING),
         opt("scheduling_strategy", STRING, force_new=True, default="REPLICA"),
         opt("deployment_maximum_percent", NUMBER, default=200),
         opt("deployment_minimum_healthy_percent", NUMBER, default=100),
@@ -159,6 +161,8 @@ class Service(EcsResource):
             "desiredCount": int(planned.get("desired_count") or 0),
             "schedulingStrategy": planned["scheduling_strategy"],
             "deploymentConfiguration": self._deployment_config(planned),
+            # as hashicorp/aws: the (empty) strategy is always sent
+            "capacityProviderStrategy": [],
         }
         for attr, api in (
             ("cluster", "cluster"),
@@ -229,6 +233,7 @@ class Service(EcsResource):
             "platform_version": s.get("platformVersion")
             or ("LATEST" if s.get("launchType") == "FARGATE" else ""),
             "scheduling_strategy": s.get("schedulingStrategy", "REPLICA"),
+            "availability_zone_rebalancing": s.get("availabilityZoneRebalancing"),
             "deployment_maximum_percent": config.get("maximumPercent", 200),
             "deployment_minimum_healthy_percent": config.get("minimumHealthyPercent", 100),
             "health_check_grace_period_seconds": s.get(

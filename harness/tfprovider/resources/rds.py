@@ -173,6 +173,9 @@ class DbInstance(RdsResource):
             value = planned.get(attr)
             if isinstance(value, (str, bool, int, float)) and attr != "instance_class":
                 args[api] = int(value) if isinstance(value, float) else value
+        # hashicorp/aws sends BackupRetentionPeriod always, 0 when unset (seen in its
+        # CreateDBInstance requests); RDS's own default would be 1 day
+        args.setdefault("BackupRetentionPeriod", 0)
         for attr, api in (
             ("db_name", "DBName"),
             ("username", "MasterUsername"),

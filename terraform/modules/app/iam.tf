@@ -35,7 +35,7 @@ data "aws_iam_policy_document" "execution" {
   # as changing in every plan that touches a log group (the retention, say).
   statement {
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["arn:aws:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:/ecs/${var.env}/*:*"]
+    resources = ["arn:aws:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/ecs/${var.env}/*:*"]
   }
 }
 

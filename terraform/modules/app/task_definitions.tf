@@ -47,7 +47,7 @@ resource "aws_ecs_task_definition" "this" {
       logDriver = "awslogs"
       options = {
         awslogs-group         = aws_cloudwatch_log_group.this[each.key].name
-        awslogs-region        = data.aws_region.current.region
+        awslogs-region        = data.aws_region.current.name
         awslogs-stream-prefix = each.key
       }
     }

@@ -2,7 +2,8 @@
 
 Attached through the IAM API. moto loads AWS managed policies only with
 MOTO_IAM_LOAD_MANAGED_POLICIES; a role that names one (CDK's task execution roles do) gets
-that one policy loaded on demand from moto's bundled copy, as if it had always existed.
+that one policy loaded on demand from moto's bundled copy, as if it had always existed
+(the same loading as the IAM API's, :mod:`harness.fidelity.iam`).
 """
 
 from __future__ import annotations
@@ -30,17 +31,11 @@ def attach_managed_policies(
 
 
 def _ensure_aws_policy(account: str, arn: str) -> None:
-    from moto.iam.aws_managed_policies import aws_managed_policies_data
-    from moto.iam.models import AWSManagedPolicy, iam_backends
+    from moto.iam.models import iam_backends
 
-    backend = iam_backends[account]["aws"]
-    if arn in backend.managed_policies:
-        return
-    name = arn.rsplit("/", 1)[-1]
-    data = json.loads(aws_managed_policies_data).get(name)
-    if data is None:
-        return  # unknown to moto too: attaching reports NoSuchEntity, as IAM would
-    backend.managed_policies[arn] = AWSManagedPolicy.from_data(name, account, "us-east-1", data)
+    from harness.fidelity.iam import ensure_aws_policy
+
+    ensure_aws_policy(iam_backends[account]["aws"], arn)
 
 
 def delete_role(api: Any, role: str, properties: dict[str, Any]) -> None:

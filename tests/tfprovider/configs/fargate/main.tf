@@ -2,7 +2,7 @@
 # the shape of the harness's base + app layers, in one configuration (~30 resources).
 terraform {
   required_providers {
-    aws = { source = "hashicorp/aws", version = "~> 6.0" }
+    aws = { source = "hashicorp/aws", version = ">= 5.0, < 7.0" }
   }
 }
 
@@ -288,7 +288,7 @@ resource "aws_ecs_task_definition" "web" {
       logDriver = "awslogs"
       options = {
         awslogs-group         = aws_cloudwatch_log_group.web.name
-        awslogs-region        = data.aws_region.current.region
+        awslogs-region        = data.aws_region.current.name
         awslogs-stream-prefix = "web"
       }
     }

@@ -1,0 +1,77 @@
+"""ElastiCache engine versions as AWS resolves them, and deletions that finish.
+
+moto 5.2.5 stores ``EngineVersion`` exactly as requested, so a Redis OSS cluster created with
+``6.x`` reports ``6.x`` (hashicorp/aws then fails: it parses the version it reads back), and
+DeleteCacheCluster / DeleteReplicationGroup leave the object ``deleting`` for ever, so any
+waiter for the deletion times out. ElastiCache's documentation ("Supported engines and
+versions"): for Redis OSS 6 "you can specify ``6.x`` ... and ElastiCache uses the latest 6.x
+version"; a major.minor request gets that minor's latest patch release, and DescribeCacheClusters
+reports the version that runs. A deleted cluster or group is ``deleting`` in the delete's answer
+and then no longer found (CacheClusterNotFound, ReplicationGroupNotFoundFault). Conformance:
+``tests/fidelity/test_elasticache.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from moto.elasticache import models as moto_models
+
+models: Any = moto_models  # moto's internals, patched at run time: not an API
+
+LATEST: dict[str, dict[str, str]] = {
+    "redis": {
+        "": "7.1.0",
+        "6.x": "6.2.6",
+        "6.0": "6.0.5",
+        "6.2": "6.2.6",
+        "7.0": "7.0.7",
+        "7.1": "7.1.0",
+    },
+    "valkey": {"": "8.0.1", "7.2": "7.2.6", "8.0": "8.0.1"},
+    "memcached": {"": "1.6.22"},
+}
+"""Per engine, a requested version -> the one ElastiCache creates ("": none requested)."""
+
+
+def resolved_version(engine: str | None, requested: str | None) -> str | None:
+    """The engine version ElastiCache runs for ``requested``; an unknown request unchanged."""
+    versions = LATEST.get((engine or "redis").lower(), {})
+    return versions.get(requested or "", requested)
+
+
+def install() -> None:
+    backend = models.ElastiCacheBackend
+    backend.create_cache_cluster = _resolving(backend.create_cache_cluster)
+    backend.create_replication_group = _resolving(backend.create_replication_group)
+    backend.delete_cache_cluster = _forgetting(
+        backend.delete_cache_cluster, "cache_clusters", "cache_cluster_id"
+    )
+    backend.delete_replication_group = _forgetting(
+        backend.delete_replication_group, "replication_groups", "replication_group_id"
+    )
+
+
+def _resolving(create: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(create)
+    def wrapped(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if "engine_version" in kwargs:
+            engine = kwargs.get("engine") or "redis"
+            kwargs["engine_version"] = resolved_version(engine, kwargs["engine_version"])
+        return create(self, *args, **kwargs)
+
+    return wrapped
+
+
+def _forgetting(delete: Callable[..., Any], store: str, key: str) -> Callable[..., Any]:
+    """``delete``, after which the object is gone (its answer still says ``deleting``)."""
+
+    @functools.wraps(delete)
+    def wrapped(self: Any, *args: Any, **kwargs: Any) -> Any:
+        deleted = delete(self, *args, **kwargs)
+        getattr(self, store).pop(kwargs.get(key, args[0] if args else None), None)
+        return deleted
+
+    return wrapped

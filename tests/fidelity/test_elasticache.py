@@ -1,0 +1,74 @@
+"""Conformance of the emulator's ElastiCache (``harness/fidelity/elasticache.py``).
+
+Sources: ElastiCache User Guide, "Supported engines and versions" (for Redis OSS 6 "you can
+specify 6.x" and the cluster runs the latest 6.x; a major.minor request gets that minor's
+latest patch); API reference DescribeCacheClusters (``EngineVersion``: "The version of the
+cache engine that is used in this cluster"), DeleteCacheCluster and DeleteReplicationGroup
+(the answer says ``deleting``; afterwards CacheClusterNotFound / ReplicationGroupNotFoundFault).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from harness.emulator import Emulator
+
+pytestmark = pytest.mark.services("elasticache")
+
+
+@pytest.fixture
+def elasticache(emulator: Emulator) -> Any:
+    return emulator.endpoint.client("elasticache")
+
+
+def cluster(elasticache: Any, version: str | None) -> dict[str, Any]:
+    name = f"c{uuid.uuid4().hex[:8]}"
+    extra = {"EngineVersion": version} if version else {}
+    created = elasticache.create_cache_cluster(
+        CacheClusterId=name, Engine="redis", CacheNodeType="cache.t3.micro", NumCacheNodes=1,
+        **extra,
+    )  # fmt: skip
+    answer: dict[str, Any] = created["CacheCluster"]
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("requested", "runs"),
+    [("6.x", "6.2.6"), ("6.2", "6.2.6"), ("7.1", "7.1.0"), ("6.2.6", "6.2.6")],
+)
+def test_the_engine_version_is_the_one_that_runs(
+    elasticache: Any, requested: str, runs: str
+) -> None:
+    made = cluster(elasticache, requested)
+    described = elasticache.describe_cache_clusters(CacheClusterId=made["CacheClusterId"])
+    assert described["CacheClusters"][0]["EngineVersion"] == runs
+    elasticache.delete_cache_cluster(CacheClusterId=made["CacheClusterId"])
+
+
+def test_a_deleted_cluster_is_deleting_then_gone(elasticache: Any) -> None:
+    made = cluster(elasticache, "6.x")
+    name = made["CacheClusterId"]
+    answer = elasticache.delete_cache_cluster(CacheClusterId=name)["CacheCluster"]
+    assert answer["CacheClusterStatus"] == "deleting"
+    with pytest.raises(ClientError) as caught:
+        elasticache.describe_cache_clusters(CacheClusterId=name)
+    assert caught.value.response["Error"]["Code"] == "CacheClusterNotFound"
+    waiter = elasticache.get_waiter("cache_cluster_deleted")
+    waiter.wait(CacheClusterId=name, WaiterConfig={"Delay": 0.1, "MaxAttempts": 5})
+
+
+def test_a_deleted_replication_group_is_gone(elasticache: Any) -> None:
+    name = f"g{uuid.uuid4().hex[:8]}"
+    elasticache.create_replication_group(
+        ReplicationGroupId=name, ReplicationGroupDescription="test", Engine="redis",
+        EngineVersion="7.1", CacheNodeType="cache.t3.micro",
+    )  # fmt: skip
+    answer = elasticache.delete_replication_group(ReplicationGroupId=name)["ReplicationGroup"]
+    assert answer["Status"] == "deleting"
+    with pytest.raises(ClientError) as caught:
+        elasticache.describe_replication_groups(ReplicationGroupId=name)
+    assert caught.value.response["Error"]["Code"] == "ReplicationGroupNotFoundFault"
