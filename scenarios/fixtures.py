@@ -22,8 +22,8 @@ from harness.compare.matrix import CellSpec
 from harness.compare.run import BaseLayer, Cell, Run, RunTarget, embedded_target
 from harness.emulator import Emulator
 from harness.endpoint import Endpoint, Target
-from harness.external_targets import REQUIRED_SERVICES
 from harness.errors import ProviderUnavailable
+from harness.external_targets import REQUIRED_SERVICES
 from harness.lifecycle import VERSIONS, deploy_base
 from harness.paths import REPO_ROOT
 from harness.recorder import RunContext, git_commit, new_run_id

@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from harness import images, process
+from harness.drivers import terraform_parse
 from harness.drivers.base import AppSettings
 from harness.drivers.terraform import HCL_ROOT, TerraformDriver, runtime_for
 from harness.emulator import Emulator
 from harness.endpoint import Endpoint
 from harness.records import Strategy
-from harness.drivers import terraform_parse
 from harness.terraform import TerraformSetup, setup
 from harness.terraform import override as endpoint_override
 from tests.differential.state import Snapshot, describe
