@@ -21,6 +21,9 @@ from harness import process
 from harness.endpoint import Endpoint
 from harness.localstack_runtime import PORT_RANGE, free_port, health_of, listening_addresses
 
+# Selected by `pytest -m localstack`, so `nox -s localstack` runs them (with its runtime).
+pytestmark = pytest.mark.localstack
+
 ROOT = Path(__file__).resolve().parents[1]
 SERVING = re.compile(r"serving at http://localhost:(\d+)")
 
