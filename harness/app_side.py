@@ -14,6 +14,7 @@ from typing import Protocol
 from harness import app_update, changes
 from harness.contract import EnvNames
 from harness.endpoint import Endpoint
+from harness.health import Count, web_targets
 from harness.records import ChangeKind
 
 
@@ -40,6 +41,10 @@ class AppSide(Protocol):
         """Deregister the task definition revisions left ACTIVE after ``env`` was destroyed."""
         ...
 
+    def healthy_targets(self, env: str, base: str) -> Count:
+        """A counter of the healthy targets of ``env``'s web target group (for downtime)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class ContractAppSide:
@@ -61,3 +66,8 @@ class ContractAppSide:
 
     def deregister_revisions(self, env: str) -> int:
         return app_update.deregister_revisions(self.endpoint, env)
+
+    def healthy_targets(self, env: str, base: str) -> Count:
+        # A key of its own: the sampler's calls must not count as the cell's (embedded only).
+        key = self.endpoint.credentials.get("AWS_ACCESS_KEY_ID", "")
+        return web_targets(self.endpoint.with_access_key(f"{key}-health"), env, base)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from harness.app_side import AppSide
@@ -23,6 +25,7 @@ from harness.changes import apply_change
 from harness.contract import WEB
 from harness.drivers.base import AppSettings, DriftReport, StackDriver
 from harness.expectations import Expectation, VersionOutcome, expected
+from harness.health import HealthSampler
 from harness.outcomes import (
     AFTER_APP_UPDATE,
     NEXT_APP_UPDATE,
@@ -101,7 +104,7 @@ def _lifecycle(
         app.run_backend_update(env, base)
     _drift(driver, recorder, initial, "after-deploy")
 
-    with recorder.phase(Phase.APP_UPDATE) as note:
+    with recorder.phase(Phase.APP_UPDATE) as note, _health(note, app, env, base):
         note.version_before = app.running_versions(env)[WEB]
         app.update(env, base, V2)
         note.version_expected = V2
@@ -115,7 +118,7 @@ def _lifecycle(
     _drift(driver, recorder, current, AFTER_APP_UPDATE)
     changed = apply_change(current, kind)
 
-    with recorder.phase(Phase.INFRA_UPDATE) as note:
+    with recorder.phase(Phase.INFRA_UPDATE) as note, _health(note, app, env, base):
         note.version_before = running
         note.timings = dict(driver.deploy_app(changed).timings)
         _versions(note, app, env)
@@ -126,12 +129,24 @@ def _lifecycle(
     _drift(driver, recorder, changed, "after-infra-update")
 
     if kind is not ChangeKind.NONE and not applied_now:
-        with recorder.phase(Phase.APP_UPDATE, NEXT_APP_UPDATE) as note:
+        with (
+            recorder.phase(Phase.APP_UPDATE, NEXT_APP_UPDATE) as note,
+            _health(note, app, env, base),
+        ):
             note.version_before = after_infra
             app.update(env, base, V3)
             note.version_expected = V3
             _versions(note, app, env)
             note.infra_change_applied = app.change_in_effect(env, base, kind)
+
+
+@contextmanager
+def _health(note: PhaseNote, app: AppSide, env: str, base: str) -> Iterator[None]:
+    """Samples the web target group's healthy targets while the block runs (the phases after
+    the first deploy, when the app is meant to be serving); the fewest goes to the record."""
+    with HealthSampler(app.healthy_targets(env, base)) as sampler:
+        yield
+    note.min_healthy_targets = sampler.minimum
 
 
 def _versions(note: PhaseNote, app: AppSide, env: str) -> None:

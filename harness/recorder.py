@@ -93,6 +93,7 @@ class PhaseNote:
     versions_after: dict[str, str] = field(default_factory=dict)
     version_expected: str | None = None
     infra_change_applied: bool | None = None
+    min_healthy_targets: int | None = None
     drift_detected: bool | None = None
     drift: tuple[str, ...] = ()
 
@@ -172,6 +173,7 @@ class CellRecorder:
             versions_after=dict(note.versions_after),
             version_expected=note.version_expected,
             infra_change_applied=note.infra_change_applied,
+            min_healthy_targets=note.min_healthy_targets,
             drift_detected=note.drift_detected,
             drift=note.drift,
             git_commit=ctx.git_commit,

@@ -24,7 +24,8 @@ from typing import Any, TextIO
 from harness.errors import RecordError
 
 SCHEMA_VERSION = 2
-"""2: ``versions_after`` (per service) and ``api_calls_on_behalf`` (apart from ``api_calls``)."""
+"""2: ``versions_after`` (per service), ``api_calls_on_behalf`` (apart from ``api_calls``),
+``min_healthy_targets``."""
 
 
 class Tool(StrEnum):
@@ -121,6 +122,9 @@ class Record:
     """Image tag each service ran after the phase, ``{"web": "v2", "worker": "v2", ...}``."""
     version_expected: str | None = None
     infra_change_applied: bool | None = None
+    min_healthy_targets: int | None = None
+    """Fewest healthy targets of the web target group seen while the phase ran (None: not
+    sampled); 0 means nothing served the app at that moment: downtime."""
     drift_detected: bool | None = None
     drift: tuple[str, ...] = ()
     """What the tool's own check reported as differing (resource addresses / logical ids)."""

@@ -60,6 +60,7 @@ def assemble(records: Sequence[Record], runs: Sequence[RunSummary] = ()) -> Docu
         Section(model.outcome_details(records)),
         Section(versions, tuple(timeline_charts(versions)) if versions.rows else ()),
         Section(timeline.drift_table(records)),
+        Section(timeline.health_table(records)),
         Section(timeline.failures(records)),
         Section(timings, (timing_chart(timings),) if timings.rows else ()),
         Section(stats.step_timings(records)),

@@ -95,6 +95,30 @@ def _drift(records: Sequence[Record], step: str) -> str | None:
     return "drift: " + (", ".join(record.drift) if record.drift else "(no details)")
 
 
+HEALTH_STEPS: tuple[tuple[str, Phase, str], ...] = TIMELINE_STEPS[1:]
+"""The phases sampled for healthy targets: after the first deploy, the app is meant to serve."""
+
+
+def health_table(records: Sequence[Record]) -> Table:
+    body = []
+    for key, cell_records in _ordered(records):
+        found = [find(cell_records, phase, step) for _, phase, step in HEALTH_STEPS]
+        fewest = [r.min_healthy_targets if r is not None else None for r in found]
+        sampled = [n for n in fewest if n is not None]
+        verdict = ("downtime" if 0 in sampled else "served throughout") if sampled else None
+        body.append((*_key_cells(key), *fewest, verdict))
+    return Table(
+        "Healthy web targets during each phase",
+        "The fewest healthy targets the web service's target group had while each phase ran "
+        "(ELB DescribeTargetHealth, sampled every 0.2 s; no container runs, the emulator's "
+        "targets follow ECS's task lifecycle). Zero at any moment is downtime; — means not "
+        "sampled.",
+        (*KEY_COLUMNS, *(label.replace("after", "during") for label, _, _ in HEALTH_STEPS),
+         "downtime"),
+        tuple(body),
+    )  # fmt: skip
+
+
 def failures(records: Sequence[Record]) -> Table:
     """Every phase that did not finish, base layers included, with the error it ended with."""
     body = [

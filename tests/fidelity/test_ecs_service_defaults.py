@@ -55,6 +55,10 @@ def test_counts_stay_consistent_through_deletion(emulator: Emulator) -> None:
         ecs.update_service(cluster=cluster, service=name, desiredCount=0)
         deleted = ecs.delete_service(cluster=cluster, service=name)["service"]
         assert deleted["status"] in ("DRAINING", "INACTIVE")
+    # DeleteService: DRAINING while its tasks stop, then INACTIVE (ECS API reference).
+    ecs.get_waiter("services_inactive").wait(
+        cluster=cluster, services=["web", "worker"], WaiterConfig=FAST
+    )
     (web,) = ecs.describe_services(cluster=cluster, services=["web"])["services"]
     assert (web["status"], web["runningCount"], web["pendingCount"]) == ("INACTIVE", 0, 0)
     assert counts() == (0, 0, 0)

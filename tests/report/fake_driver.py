@@ -151,6 +151,9 @@ class FakeAppSide:
         )
         return not waits or deployed["version"] == "v3"
 
+    def healthy_targets(self, env: str, base: str) -> Callable[[], int | None]:
+        return lambda: 1 if env in self.world.envs else None
+
     def deregister_revisions(self, env: str) -> int:
         assert env not in self.world.envs, "deregistered before the destroy"
         self.world.deregistered.append(env)

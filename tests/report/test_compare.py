@@ -95,6 +95,9 @@ def test_cells_run_in_parallel_and_write_records_and_report(tmp_path: Path, worl
     assert set(grouped) == {"", *envs}
     for env in envs:
         assert steps(grouped[env])[-1] == ("destroy", "app", "ok")
+        sampled = {(str(r.phase), r.step): r.min_healthy_targets for r in grouped[env]}
+        assert sampled[("app-update", "")] == sampled[("infra-update", "")] == 1
+        assert sampled[("app", "")] is None  # the first deploy is not sampled
         app = next(r for r in grouped[env] if r.phase is Phase.APP)
         assert app.api_calls == {"logs:CreateLogGroup": 1}  # this cell's calls only
         assert app.tool_version == "fake-terraform 1.0"

@@ -84,3 +84,30 @@ def test_failures_list_unfinished_phases_base_layers_included() -> None:
         ),
     )
     assert timeline.failures(cell.records[:1]).rows == ()
+
+
+def test_health_table_shows_the_fewest_healthy_targets_and_downtime() -> None:
+    from harness.records import ChangeKind, Phase, Strategy, Tool
+
+    from .records_builder import full_cell
+
+    cell = full_cell("r", Tool.CDK, Strategy.UNPINNED, ChangeKind.NONE,
+                     after_infra="v2", applied_now=None)  # fmt: skip
+    sampled = {Phase.APP_UPDATE: 2, Phase.INFRA_UPDATE: 0}
+    cell = [
+        Record.from_dict(r.to_dict() | {"min_healthy_targets": sampled[r.phase]})
+        if r.phase in sampled and r.step == ""
+        else r
+        for r in cell
+    ]
+    table = timeline.health_table(cell)
+    assert table.columns[4:] == (
+        "during app update",
+        "during infra update",
+        "during next app update",
+        "downtime",
+    )
+    assert table.rows[0][4:] == (2, 0, None, "downtime")
+    unsampled = timeline.health_table(full_cell("r", Tool.CDK, Strategy.UNPINNED, ChangeKind.NONE,
+                                                after_infra="v2", applied_now=None))  # fmt: skip
+    assert unsampled.rows[0][4:] == (None, None, None, None)

@@ -15,7 +15,7 @@ from harness.terraform import install
 from harness.tfprovider import PROVIDER_VERSION
 from harness.tfprovider.versions import V5
 
-pytestmark = [pytest.mark.terraform]
+pytestmark = [pytest.mark.terraform, pytest.mark.services("sts")]
 
 PINNED = """
 terraform {
