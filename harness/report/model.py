@@ -188,23 +188,43 @@ def _cell_order(key: CellKey) -> tuple[str, int, str]:
     return key.run_id, key.repetition, key.env_name
 
 
+def provider_of(record: Record) -> str:
+    """Which provider served the tool: the part of ``engine`` before the endpoint's."""
+    return record.engine.split(";", 1)[0].strip()
+
+
+def by_provider(records: Sequence[Record], tool: Tool) -> list[tuple[str, list[Record]]]:
+    """``tool``'s cell records split by provider when runs with several are merged (e.g. the
+    real ``hashicorp/aws`` and the stand-in); one unnamed group otherwise."""
+    mine = [r for r in records if r.tool is tool and r.env_name]
+    providers = sorted({provider_of(r) for r in mine})
+    if len(providers) < 2:
+        return [("", mine)]
+    return [(p, [r for r in mine if provider_of(r) == p]) for p in providers]
+
+
 def outcome_matrix(records: Sequence[Record]) -> Table:
     seen = observations(records)
     rows, kinds = matrix_axes(seen)
     body = []
     for tool, strategy in rows:
-        outcome = [
-            summarize(seen.get((tool, strategy, k), []), expected(tool, strategy, k)) for k in kinds
-        ]
         advice = expected(tool, strategy, ChangeKind.NONE).advice
-        body.append((f"{tool} · {strategy}", *outcome, advice))
+        for provider, subset in by_provider(records, tool):
+            mine = observations(subset)
+            outcome = [
+                summarize(mine.get((tool, strategy, k), []), expected(tool, strategy, k))
+                for k in kinds
+            ]
+            label = f"{tool} · {strategy}" + (f" ({provider})" if provider else "")
+            body.append((label, *outcome, advice))
     return Table(
         "Outcome matrix",
         "Each tool deployed app version v1, the shared script then deployed v2 outside the tool, "
         "and the tool applied its configuration again with one kind of infrastructure change "
         "(columns). Each cell says which version ran afterwards and when the change took effect, "
         "next to what the tool's documentation says (✓ agrees, ✗ differs); the last column says "
-        "what a user must do to stay safe.",
+        "what a user must do to stay safe. Runs with different providers (Terraform's real "
+        "hashicorp/aws and the stand-in) get a row each.",
         ("tool · strategy", *(str(k) for k in kinds), "to stay safe"),
         tuple(body),
     )

@@ -150,3 +150,24 @@ def test_base_layer_records_belong_to_no_cell(run_a: list[Record]) -> None:
 def test_glossary_explains_every_strategy_and_change_kind() -> None:
     names = model.glossary().column("name")
     assert set(names) == {str(s) for s in Strategy} | {str(k) for k in ChangeKind}
+
+
+def test_runs_with_two_providers_get_a_row_each(run_a: list[Record]) -> None:
+    """Merged runs of the real hashicorp/aws and the stand-in: outcomes side by side."""
+    real = [
+        Record.from_dict(
+            r.to_dict() | {"engine": "hashicorp/aws 5.100.0 (real); moto", "run_id": "x"}
+        )
+        for r in run_a
+        if r.tool is Tool.TERRAFORM
+    ]
+    table = model.outcome_matrix([*run_a, *real])
+    labels = table.column("tool · strategy")
+    assert labels[:4] == [
+        "terraform · plain (hashicorp/aws 5.100.0 (real))",
+        "terraform · plain (stand-in provider + moto 5.2.5)",
+        "terraform · ignore-changes (hashicorp/aws 5.100.0 (real))",
+        "terraform · ignore-changes (stand-in provider + moto 5.2.5)",
+    ]
+    assert labels[4:] == ["cdk · unpinned", "cdk · pinned"]
+    assert table.rows[0][1:5] == table.rows[1][1:5]  # the same outcomes, per provider
