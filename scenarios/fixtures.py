@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from harness import images
 from harness.compare.drivers import DriverUnavailable, driver_factory
 from harness.compare.matrix import CellSpec
 from harness.compare.run import BaseLayer, Cell, Run, RunTarget, embedded_target
@@ -24,7 +23,6 @@ from harness.emulator import Emulator
 from harness.endpoint import Endpoint, Target
 from harness.errors import ProviderUnavailable
 from harness.external_targets import REQUIRED_SERVICES
-from harness.lifecycle import VERSIONS, deploy_base
 from harness.paths import REPO_ROOT
 from harness.recorder import RunContext, git_commit, new_run_id
 from harness.records import ChangeKind, RecordWriter, Strategy, Tool
@@ -76,8 +74,7 @@ class ScenarioBases:
             except DriverUnavailable as exc:
                 pytest.skip(str(exc))
             self.deployed[tool] = base
-            base.image_repository = images.publish(base.cell.endpoint, base.name, VERSIONS)
-            deploy_base(base.cell.driver, base.cell.recorder, base.name)
+            self.run.deploy_base(base)
         return self.deployed[tool]
 
     def cell(self, tool: Tool, strategy: Strategy, kind: ChangeKind, env: str = "") -> CellSpec:

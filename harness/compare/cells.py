@@ -6,11 +6,10 @@ import logging
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
 
-from harness import images
 from harness.compare.drivers import DriverUnavailable
 from harness.compare.matrix import CellResult, CellSpec, DeployedBase
 from harness.compare.run import BaseLayer, Run, first_line
-from harness.lifecycle import VERSIONS, deploy_base, run_cell
+from harness.lifecycle import run_cell
 from harness.outcomes import CellStatus, Observed, cell_status
 from harness.records import Tool
 
@@ -34,7 +33,7 @@ def deploy_bases(run: Run, tools: Sequence[Tool], suffix: str) -> list[DeployedB
         return []
     deployed: list[DeployedBase] = []
     with ThreadPoolExecutor(max_workers=len(bases), thread_name_prefix="base") as pool:
-        futures = {pool.submit(_deploy_base, base): base for base in bases}
+        futures = {pool.submit(run.deploy_base, base): base for base in bases}
         try:
             for future in as_completed(futures):
                 base = futures[future]
@@ -48,13 +47,6 @@ def deploy_bases(run: Run, tools: Sequence[Tool], suffix: str) -> list[DeployedB
             raise
     order = [base.tool for base in bases]
     return sorted(deployed, key=lambda d: order.index(d.tool))
-
-
-def _deploy_base(base: BaseLayer) -> DeployedBase:
-    # The registry comes first: the stacks reference the image.
-    base.image_repository = images.publish(base.cell.endpoint, base.name, VERSIONS)
-    deploy_base(base.cell.driver, base.cell.recorder, base.name)
-    return DeployedBase(base.tool, base.name, base.image_repository)
 
 
 def run_cells(run: Run, cells: Sequence[CellSpec], workers: int) -> list[CellResult]:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from harness.app_side import AppSide, ContractAppSide
 from harness.compare.drivers import DriverFactory, Stoppable, make_driver
-from harness.compare.matrix import CellSpec
+from harness.compare.matrix import CellSpec, DeployedBase
 from harness.compare.progress import LogProgress, Progress
 from harness.drivers.base import StackDriver
 from harness.endpoint import Endpoint, Target
@@ -156,6 +156,16 @@ class Run:
                                 kind, env, repetition)  # fmt: skip
         recorder = CellRecorder(self.context, identity, self.writer, calls)
         return Cell(driver, recorder, self.app_side(endpoint), endpoint)
+
+    def deploy_base(self, base: BaseLayer) -> DeployedBase:
+        """Publish the app's image tags to ``base``'s registry, then deploy it (its record says
+        how it went). The registry comes first: the stacks reference the image."""
+        from harness import images
+        from harness.lifecycle import VERSIONS, deploy_base
+
+        base.image_repository = images.publish(base.cell.endpoint, base.name, VERSIONS)
+        deploy_base(base.cell.driver, base.cell.recorder, base.name)
+        return DeployedBase(base.tool, base.name, base.image_repository)
 
     def destroy_base(self, base: BaseLayer) -> None:
         """Destroy ``base`` now (its record says how it went); a no-op the second time."""

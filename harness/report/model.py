@@ -15,10 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from harness.expectations import STRATEGIES, ChangeOutcome, Expectation, VersionOutcome, expected
-from harness.outcomes import NEXT_APP_UPDATE, Observed, find, judge, observe
+from harness.outcomes import NEXT_APP_UPDATE, Observed, judge, observe
 from harness.records import ChangeKind, Phase, Record, Strategy, Tool
-
-__all__ = ["NEXT_APP_UPDATE", "find"]  # re-exported for the report's other tables
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.expectations import STRATEGIES, expected
+from harness.outcomes import NEXT_APP_UPDATE, find
 from harness.records import ChangeKind, Phase, Record, Status
-from harness.report.model import NEXT_APP_UPDATE, CellKey, Table, cells, find, phase_label
+from harness.report.model import CellKey, Table, cells, phase_label
 
 TIMELINE_STEPS: tuple[tuple[str, Phase, str], ...] = (
     ("after app deploy", Phase.APP, ""),
