@@ -1,6 +1,6 @@
 """Sessions: ``nox -s tests`` (what CI runs), ``nox -s localstack`` (the AWS-endpoint tests against a
-LocalStack started for them; CI runs it too), ``nox -s compare`` (the comparison), ``nox -s lint``,
-``nox -s deep`` (long property-based runs)."""
+LocalStack started for them; CI runs it too), ``nox -s compare`` (the comparison), ``nox -s bench``
+(where its time goes), ``nox -s lint``, ``nox -s deep`` (long property-based runs)."""
 
 from __future__ import annotations
 
@@ -70,6 +70,15 @@ def compare(session: nox.Session) -> None:
     install(session, "cdk", "report")
     install_node_tools(session)
     session.run("python", "-m", "harness", "compare", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The comparison, timed: each phase's median next to its floor (AWS-call time plus one
+    tool start) and the ratio, and the matrix wall time (``python -m harness bench``)."""
+    install(session, "cdk", "report")
+    install_node_tools(session)
+    session.run("python", "-m", "harness", "bench", *session.posargs)
 
 
 LOCALSTACK_PYTHON = "3.13"

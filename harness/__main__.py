@@ -18,6 +18,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "tf": ("harness.cli.tf", "run Terraform against a target, with the offline provider if needed"),
     "cdk": ("harness.cli.cdk", "run the pinned CDK CLI against a target"),
     "compare": ("harness.cli.compare", "run the comparison matrix and write the report"),
+    "bench": (
+        "harness.cli.bench",
+        "run the matrix and print each phase's median next to its floor",
+    ),
     "report": ("harness.cli.report", "build the report from records of one or more runs"),
     "localstack": ("harness.cli.localstack", "run a command against a LocalStack started for it"),
 }

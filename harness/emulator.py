@@ -157,7 +157,7 @@ class Emulator:
 
     def call_counts(self, access_key: str) -> CallCounts:
         """``access_key``'s calls, its own apart from those services made for it (records' form)."""
-        counts = CallCounts()
+        counts = CallCounts(busy_s=float(self.control(f"busy?key={access_key}")["busy_s"]))
         for call, n in self.calls(access_key).items():
             via, sep, inner = call.partition(control.VIA_SEPARATOR)
             if sep:

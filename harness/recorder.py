@@ -167,6 +167,7 @@ class CellRecorder:
             timings={k: round(v, 4) for k, v in note.timings.items()},
             api_calls=calls.own,
             api_calls_on_behalf=calls.on_behalf,
+            api_busy_s=round(calls.busy_s, 4) if self._calls is not None else None,
             error=error,
             version_before=note.version_before,
             version_after=note.version_after,

@@ -71,6 +71,8 @@ class CallCounts:
     own: dict[str, int] = field(default_factory=dict)
     on_behalf: dict[str, dict[str, int]] = field(default_factory=dict)
     """Service that made the calls (``cloudformation``) -> ``service:Action`` -> count."""
+    busy_s: float = 0.0
+    """Seconds the emulator was serving at least one of these calls."""
 
     def since(self, before: CallCounts) -> CallCounts:
         """The calls made after the snapshot ``before``."""
@@ -81,6 +83,7 @@ class CallCounts:
                 for via, calls in sorted(self.on_behalf.items())
                 if (diff := _difference(calls, before.on_behalf.get(via, {})))
             },
+            max(self.busy_s - before.busy_s, 0.0),
         )
 
 
@@ -114,6 +117,9 @@ class Record:
     api_calls_on_behalf: dict[str, dict[str, int]] = field(default_factory=dict)
     """Calls a service made to carry out the tool's requests, by that service:
     ``{"cloudformation": {"ecs:CreateService": 3}}``."""
+    api_busy_s: float | None = None
+    """Seconds during the phase that the emulator was serving at least one of these calls
+    (the AWS side's share of ``duration_s``; None where calls are not counted)."""
     error: str | None = None
     version_before: str | None = None
     """The running version (the web service's image tag, as the contract defines it) before."""

@@ -101,7 +101,7 @@ _servers: dict[tuple[str, str], cdk_synth.SynthServer] = {}
 _servers_lock = threading.Lock()
 
 
-def _synth_server(cli: cdk_cli.CdkCli, app_dir: Path) -> cdk_synth.SynthServer:
+def shared_synth_server(cli: cdk_cli.CdkCli, app_dir: Path) -> cdk_synth.SynthServer:
     """The process's one synth server for ``app_dir`` (stopped at exit)."""
     key = (str(cli.script), str(app_dir))
     with _servers_lock:
@@ -124,11 +124,17 @@ class CdkDriver:
         app_dir: Path = APP_DIR,
         synthesizer: str = "default",
         timeout_s: float = TIMEOUT_S,
+        synth_server: cdk_synth.SynthServer | None = None,
     ) -> None:
+        """``synth_server``: where synthesis runs; by default the process's shared one, or
+        ``cdk synth`` of the ``cli`` when one is passed in (or ``HARNESS_CDK_SYNTH=cli``)."""
         # absolute: the CLI runs in other directories (the app's, the assembly's)
         self.workdir, self.endpoint, self.app_dir = Path(workdir).resolve(), endpoint, app_dir
+        if synth_server is None and cli is None and os.environ.get(SYNTH_SWITCH) != "cli":
+            synth_server = shared_synth_server(cdk_cli.locate(), app_dir)
         self.cli = cli or cdk_cli.locate()
         self.synthesizer, self.timeout_s = synthesizer, timeout_s
+        self.synth_server = synth_server
         self.workdir.mkdir(parents=True, exist_ok=True)
 
     # -- what ran -------------------------------------------------------------------------------
@@ -195,10 +201,10 @@ class CdkDriver:
         if done_marker.exists():  # also from another driver sharing this working directory
             return outdir, 0.0
         began = time.perf_counter()
-        if os.environ.get(SYNTH_SWITCH) == "cli":
+        if self.synth_server is None:
             self._cdk(["synth", "--quiet", "-o", str(outdir), *context_args(full)])
         else:
-            self._synth_in_server(outdir, full)
+            self._synth_in_server(self.synth_server, outdir, full)
         done_marker.write_text(json.dumps(full, sort_keys=True))
         return outdir, time.perf_counter() - began
 
@@ -213,9 +219,11 @@ class CdkDriver:
             digest.update(COMMANDS_FILE.read_bytes())
         return digest.hexdigest()[:16]
 
-    def _synth_in_server(self, outdir: Path, context: Mapping[str, str]) -> None:
+    def _synth_in_server(
+        self, server: cdk_synth.SynthServer, outdir: Path, context: Mapping[str, str]
+    ) -> None:
         try:
-            _synth_server(self.cli, self.app_dir).synth(outdir, context, self.endpoint)
+            server.synth(outdir, context, self.endpoint)
         except CommandError as exc:
             raise CdkError(exc.argv, exc.returncode, exc.stderr_tail,
                            message=f"cdk synth failed: {exc}") from exc  # fmt: skip

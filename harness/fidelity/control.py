@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -59,6 +60,10 @@ class CallCounter:
         self._counts: dict[str, Counter[str]] = {}
         self._aliases: dict[str, str] = {}
         self._local = threading.local()
+        # per caller: requests in flight, since when, and the seconds with at least one
+        self._inflight: Counter[str] = Counter()
+        self._busy_since: dict[str, float] = {}
+        self._busy: dict[str, float] = {}
 
     def caller(self, access_key: str) -> str:
         """The original caller behind ``access_key`` (itself unless a temporary key)."""
@@ -74,6 +79,29 @@ class CallCounter:
     def add(self, call: str, caller: str = "") -> None:
         with self._lock:
             self._counts.setdefault(caller, Counter())[call] += 1
+
+    def begin(self, caller: str) -> None:
+        """A request served for ``caller`` starts (see :meth:`busy_s`)."""
+        with self._lock:
+            if not self._inflight[caller]:
+                self._busy_since[caller] = time.perf_counter()
+            self._inflight[caller] += 1
+
+    def end(self, caller: str) -> None:
+        with self._lock:
+            self._inflight[caller] -= 1
+            if not self._inflight[caller]:
+                elapsed = time.perf_counter() - self._busy_since.pop(caller)
+                self._busy[caller] = self._busy.get(caller, 0.0) + elapsed
+
+    def busy_s(self, access_key: str) -> float:
+        """Seconds during which at least one request for ``access_key`` was being served (its
+        own and those made on its behalf): the time the AWS side took, overlaps counted once."""
+        with self._lock:
+            busy = self._busy.get(access_key, 0.0)
+            if self._inflight[access_key]:
+                busy += time.perf_counter() - self._busy_since[access_key]
+            return busy
 
     def snapshot(self, access_key: str | None = None) -> dict[str, int]:
         with self._lock:
@@ -94,6 +122,11 @@ class CallCounter:
 
 
 calls = CallCounter()
+
+
+@route("busy")
+def _busy(method: str, body: dict[str, Any]) -> tuple[int, Any]:
+    return 200, {"busy_s": calls.busy_s(str(body.get("key", "")))}
 
 
 @route("calls")

@@ -80,11 +80,13 @@ def counting_app(app: WSGIApp) -> WSGIApp:
             caller = control.calls.caller(key)
             control.calls.add(call, caller)
         control.calls.set_current(caller)
+        control.calls.begin(caller)
         try:
             if call in _ISSUES_TEMPORARY_KEYS:
                 return _aliasing_temporary_keys(app, environ, start_response, caller)
             return app(environ, start_response)
         finally:
+            control.calls.end(caller)
             control.calls.set_current(None)
 
     return wrapped
