@@ -71,7 +71,7 @@ class SynthServer:
         self._proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
         self._base: dict[str, Any] | None = None
-        self._log = tempfile.NamedTemporaryFile(prefix="harness-cdk-synth-", suffix=".log")  # noqa: SIM115
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.start_s = 0.0
         """Seconds the probe and the app's start took (paid by the first synth)."""
 
@@ -102,7 +102,8 @@ class SynthServer:
         argv = [sys.executable, "-m", "harness.cdk_synth_worker", str(self.app_dir)]
         env = self.cli.env(endpoint)  # the pinned Node first on PATH, for jsii
         env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
-        self._proc = process.spawn(argv, env=env, log_path=Path(self._log.name), pipes=True)
+        self._tmp = tempfile.TemporaryDirectory(prefix="harness-cdk-synth-")
+        self._proc = process.spawn(argv, env=env, log_path=self._log_path(), pipes=True)
         atexit.register(self.stop)
         ready = self._read(READY_TIMEOUT_S)
         if not ready.get("ready"):
@@ -131,12 +132,17 @@ class SynthServer:
         reader.start()
         reader.join(timeout_s)
         if not line or not line[0]:
-            log_text = Path(self._log.name).read_text(errors="replace")
+            log_path = self._log_path()
+            log_text = log_path.read_text(errors="replace") if log_path.exists() else ""
             self.stop_locked()
             raise SynthFailed(["synth-worker"], None, process.tail(log_text),
                               message="the CDK app process stopped answering")  # fmt: skip
         answer: dict[str, Any] = json.loads(line[0])
         return answer
+
+    def _log_path(self) -> Path:
+        """The worker's stderr (what the app and jsii print), kept until it stops."""
+        return Path(self._tmp.name if self._tmp else tempfile.gettempdir()) / "cdk-app.log"
 
     def stop(self) -> None:
         """Stop the app process (a later synth starts it again); safe to call twice."""
@@ -147,9 +153,15 @@ class SynthServer:
         proc, self._proc = self._proc, None
         if proc is not None:
             if proc.stdin is not None:
-                proc.stdin.close()  # end of input: the worker exits by itself
+                proc.stdin.close()  # end of input: the worker exits by itself, with jsii
             try:
                 proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 process.stop(proc)
+            for pipe in (proc.stdin, proc.stdout):
+                if pipe is not None:
+                    pipe.close()
         atexit.unregister(self.stop)
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None

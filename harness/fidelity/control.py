@@ -55,7 +55,8 @@ class CallCounter:
     calls CloudFormation makes to carry out that caller's stack operations.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
+        self._clock = clock
         self._lock = threading.Lock()
         self._counts: dict[str, Counter[str]] = {}
         self._aliases: dict[str, str] = {}
@@ -84,14 +85,14 @@ class CallCounter:
         """A request served for ``caller`` starts (see :meth:`busy_s`)."""
         with self._lock:
             if not self._inflight[caller]:
-                self._busy_since[caller] = time.perf_counter()
+                self._busy_since[caller] = self._clock()
             self._inflight[caller] += 1
 
     def end(self, caller: str) -> None:
         with self._lock:
             self._inflight[caller] -= 1
             if not self._inflight[caller]:
-                elapsed = time.perf_counter() - self._busy_since.pop(caller)
+                elapsed = self._clock() - self._busy_since.pop(caller)
                 self._busy[caller] = self._busy.get(caller, 0.0) + elapsed
 
     def busy_s(self, access_key: str) -> float:
@@ -100,7 +101,7 @@ class CallCounter:
         with self._lock:
             busy = self._busy.get(access_key, 0.0)
             if self._inflight[access_key]:
-                busy += time.perf_counter() - self._busy_since[access_key]
+                busy += self._clock() - self._busy_since[access_key]
             return busy
 
     def snapshot(self, access_key: str | None = None) -> dict[str, int]:
