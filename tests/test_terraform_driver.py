@@ -19,6 +19,7 @@ from harness.drivers.base import AppSettings
 from harness.drivers.terraform import HCL_ROOT, Runtime, TerraformDriver, TerraformError
 from harness.drivers.terraform_parse import (
     action_summary,
+    apply_outputs,
     changed_addresses,
     diagnostics,
     output_values,
@@ -107,6 +108,21 @@ def test_diagnostics_ignore_non_json_lines() -> None:
 
 def test_output_values_stringify_and_leave_sensitive_out() -> None:
     assert output_values(load("output_builtin.json")) == {"l": "[1, 2]", "o": "a"}
+
+
+def test_apply_outputs_are_the_last_outputs_message_of_the_apply() -> None:
+    stdout = "\n".join(
+        [
+            '{"@level":"info","type":"apply_complete","hook":{}}',
+            'not json, with "outputs" in it',
+            '{"@level":"info","@message":"Outputs: 2","type":"outputs","outputs":{"o":'
+            '{"sensitive":false,"type":"string","value":"a"},"s":{"sensitive":true,"type":"string"}}}',
+        ]
+    )
+    reported = apply_outputs(stdout)
+    assert reported is not None
+    assert output_values(reported) == {"o": "a"}
+    assert apply_outputs('{"type":"apply_complete"}') is None
 
 
 def test_provider_startup_sums_each_start_to_its_handshake() -> None:
@@ -224,7 +240,8 @@ def test_deploy_then_drift_then_change_then_destroy(driver: TerraformDriver) -> 
     base = driver.deploy_base("dev")
     assert base.changed is True
     assert base.outputs == {"vpc": "dev-vpc"}
-    assert {"init", "plan", "show", "apply", "output", "provider_startup"} <= set(base.timings)
+    assert {"init", "plan", "show", "apply", "provider_startup"} <= set(base.timings)
+    assert "output" not in base.timings  # read from the apply's own outputs message
 
     app = driver.deploy_app(settings())
     assert app.outputs == {"service": "alpha:v1:dev-vpc"}
@@ -240,6 +257,8 @@ def test_deploy_then_drift_then_change_then_destroy(driver: TerraformDriver) -> 
     again = driver.deploy_app(settings())
     assert again.changed is False
     assert "apply" not in again.timings
+    assert "output" in again.timings  # nothing applied: `output -json`
+    assert again.outputs == app.outputs
     assert again.timings["init"] == 0.0  # initialised once per working directory
 
     assert driver.destroy_app(settings()).changed is True

@@ -5,7 +5,8 @@ directory of its own, a copy of ``terraform/`` (root configs reference ``../../m
 initialised once with a local state file kept beside it; the app's root config reads the
 base's state file through ``terraform_remote_state``. A deploy is ``plan -detailed-exitcode
 -out`` then ``apply`` of that saved plan (skipped when the plan is empty); ``show -json`` of
-the plan says which resource addresses change. Terraform's own diagnostics (``-json``
+the plan says which resource addresses change; the outputs come from the apply's own
+``outputs`` message (``output -json`` only when nothing was applied). Terraform's own diagnostics (``-json``
 output) are what a failure reports.
 
 With the stand-in provider, every command of a driver reattaches to one provider server
@@ -36,6 +37,7 @@ from harness import process, stack_reality
 from harness.drivers.base import AppSettings, DriftReport, StepResult
 from harness.drivers.terraform_parse import (
     action_summary,
+    apply_outputs,
     changed_addresses,
     diagnostics,
     output_values,
@@ -185,10 +187,14 @@ class TerraformDriver:
         began, timings, self._startup_s = time.perf_counter(), {}, 0.0
         timings["init"] = self._init(layer)
         plan = self._plan(layer, variables, timings)
+        reported = None
         if plan.changed:
-            timings["apply"] = self._timed(layer, ["apply", "-json", "-auto-approve", PLAN_FILE])
+            began_apply = time.perf_counter()
+            applied = self._terraform(layer, ["apply", "-json", "-auto-approve", PLAN_FILE])
+            timings["apply"] = time.perf_counter() - began_apply
+            reported = apply_outputs(applied.stdout)  # saves an `output -json` command
             self._ensure_real(layer)
-        outputs = self._outputs(layer, timings)
+        outputs = output_values(reported) if reported is not None else self._outputs(layer, timings)
         timings["provider_startup"] = self._startup_s
         return StepResult(time.perf_counter() - began, timings, outputs, plan.changed)
 

@@ -98,6 +98,22 @@ def output_values(output_json: Mapping[str, Any]) -> dict[str, str]:
     return values
 
 
+def apply_outputs(apply_stdout: str) -> dict[str, Any] | None:
+    """The outputs an ``apply -json`` reported (its ``outputs`` message, ``output -json``'s
+    shape without sensitive values), or None when it reported none."""
+    found: dict[str, Any] | None = None
+    for line in apply_stdout.splitlines():
+        if '"outputs"' not in line:
+            continue
+        try:
+            message = json.loads(line)
+        except ValueError:
+            continue
+        if message.get("type") == "outputs":
+            found = dict(message.get("outputs") or {})
+    return found
+
+
 def provider_startup_s(debug_log: str) -> float:
     """Seconds spent starting provider plugins, from a ``TF_LOG=debug`` log on stderr.
 
