@@ -26,7 +26,7 @@ import contextlib
 import json
 import logging
 import urllib.request
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,16 +38,13 @@ from harness.contract import SERVICES, WEB, EnvNames
 from harness.drivers.base import AppSettings, StackDriver
 from harness.drivers.cdk import app_stack
 from harness.endpoint import Endpoint
-from harness.failure_expectations import BROKEN, GOOD, STUCK_STATES
+from harness.failure_outcomes import BROKEN_TAG, GOOD_TAG, FailureObserved, observe_failure
 from harness.health import HealthSampler
 from harness.recorder import CellRecorder, PhaseNote
-from harness.records import ChangeKind, FailureKind, Phase, Record, Status, Strategy, Tool
+from harness.records import ChangeKind, FailureKind, Phase, Strategy, Tool
 
 log = logging.getLogger(__name__)
 
-GOOD_TAG = "v1"
-BROKEN_TAG = "v1-broken"
-"""The version that cannot start (its tag is in ECR: the script's preflight passes)."""
 INFRA_CHANGE = ChangeKind.SERVICE
 """The infra update's change: the web service's health-check grace period."""
 
@@ -60,28 +57,6 @@ class FailureTimeouts:
     """The app-update script's wait for stable services (60 s on the emulator by default)."""
     cloudformation_stabilize_s: float = 8.0
     """CloudFormation's wait for an ECS service to stabilize (hours on AWS)."""
-
-
-@dataclass(frozen=True, slots=True)
-class FailureObserved:
-    """What one failure cell showed, read from its records."""
-
-    app_update_failed: bool
-    after_app_update: dict[str, str]
-    """Per service: ``good``, ``broken``, or the tag itself if neither."""
-    infra_update_failed: bool
-    after_infra_update: dict[str, str]
-    tool_state: str
-    stuck: bool
-    min_healthy: dict[str, int | None]
-    """Fewest healthy web targets per failure phase (``broken-app-update``, ...)."""
-    give_up_s: dict[str, float | None]
-    """Per failure phase: seconds until it failed (None: it succeeded)."""
-    errors: dict[str, str]
-
-    @property
-    def serving(self) -> bool:
-        return all(n is not None and n > 0 for n in self.min_healthy.values())
 
 
 def run_failure_cell(
@@ -181,33 +156,6 @@ def tool_state(driver: StackDriver, endpoint: Endpoint, env: str) -> str:
     # The local backend writes .<state file>.lock.info beside the state while it holds the lock.
     locks = list((workdir / "state").glob("*lock.info"))
     return "lock held" if locks else "unlocked"
-
-
-# reading the records back --------------------------------------------------------------------
-def observe_failure(records: Sequence[Record]) -> FailureObserved:
-    """The observation of one failure cell, from its records alone (the report's reading)."""
-    phases = {r.failure_kind: r for r in records if r.failure_kind is not None}
-    broken = phases.get(FailureKind.BROKEN_APP_UPDATE)
-    infra = phases.get(FailureKind.INFRA_UPDATE_WHILE_FAILING)
-    state = (infra.tool_state if infra else None) or ""
-    return FailureObserved(
-        app_update_failed=broken is not None and broken.status is Status.FAILED,
-        after_app_update=_classified(broken.versions_after if broken else {}),
-        infra_update_failed=infra is not None and infra.status is Status.FAILED,
-        after_infra_update=_classified(infra.versions_after if infra else {}),
-        tool_state=state,
-        stuck=state in STUCK_STATES,
-        min_healthy={str(k): r.min_healthy_targets for k, r in phases.items()},
-        give_up_s={
-            str(k): r.duration_s if r.status is Status.FAILED else None for k, r in phases.items()
-        },
-        errors={str(k): r.error or "" for k, r in phases.items()},
-    )
-
-
-def _classified(versions: Mapping[str, str]) -> dict[str, str]:
-    names = {GOOD_TAG: GOOD, BROKEN_TAG: BROKEN}
-    return {s: names.get(versions[s], versions[s]) for s in SERVICES if s in versions}
 
 
 # the emulator's hooks ----------------------------------------------------------------------
