@@ -28,6 +28,7 @@ from harness.paths import REPO_ROOT
 from harness.records import (
     CallCounts,
     ChangeKind,
+    FailureKind,
     Phase,
     Record,
     RecordWriter,
@@ -96,6 +97,8 @@ class PhaseNote:
     min_healthy_targets: int | None = None
     drift_detected: bool | None = None
     drift: tuple[str, ...] = ()
+    failure_kind: FailureKind | None = None
+    tool_state: str | None = None
 
 
 class CellRecorder:
@@ -177,6 +180,8 @@ class CellRecorder:
             min_healthy_targets=note.min_healthy_targets,
             drift_detected=note.drift_detected,
             drift=note.drift,
+            failure_kind=note.failure_kind,
+            tool_state=note.tool_state,
             git_commit=ctx.git_commit,
             machine=ctx.machine,
         )

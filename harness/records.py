@@ -23,9 +23,9 @@ from typing import Any, TextIO
 
 from harness.errors import RecordError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """2: ``versions_after`` (per service), ``api_calls_on_behalf`` (apart from ``api_calls``),
-``min_healthy_targets``."""
+``min_healthy_targets``. 3: ``failure_kind`` and ``tool_state`` (the failure scenarios)."""
 
 
 class Tool(StrEnum):
@@ -55,6 +55,14 @@ class ChangeKind(StrEnum):
     UNRELATED = "unrelated-resource"
     SERVICE = "service-property"
     TASK_DEFINITION = "task-definition-property"
+
+
+class FailureKind(StrEnum):
+    """The failure scenarios (records of the regular matrix have none): an app update to a
+    version that cannot start, and the tool's infra update applied while it fails."""
+
+    BROKEN_APP_UPDATE = "broken-app-update"
+    INFRA_UPDATE_WHILE_FAILING = "infra-update-while-failing"
 
 
 class Status(StrEnum):
@@ -134,6 +142,11 @@ class Record:
     drift_detected: bool | None = None
     drift: tuple[str, ...] = ()
     """What the tool's own check reported as differing (resource addresses / logical ids)."""
+    failure_kind: FailureKind | None = None
+    """Which failure scenario the record belongs to (None: the regular lifecycle)."""
+    tool_state: str | None = None
+    """What the tool was left in after the phase: the stack's status (CDK), ``lock held`` or
+    ``unlocked`` (Terraform's state lock); None where not read."""
     git_commit: str = ""
     machine: str = ""
     timestamp: str = field(
@@ -160,6 +173,8 @@ class Record:
             data["phase"] = Phase(data["phase"])
             data["status"] = Status(data["status"])
             data["drift"] = tuple(data.get("drift") or ())
+            if data.get("failure_kind") is not None:
+                data["failure_kind"] = FailureKind(data["failure_kind"])
             return cls(**data)
         except (KeyError, ValueError, TypeError) as exc:
             raise RecordError(f"malformed record ({exc}): {raw}") from exc
@@ -182,8 +197,15 @@ def _upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _upgrade_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 had no failure scenarios: every record is of the regular lifecycle."""
+    data.setdefault("failure_kind", None)
+    data.setdefault("tool_state", None)
+    return data
+
+
 # schema version -> function turning a record of that version into the next one
-_UPGRADES: dict[int, Any] = {1: _upgrade_v1}
+_UPGRADES: dict[int, Any] = {1: _upgrade_v1, 2: _upgrade_v2}
 
 
 def upgrade(data: dict[str, Any]) -> dict[str, Any]:

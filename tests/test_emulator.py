@@ -13,6 +13,7 @@ import urllib.request
 
 import pytest
 
+from harness import cfn_wait
 from harness.emulator import Emulator
 from harness.errors import EmulatorError
 
@@ -142,9 +143,9 @@ def test_temporary_keys_and_cloudformation_calls_count_for_their_caller() -> Non
                 }
             }
         }
-        assumed.client("cloudformation").create_stack(
-            StackName="counted", TemplateBody=json.dumps(template)
-        )
+        assumed_cf = assumed.client("cloudformation")
+        assumed_cf.create_stack(StackName="counted", TemplateBody=json.dumps(template))
+        assert cfn_wait.stack(assumed_cf, "counted", "create") == "CREATE_COMPLETE"
         counted = emu.calls("cell-9")
         assert counted["sts:AssumeRole"] == 1
         assert counted["cloudformation:CreateStack"] == 1

@@ -51,6 +51,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--workers", type=int, default=2, help="cells run in parallel (default 2)")
     parser.add_argument(
+        "--no-failure-scenarios",
+        dest="failure_scenarios",
+        action="store_false",
+        help="leave out the failure cells (a version that cannot start, then an infra update)",
+    )
+    parser.add_argument(
         "--results", type=Path, default=Path("results"), help="where run folders go"
     )
     add_provider_argument(parser)
@@ -85,6 +91,7 @@ def options_from(args: argparse.Namespace) -> CompareOptions:
         workers=args.workers,
         results=args.results,
         terraform_provider=args.terraform_provider,
+        failure_scenarios=args.failure_scenarios,
     )
 
 

@@ -28,6 +28,8 @@ class CompareOptions:
     results: Path = Path("results")
     terraform_provider: str = "auto"
     """hashicorp/aws for Terraform: auto, real or standin (:mod:`harness.terraform.providers`)."""
+    failure_scenarios: bool = True
+    """Also run the failure cells (:mod:`harness.compare.failure_cells`; embedded emulator)."""
 
 
 @dataclass(frozen=True, slots=True)

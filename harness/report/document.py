@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from harness.expectations import expected
 from harness.outcomes import judge
 from harness.records import Record
-from harness.report import model, stats, timeline
+from harness.report import failures, model, stats, timeline
 from harness.report.charts import Chart, api_calls_chart, timeline_charts, timing_chart
 from harness.report.runinfo import RunSummary
 
@@ -50,6 +50,8 @@ class Document:
 
 def assemble(records: Sequence[Record], runs: Sequence[RunSummary] = ()) -> Document:
     """Every table and chart of the report, from records (and run summaries, if any)."""
+    failure_sections = [Section(t) for t in failures.failure_tables(records)]
+    records = failures.regular(records)  # the failure scenarios have their own section
     outcome = model.outcome_matrix(records)
     versions = timeline.version_timeline(records)
     timings = stats.timing_stats(records)
@@ -69,6 +71,7 @@ def assemble(records: Sequence[Record], runs: Sequence[RunSummary] = ()) -> Docu
         Section(stats.api_calls_by_change(records)),
         Section(stats.overhead_table(records, runs)),
         Section(stats.environment_table(records, runs)),
+        *failure_sections,
     ]
     return Document(
         TITLE,

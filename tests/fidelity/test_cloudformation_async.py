@@ -12,14 +12,15 @@ Sources:
 - botocore's CloudFormation waiters: StackCreateComplete, StackUpdateComplete (failure on
   UPDATE_ROLLBACK_COMPLETE), StackDeleteComplete.
 
-The emulator runs operations asynchronously behind a switch (``cloudformation/async``); these
-tests turn it on.
+The emulator runs stack operations asynchronously (the default); these tests make each resource
+operation take 0.2 s and DescribeStacks answer at once, to watch the work in progress.
 """
 
 from __future__ import annotations
 
 import json
 import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -36,12 +37,12 @@ FAST = {"Delay": 0.1, "MaxAttempts": 300}
 
 @pytest.fixture
 def cf(emulator: Emulator) -> Iterator[Any]:
-    before = emulator.control("cloudformation/async")["enabled"]
-    emulator.control("cloudformation/async", {"enabled": True, "resource_s": 0.2})
+    before = emulator.control("cloudformation/async")
+    emulator.control("cloudformation/async", {"resource_s": 0.2, "describe_wait_s": 0})
     try:
         yield emulator.endpoint.client("cloudformation")
     finally:
-        emulator.control("cloudformation/async", {"enabled": before})
+        emulator.control("cloudformation/async", before)
         emulator.control("ecs/reset", {})
 
 
@@ -211,3 +212,108 @@ def test_failed_service_deployment_rolls_the_stack_back(
     ecs = emulator.endpoint.client("ecs")
     service = ecs.describe_services(cluster=name, services=[name])["services"][0]
     assert service["taskDefinition"].endswith(f"{name}:1")
+
+
+def test_failed_service_create_rolls_back(cf: Any, emulator: Emulator, network: list[str]) -> None:
+    """Stack status codes: a resource that fails to create rolls the new stack back,
+    ROLLBACK_IN_PROGRESS -> ROLLBACK_COMPLETE (StackCreateComplete fails on it). The service's
+    image is not in ECR: with the circuit breaker its deployment fails (CannotPullContainerError),
+    and CloudFormation, waiting for the service to stabilize, fails the resource."""
+    name, image = unique("svc"), repository(emulator)
+    cf.create_stack(
+        StackName=name, TemplateBody=service_stack(emulator, name, network, f"{image}:nope", True)
+    )
+    with pytest.raises(WaiterError, match="ROLLBACK_COMPLETE"):
+        cf.get_waiter("stack_create_complete").wait(StackName=name, WaiterConfig=FAST)
+    events = statuses(cf, name)
+    assert ("Service", "CREATE_FAILED") in events
+    assert [s for lid, s in events if lid == name][-2:] == [
+        "ROLLBACK_IN_PROGRESS",
+        "ROLLBACK_COMPLETE",
+    ]
+    with pytest.raises(cf.exceptions.ClientError, match="ROLLBACK_COMPLETE state"):
+        cf.update_stack(StackName=name, TemplateBody=log_stack(name))
+
+
+def test_service_that_never_stabilizes_fails_after_the_timeout(
+    cf: Any, emulator: Emulator, network: list[str]
+) -> None:
+    """Without the circuit breaker ECS keeps retrying tasks that cannot start, and the stack
+    waits for the service until the resource's stabilization times out (hours on AWS: "you
+    must wait for your CloudFormation stack to time out... based on the individual resource
+    stabilization requirements", AWS re:Post knowledge center, cloudformation-stack-stuck-
+    progress); then the update fails and rolls back (UPDATE_ROLLBACK_COMPLETE), the service on
+    its first revision. The emulator's timeout is compressed (``stabilize_timeout_s``)."""
+    name, image = unique("svc"), repository(emulator)
+    cf.create_stack(
+        StackName=name, TemplateBody=service_stack(emulator, name, network, f"{image}:v1", False)
+    )
+    cf.get_waiter("stack_create_complete").wait(StackName=name, WaiterConfig=FAST)
+    emulator.control("cloudformation/async", {"stabilize_timeout_s": 3.0, "resource_s": 0})
+    began = time.perf_counter()
+    cf.update_stack(
+        StackName=name, TemplateBody=service_stack(emulator, name, network, f"{image}:v9", False)
+    )
+    assert cf.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "UPDATE_IN_PROGRESS"
+    with pytest.raises(WaiterError, match="UPDATE_ROLLBACK_COMPLETE"):
+        cf.get_waiter("stack_update_complete").wait(StackName=name, WaiterConfig=FAST)
+    assert time.perf_counter() - began >= 3.0
+    failed = cf.describe_stack_events(StackName=name)["StackEvents"]
+    reasons = [
+        e.get("ResourceStatusReason", "") for e in failed if e["ResourceStatus"] == "UPDATE_FAILED"
+    ]
+    assert any("did not stabilize" in r for r in reasons)
+    ecs = emulator.endpoint.client("ecs")
+    service = ecs.describe_services(cluster=name, services=[name])["services"][0]
+    assert service["taskDefinition"].endswith(f"{name}:1")
+
+
+def test_a_read_waits_for_a_short_operation() -> None:
+    """Emulator hook (compressed time, not AWS): DescribeStacks of a stack whose operation runs
+    answers once it has ended, ``describe_wait_s`` at most, so a client that polls every few
+    seconds (the CDK CLI: 5 s) is not held up by compressed work; every event is still there,
+    in order. Uses a private emulator (its own settings)."""
+    with Emulator() as private:
+        cf = private.endpoint.client("cloudformation")
+        private.control("cloudformation/async", {"resource_s": 0.3, "describe_wait_s": 5})
+        cf.create_stack(StackName="short", TemplateBody=log_stack("short"))
+        began = time.perf_counter()
+        assert (
+            cf.describe_stacks(StackName="short")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
+        )
+        assert time.perf_counter() - began >= 0.2  # it waited for the resource's work
+        assert [s for _lid, s in statuses(cf, "short")] == [
+            "CREATE_IN_PROGRESS",
+            "CREATE_IN_PROGRESS",
+            "CREATE_COMPLETE",
+            "CREATE_COMPLETE",
+        ]
+        private.control("cloudformation/async", {"describe_wait_s": 0.1})
+        cf.update_stack(StackName="short", TemplateBody=log_stack("short-2"))
+        assert cf.describe_stacks(StackName="short")["Stacks"][0]["StackStatus"] == (
+            "UPDATE_IN_PROGRESS"
+        )
+
+
+def test_reset_during_an_operation_cancels_it() -> None:
+    """Emulator hook (not AWS): ``/moto-api/reset`` while a stack operation is running returns
+    promptly (the operation is cancelled at its next step, before moto takes its backend
+    lock), forgets the stack, and the same name deploys again. Uses a private emulator."""
+    with Emulator() as private:
+        cf = private.endpoint.client("cloudformation")
+        private.control("cloudformation/async", {"resource_s": 0.5, "describe_wait_s": 0})
+        groups = {f"G{i}": json.loads(log_stack(f"r{i}"))["Resources"]["Logs"] for i in range(6)}
+        cf.create_stack(StackName="again", TemplateBody=json.dumps({"Resources": groups}))
+        time.sleep(0.2)
+        assert cf.describe_stacks(StackName="again")["Stacks"][0]["StackStatus"] == (
+            "CREATE_IN_PROGRESS"
+        )
+        began = time.perf_counter()
+        request = urllib.request.Request(f"{private.url}/moto-api/reset", method="POST")
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+        assert time.perf_counter() - began < 5
+        assert cf.describe_stacks()["Stacks"] == []
+        private.control("cloudformation/async", {"resource_s": 0})
+        cf.create_stack(StackName="again", TemplateBody=log_stack("again"))
+        cf.get_waiter("stack_create_complete").wait(StackName="again", WaiterConfig=FAST)

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from harness import cfn_wait
 from harness.emulator import Emulator
 
 pytestmark = pytest.mark.services("cloudformation", "ecs", "ec2", "elbv2", "iam", "logs")
@@ -151,7 +152,7 @@ class ServiceStack:
         body = json.dumps(service_template(self.net, self.family, **template))
         call = self.cf.create_stack if create else self.cf.update_stack
         call(StackName=self.name, TemplateBody=body, Capabilities=["CAPABILITY_IAM"])
-        status = self.cf.describe_stacks(StackName=self.name)["Stacks"][0]["StackStatus"]
+        status = cfn_wait.stack(self.cf, self.name, "create" if create else "update")
         assert status in ("CREATE_COMPLETE", "UPDATE_COMPLETE"), status
 
     def ids(self) -> dict[str, str]:
@@ -300,6 +301,7 @@ def test_task_definition_change_registers_a_revision_and_updates_the_service(
     assert changes["Service"]["Details"][0]["Evaluation"] == "Dynamic"
     assert set(changes) == {"TaskDef", "Service"}
     stack.cf.execute_change_set(StackName=stack.name, ChangeSetName="image")
+    assert cfn_wait.stack(stack.cf, stack.name, "update") == "UPDATE_COMPLETE"
     after = stack.ids()
     assert after["TaskDef"] != before["TaskDef"]
     assert after["TaskDef"].rsplit(":", 1)[1] == str(int(before["TaskDef"].rsplit(":", 1)[1]) + 1)

@@ -17,8 +17,11 @@ CloudFormation's stack and change-set actions to this package (stack sets stay w
   RDS, SSM parameters, secrets, ...); other types go through moto's model classes, with
   what those miss (properties, tags, updates, deletes) filled in through the APIs.
 
+Stack operations run after the call that starts them returns, as on AWS (:mod:`.operations`).
+
 Control routes: ``/_harness/cloudformation/timing`` (seconds spent serving each action,
-resource work included) and ``/_harness/cloudformation/reset``. The calls CloudFormation
+resource work included), ``/_harness/cloudformation/reset`` and
+``/_harness/cloudformation/async``. The calls CloudFormation
 makes to other services are signed with the access key ``cloudformation``, so
 ``/_harness/calls`` can count them apart from the caller's.
 """
@@ -27,18 +30,14 @@ from __future__ import annotations
 
 import functools
 import logging
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 from harness.fidelity import control
-from harness.fidelity.cloudformation import api, s3_policy, store
+from harness.fidelity.cloudformation import api, operations, s3_policy, store, timing
 
 log = logging.getLogger(__name__)
-
-_timing_lock = threading.Lock()
-_timing: dict[str, list[float]] = {}
 
 
 def install() -> None:
@@ -58,9 +57,22 @@ def install() -> None:
 
 
 def _follow_moto_reset() -> None:
-    """``/moto-api/reset`` empties moto's backends; our stacks, which point into them, go too."""
-    from moto.cloudformation.models import CloudFormationBackend
+    """``/moto-api/reset`` empties moto's backends; our stacks, which point into them, go too.
 
+    Running operations are cancelled first, before moto takes its backend lock: an operation
+    holds ``store.LOCK`` while its handlers call moto, so taking ``store.LOCK`` under moto's
+    lock would wait for an operation that waits for moto's lock (:mod:`.operations`)."""
+    from moto.cloudformation.models import CloudFormationBackend
+    from moto.moto_api._internal.models import MotoAPIBackend
+
+    original_api_reset = MotoAPIBackend.reset
+
+    def api_reset(backend: Any) -> None:
+        operations.cancel_all()
+        with store.LOCK:  # no operation starts meanwhile; moto's lock is taken after ours
+            original_api_reset(backend)
+
+    MotoAPIBackend.reset = api_reset  # type: ignore[method-assign,assignment]
     original = CloudFormationBackend.reset
 
     def reset(backend: Any) -> None:
@@ -75,15 +87,12 @@ def _served(name: str, action: api.Action) -> Callable[[Any], Any]:
     @functools.wraps(action)
     def method(resp: Any) -> Any:
         began = time.perf_counter()
+        timing.take_waited()
         try:
             with store.LOCK:
                 return action(resp)
         finally:
-            elapsed = time.perf_counter() - began
-            with _timing_lock:
-                entry = _timing.setdefault(name, [0, 0.0])
-                entry[0] += 1
-                entry[1] += elapsed
+            timing.add(name, time.perf_counter() - began - timing.take_waited())
 
     return method
 
@@ -91,16 +100,15 @@ def _served(name: str, action: api.Action) -> Callable[[Any], Any]:
 @control.route("cloudformation/timing")
 def _timing_route(method: str, body: dict[str, Any]) -> tuple[int, Any]:
     """Count and seconds spent per CloudFormation action (resource work included)."""
-    with _timing_lock:
-        per_action = {k: {"count": int(n), "seconds": round(s, 4)} for k, (n, s) in _timing.items()}
+    per_action = timing.snapshot()
     total = round(sum(v["seconds"] for v in per_action.values()), 4)
     return 200, {"actions": per_action, "total_seconds": total}
 
 
 @control.route("cloudformation/reset")
 def _reset_route(method: str, body: dict[str, Any]) -> tuple[int, Any]:
+    operations.cancel_all()
     with store.LOCK:
         store.reset()
-    with _timing_lock:
-        _timing.clear()
+    timing.clear()
     return 200, {"reset": True}

@@ -115,7 +115,7 @@ def execute_change_set(resp: Any) -> ActionResult:
     stack.status = (
         "CREATE_IN_PROGRESS" if change_set.change_set_type == "CREATE" else ("UPDATE_IN_PROGRESS")
     )
-    operations.run(lambda: engine.deploy(stack, target))
+    operations.run(stack, lambda: engine.deploy(stack, target), "ExecuteChangeSet")
     return EmptyResult()
 
 

@@ -275,11 +275,17 @@ def _roll_back(stack: Stack, before: Stack, journal: _Journal, creating: bool, r
     evaluation = Evaluation(stack, before.template, before.resolved_parameters, stack.resources)
     for old, _new in journal.replaced:
         stack.resources[old.logical_id] = old
+    failed = []
     for previous, current in reversed(journal.updated):
         try:
             _update(stack, evaluation, current, previous.properties)
-        except ResourceFailed:
-            log.exception("rollback of %s failed", current.logical_id)
+        except ResourceFailed as exc:
+            failed.append(str(exc))
+    if failed:
+        # "Unsuccessful return of one or more stacks to a previous working state": the stack
+        # can be neither updated nor rolled back further until ContinueUpdateRollback.
+        stack.stack_event("UPDATE_ROLLBACK_FAILED", "; ".join(failed))
+        return
     stack.stack_event("UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
     for _old, new in reversed(journal.replaced):
         _best_effort_delete(stack, new, "rollback")  # the new copy goes, whatever its policies

@@ -1,16 +1,30 @@
-"""Where a stack operation runs: inside the API call, or after it returns, as on AWS.
+"""Where a stack operation runs: after the API call returns, as on AWS (or inside it).
 
 CreateStack, UpdateStack, DeleteStack and ExecuteChangeSet "start" an operation on AWS: the
 call returns at once and the stack is ``*_IN_PROGRESS`` until it completes (CreateStack: "After
-the call completes successfully, the stack creation starts"). Asynchronous mode does that: the
-operation runs on its own thread holding ``store.LOCK``, and lets go of the lock whenever a
-handler waits (:func:`pause`, e.g. for an ECS service to be stable), so DescribeStacks and
+the call completes successfully, the stack creation starts"). The operation runs on its own
+thread holding ``store.LOCK``, and lets go of the lock whenever a handler waits
+(:func:`pause`, e.g. for an ECS service to be stable), so DescribeStacks and
 DescribeStackEvents show the work in progress, events in order.
 
-It is a switch, off by default while clients of the emulator that read a stack right after
-changing it are converted to wait (as they must on AWS): ``/_harness/cloudformation/async``
-``{"enabled": true}`` (with ``"resource_s": 0.2``, each resource operation takes that long
-at least), or ``HARNESS_CFN_ASYNC=1`` in the emulator's environment.
+Time is compressed, as the ECS layer compresses it: what takes minutes on AWS takes tenths of
+a second here. A client's own polling interval is not compressed (the CDK CLI reads
+DescribeStacks every 5 s), so a DescribeStacks of a stack whose operation is running answers
+once the operation has ended or ``describe_wait_s`` has passed, whichever comes first: the
+client still sees ``*_IN_PROGRESS`` for an operation that outlasts it, and every event.
+
+``/_harness/cloudformation/async`` (``{"defaults": true}`` restores the defaults)
+``{"enabled": false}`` runs operations inside the call
+instead (``HARNESS_CFN_ASYNC=0`` in the emulator's environment, likewise); ``"resource_s"``
+makes each resource operation take that long at least, ``"describe_wait_s"`` sets the wait
+above (0: DescribeStacks answers at once, as on AWS), ``"stabilize_timeout_s"`` how long a
+resource waits to stabilize before it fails (an ECS service whose tasks never start: hours on
+AWS, 60 s by default here).
+
+``/moto-api/reset`` cancels running operations before moto empties its backends
+(:func:`cancel_all`): an operation holds ``store.LOCK`` while its handlers call moto, and
+moto's reset holds moto's backend lock while it resets CloudFormation, which needs
+``store.LOCK``: waiting on each other, they would hang.
 """
 
 from __future__ import annotations
@@ -23,43 +37,74 @@ from collections.abc import Callable
 from typing import Any
 
 from harness.fidelity import control
-from harness.fidelity.cloudformation import store
+from harness.fidelity.cloudformation import store, timing
+from harness.fidelity.cloudformation.model import Stack
 
 log = logging.getLogger(__name__)
 
 _CONDITION = threading.Condition(store.LOCK)
-_state: dict[str, Any] = {
-    "enabled": os.environ.get("HARNESS_CFN_ASYNC", "") == "1",
+DEFAULTS: dict[str, Any] = {
+    "enabled": os.environ.get("HARNESS_CFN_ASYNC", "1") != "0",
     "resource_s": 0.0,
+    "describe_wait_s": 4.0,
+    "stabilize_timeout_s": 60.0,
 }
+_state: dict[str, Any] = dict(DEFAULTS)
 _running: list[threading.Thread] = []
+_busy: set[str] = set()
+"""Ids of the stacks whose operation is running."""
+_generation = [0]
+_local = threading.local()
+
+
+class Cancelled(BaseException):
+    """The emulator was reset under a running operation (a BaseException: no handler's
+    ``except Exception`` turns it into a resource failure and a rollback)."""
 
 
 def asynchronous() -> bool:
     return bool(_state["enabled"])
 
 
+def stabilize_timeout_s() -> float:
+    """How long a resource waits to stabilize (an ECS service) before it fails."""
+    return float(_state["stabilize_timeout_s"])
+
+
 def working() -> None:
     """A resource operation begins: in asynchronous mode it takes ``resource_s`` at least
     (0 by default; tests stretch it to watch resources in progress)."""
+    _check()
     if asynchronous() and _state["resource_s"] > 0:
         pause(float(_state["resource_s"]))
 
 
-def run(work: Callable[[], None]) -> None:
-    """Run ``work`` (an engine operation) now, or on its own thread in asynchronous mode."""
+def run(stack: Stack, work: Callable[[], None], label: str) -> None:
+    """Run ``work`` (an engine operation on ``stack``, started by action ``label``) on its own
+    thread, or now when operations are synchronous."""
     if not asynchronous():
         work()
         return
     caller = control.calls.current()
+    generation = _generation[0]
+    _busy.add(stack.stack_id)  # the caller holds store.LOCK: nobody reads in between
 
     def operation() -> None:
         control.calls.set_current(caller)  # its calls still count for the caller
-        with store.LOCK:
+        _local.generation = generation
+        with _CONDITION:
+            began = time.perf_counter()
             try:
+                _check()
                 work()
+            except Cancelled:
+                log.info("stack operation on %s cancelled by a reset", stack.name)
             except Exception:  # the stack shows what failed; the thread must not die silently
                 log.exception("stack operation failed")
+            finally:
+                timing.add(f"{label} (operation)", time.perf_counter() - began)
+                _busy.discard(stack.stack_id)
+                _CONDITION.notify_all()
 
     thread = threading.Thread(target=operation, name="cloudformation-operation", daemon=True)
     _running[:] = [t for t in _running if t.is_alive()] + [thread]
@@ -68,27 +113,61 @@ def run(work: Callable[[], None]) -> None:
 
 def pause(seconds: float) -> None:
     """Sleep; if this thread holds the store's lock, let other requests in meanwhile."""
+    _check()
     is_owned: Any = getattr(store.LOCK, "_is_owned", None)
     if is_owned is not None and is_owned():
         with _CONDITION:
             _CONDITION.wait(seconds)  # releases the lock however deeply it is held
     else:
         time.sleep(seconds)
+    _check()
 
 
-def wait_idle(timeout_s: float = 60.0) -> bool:
-    """Wait until no operation runs (for a reset); True if none is left."""
+def settle(stack: Stack) -> None:
+    """Hold a read of ``stack`` (the caller holds ``store.LOCK``) while its operation runs,
+    ``describe_wait_s`` at most: see the module's docstring."""
+    began = time.monotonic()
+    deadline = began + float(_state["describe_wait_s"])
+    with _CONDITION:
+        while stack.stack_id in _busy and (left := deadline - time.monotonic()) > 0:
+            _CONDITION.wait(left)
+    timing.waited(time.monotonic() - began)
+
+
+def cancel_all(timeout_s: float = 30.0) -> bool:
+    """Stop every running operation at its next pause (for a reset); True if none is left.
+
+    Called without ``store.LOCK`` and before moto takes its backend lock, so an operation
+    that is inside a call to moto can finish that call and reach its next pause."""
+    _generation[0] += 1
     deadline = time.monotonic() + timeout_s
     for thread in list(_running):
         thread.join(max(deadline - time.monotonic(), 0.0))
-    return not any(t.is_alive() for t in _running)
+    left = [t for t in _running if t.is_alive()]
+    if left:
+        log.warning("%d stack operations still running after a reset", len(left))
+    return not left
+
+
+def _check() -> None:
+    mine = getattr(_local, "generation", None)
+    if mine is not None and mine != _generation[0]:
+        raise Cancelled()
 
 
 @control.route("cloudformation/async")
 def _async_route(method: str, body: dict[str, Any]) -> tuple[int, Any]:
     if method == "POST":
-        if not isinstance(body.get("enabled"), bool):
-            return 400, {"error": 'needs {"enabled": true|false} and optionally "resource_s"'}
-        _state["enabled"] = body["enabled"]
-        _state["resource_s"] = float(body.get("resource_s", 0.0))
+        if body.get("defaults"):
+            _state.update(DEFAULTS)
+            return 200, dict(_state)
+        if not isinstance(body.get("enabled", True), bool):
+            return 400, {
+                "error": 'takes {"enabled": bool} and seconds: resource_s, describe_wait_s, stabilize_timeout_s'
+            }
+        for key in ("resource_s", "describe_wait_s", "stabilize_timeout_s"):
+            if key in body:
+                _state[key] = float(body[key])
+        if "enabled" in body:
+            _state["enabled"] = body["enabled"]
     return 200, dict(_state)

@@ -145,6 +145,7 @@ def require_updatable(stack: Stack) -> None:
     if stack.status.endswith("_IN_PROGRESS") or stack.status in (
         "ROLLBACK_COMPLETE",
         "CREATE_FAILED",
+        "UPDATE_ROLLBACK_FAILED",
     ):
         raise ValidationError(
             f"Stack:{stack.stack_id} is in {stack.status} state and can not be updated."

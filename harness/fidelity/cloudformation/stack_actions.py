@@ -29,7 +29,7 @@ def create_stack(resp: Any) -> ActionResult:
     stack.status = "CREATE_IN_PROGRESS"
     store.add_stack(stack)
     target = engine.Target(template, body, values, resolved)
-    operations.run(lambda: engine.deploy(stack, target))
+    operations.run(stack, lambda: engine.deploy(stack, target), "CreateStack")
     return ActionResult({"StackId": stack.stack_id})
 
 
@@ -47,7 +47,7 @@ def update_stack(resp: Any) -> ActionResult:
         stack.tags = requests.tags(p)
     target = engine.Target(template, body, values, resolved)
     stack.status = "UPDATE_IN_PROGRESS"  # at once, as the call returns
-    operations.run(lambda: engine.deploy(stack, target))
+    operations.run(stack, lambda: engine.deploy(stack, target), "UpdateStack")
     return ActionResult({"StackId": stack.stack_id})
 
 
@@ -66,7 +66,7 @@ def delete_stack(resp: Any) -> ActionResult:
         return EmptyResult()  # already being deleted
     if operations.asynchronous():
         stack.status = "DELETE_IN_PROGRESS"  # at once, as the call returns
-    operations.run(lambda: engine.delete(stack))
+    operations.run(stack, lambda: engine.delete(stack), "DeleteStack")
     return EmptyResult()
 
 
@@ -75,6 +75,7 @@ def describe_stacks(resp: Any) -> ActionResult:
     name = requests.params(resp).get("StackName")
     if name:
         found = [store.get_stack(account, region, name)]
+        operations.settle(found[0])  # compressed time: see operations
     else:
         found = [s for s in store.stacks(account, region) if s.deleted is None]
     return ActionResult({"Stacks": [views.stack(s) for s in found]})

@@ -148,7 +148,7 @@ class ServiceHandler(AttributesFromCreate):
         _ecs(ctx).delete_service(cluster=cluster, service=resource.physical_id, force=True)
         # As CloudFormation's ECS provider: DELETE_COMPLETE once the service is INACTIVE (its
         # tasks stopped and their network interfaces released, so the subnets can go next).
-        deadline = time.monotonic() + STABLE_TIMEOUT_S
+        deadline = time.monotonic() + operations.stabilize_timeout_s()
         while time.monotonic() < deadline:
             found = _ecs(ctx).describe_services(cluster=cluster, services=[resource.physical_id])
             if all(s.get("status") == "INACTIVE" for s in found["services"]):
@@ -157,16 +157,16 @@ class ServiceHandler(AttributesFromCreate):
         raise ResourceFailed(f"Service {resource.physical_id} did not drain in time")
 
 
-STABLE_TIMEOUT_S = 60.0
-
-
 def _wait_stable(ctx: ResourceContext, cluster: str, service: str) -> None:
     """Return once the service is stable, as CloudFormation waits before *_COMPLETE.
 
     Stable as botocore's ServicesStable waiter defines it: one deployment, and as many
-    running tasks as desired. A failed rollout fails the resource (the stack rolls back).
+    running tasks as desired. A failed rollout fails the resource (the stack rolls back), as
+    does one that never settles (tasks that never start, no circuit breaker) once the
+    stabilization timeout has passed: hours on AWS, compressed here (:mod:`..operations`).
     """
-    deadline = time.monotonic() + STABLE_TIMEOUT_S
+    timeout_s = operations.stabilize_timeout_s()
+    deadline = time.monotonic() + timeout_s
     while True:
         found = _ecs(ctx).describe_services(cluster=cluster, services=[service])["services"][0]
         deployments = found.get("deployments", [])
@@ -178,7 +178,7 @@ def _wait_stable(ctx: ResourceContext, cluster: str, service: str) -> None:
             return
         if time.monotonic() > deadline:
             raise ResourceFailed(
-                f"Service {service} did not stabilize within {STABLE_TIMEOUT_S:g}s"
+                f"Service {service} did not stabilize within {timeout_s:g}s (compressed)"
             )
         operations.pause(0.05)
 

@@ -1,0 +1,88 @@
+"""The failure scenarios as extra cells of a comparison (``--no-failure-scenarios`` leaves them out).
+
+One cell per tool and strategy, after the regular matrix, on the same bases: an app update
+to a version that cannot start, then the tool's infra update while it fails
+(:mod:`harness.failures`). Embedded emulator only: the version is broken through its hooks.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from harness.compare.matrix import CellResult, CellSpec, CompareOptions, DeployedBase
+from harness.compare.run import Run, first_line
+from harness.endpoint import Target
+from harness.expectations import STRATEGIES
+from harness.failure_expectations import expected_failure
+from harness.failure_outcomes import FailureObserved
+from harness.failures import INFRA_CHANGE, run_failure_cell
+from harness.outcomes import CellStatus
+
+log = logging.getLogger(__name__)
+
+
+def plan_failure_cells(
+    options: CompareOptions, suffix: str, bases: Sequence[DeployedBase], first: int
+) -> list[CellSpec]:
+    """The failure cells of a run (numbered on from ``first``); none off the emulator."""
+    if not options.failure_scenarios or options.target is not Target.EMBEDDED:
+        return []
+    cells: list[CellSpec] = []
+    for base in bases:
+        if not base.image_repository:
+            continue
+        for strategy in STRATEGIES[base.tool]:
+            if options.strategies and strategy not in options.strategies:
+                continue
+            n = first + len(cells)
+            cells.append(CellSpec(n, base.tool, strategy, INFRA_CHANGE, 0, f"f{n}-{suffix}",
+                                  base.name, base.image_repository))  # fmt: skip
+    return cells
+
+
+def run_failure_cells(run: Run, cells: Sequence[CellSpec], workers: int) -> list[CellResult]:
+    if not cells:
+        return []
+    with ThreadPoolExecutor(max(1, workers), thread_name_prefix="failure-cell") as pool:
+        return list(pool.map(lambda spec: _run_one(run, spec), cells))
+
+
+def _run_one(run: Run, spec: CellSpec) -> CellResult:
+    if run.stop.is_set():
+        return CellResult(spec, CellStatus.CANCELLED)
+    run.progress.started(spec)
+    try:
+        cell = run.cell(spec)
+        seen = run_failure_cell(
+            cell.driver, cell.app, cell.recorder, cell.endpoint, spec.settings()
+        )
+    except Exception as exc:
+        log.debug("failure cell %s failed", spec.label, exc_info=True)
+        result = CellResult(spec, CellStatus.FAILED, f"{type(exc).__name__}: {first_line(exc)}")
+    else:
+        result = _judged(spec, seen)
+    run.progress.finished(result)
+    return result
+
+
+def _judged(spec: CellSpec, seen: FailureObserved) -> CellResult:
+    expected = expected_failure(spec.tool, spec.strategy)
+    differs = [
+        name
+        for name, agrees in (
+            ("app update", seen.app_update_failed is expected.app_update_fails),
+            ("versions after the app update", seen.after_app_update == dict(expected.after_app_update)),
+            ("infra update", seen.infra_update_failed is expected.infra_update_fails),
+            ("versions after the infra update", seen.after_infra_update == dict(expected.after_infra_update)),
+            ("tool state", seen.tool_state == expected.tool_state),
+        )
+        if not agrees
+    ]  # fmt: skip
+    if differs:
+        return CellResult(
+            spec, CellStatus.DIFFERS, "failure scenario differs: " + ", ".join(differs)
+        )
+    detail = f"failure scenario: {seen.tool_state}, web {seen.after_infra_update.get('web')}"
+    return CellResult(spec, CellStatus.AS_DOCUMENTED, detail)
