@@ -31,6 +31,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError, WaiterError
 
+from harness import version_parameter
 from harness.contract import (
     BACKEND_UPDATE,
     COMPONENTS,
@@ -139,6 +140,8 @@ def _update(endpoint: Endpoint, names: EnvNames, version: str, waits: Waits) -> 
     step = _lap(timings, "backend_update_s", step)
 
     _roll_services(ecs, names, revisions, waits)
+    # Where the stack reads the tag from SSM (ssm-tag), the pipeline records what it deployed.
+    version_parameter.record(endpoint, env, version)
     _lap(timings, "services_s", step)
     timings["total_s"] = time.perf_counter() - began
     log.info("%s: %s -> %s in %.2fs", env, old_version, version, timings["total_s"])
@@ -463,6 +466,7 @@ def deregister_revisions(endpoint: Endpoint, env: str) -> int:
                 continue
             ecs.deregister_task_definition(taskDefinition=arn)
             count += 1
+    version_parameter.delete(endpoint, env)  # the pipeline's, like these revisions
     return count
 
 
