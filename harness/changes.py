@@ -47,7 +47,10 @@ def apply_change(settings: AppSettings, kind: ChangeKind) -> AppSettings:
         return replace(settings, task_cpu=CHANGED_TASK_CPU, task_memory=CHANGED_TASK_MEMORY)
     if kind is ChangeKind.SECURITY_GROUP_RULE:
         return replace(settings, app_ingress_cidr=ingress_cidr(settings.env))
-    raise ValueError(f"change kind {kind} is not implemented by the stacks yet")
+    if kind is ChangeKind.SERVICE_REPLACEMENT:
+        renamed = EnvNames(settings.env, settings.base).renamed_service(WEB)
+        return replace(settings, web_service_name=renamed)
+    raise ValueError(f"unknown change kind {kind!r}")
 
 
 def change_in_effect(endpoint: Endpoint, names: EnvNames, kind: ChangeKind) -> bool | None:
@@ -61,6 +64,10 @@ def change_in_effect(endpoint: Endpoint, names: EnvNames, kind: ChangeKind) -> b
     if kind is ChangeKind.SECURITY_GROUP_RULE:
         return _rule_in_place(endpoint, names)
     ecs = endpoint.client("ecs")
+    if kind is ChangeKind.SERVICE_REPLACEMENT:
+        renamed = names.renamed_service(WEB)
+        found = ecs.describe_services(cluster=names.cluster, services=[renamed])["services"]
+        return any(s["status"] == "ACTIVE" for s in found)
     service = ecs.describe_services(cluster=names.cluster, services=[names.service(WEB)])[
         "services"
     ][0]

@@ -39,7 +39,7 @@ from harness.contract import SERVICES, WEB, EnvNames, image_tag
 from harness.documented_model import Config, DocumentedModel, Revision
 from harness.drivers.base import AppSettings
 from harness.errors import AppUpdateError
-from harness.expectations import STRATEGIES
+from harness.expectations import ARTICLE_STRATEGIES, STRATEGIES
 from harness.external_targets import REQUIRED_SERVICES
 from harness.records import ChangeKind, Strategy, Tool
 from scenarios.fixtures import STRATEGY_SHORT, TOOL_SHORT, ScenarioBases
@@ -227,8 +227,14 @@ class Lifecycle(RuleBasedStateMachine):
             self.app.deregister_revisions(self.env)
 
 
+def _machine_marks(tool: Tool, strategy: Strategy) -> list[pytest.MarkDecorator]:
+    # The article's strategies run in the default suite; the others with -m matrix.
+    extra = [] if strategy in ARTICLE_STRATEGIES[tool] else [pytest.mark.matrix]
+    return [getattr(pytest.mark, str(tool)), *extra]
+
+
 MACHINES = [
-    pytest.param(tool, strategy, marks=[getattr(pytest.mark, str(tool))], id=f"{tool}-{strategy}")
+    pytest.param(tool, strategy, marks=_machine_marks(tool, strategy), id=f"{tool}-{strategy}")
     for tool, strategies in STRATEGIES.items()
     for strategy in strategies
 ]

@@ -91,7 +91,9 @@ class AppStack(Stack):
         }
         target_group = self._web_target_group(base, commands)
         web = components[WEB].add_service(
-            config.web_health_check_grace_s, desired_count=config.web_desired_count
+            config.web_health_check_grace_s,
+            desired_count=config.web_desired_count,
+            name=config.web_service_name,
         )
         web.attach_to_application_target_group(target_group)
         for name in SERVICES[1:]:

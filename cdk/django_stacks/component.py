@@ -116,7 +116,7 @@ class Component(Construct):
         )
 
     def add_service(
-        self, health_check_grace_s: int | None = None, desired_count: int = 1
+        self, health_check_grace_s: int | None = None, desired_count: int = 1, name: str = ""
     ) -> ecs.FargateService:
         runtime = self.runtime
         grace = Duration.seconds(health_check_grace_s) if health_check_grace_s is not None else None
@@ -125,7 +125,7 @@ class Component(Construct):
         service = ecs.FargateService(
             self,
             "Service",
-            service_name=f"{runtime.env}-{self.spec.name}",
+            service_name=name or f"{runtime.env}-{self.spec.name}",
             cluster=runtime.cluster,
             task_definition=self.task_definition,
             desired_count=desired_count,

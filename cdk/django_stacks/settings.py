@@ -59,6 +59,8 @@ class AppConfig:
     task_memory: int = 512
     app_ingress_cidr: str = ""
     """A CIDR let in on the app port by a rule on the base's app security group ("": none)."""
+    web_service_name: str = ""
+    """Name of the web service ("": ENV-web); a new name replaces it (ServiceName is create-only)."""
 
     @property
     def image(self) -> str:
@@ -98,6 +100,7 @@ def app_config(node: Node, account: str, region: str) -> AppConfig | None:
         task_cpu=int(node.try_get_context("task_cpu") or 256),
         task_memory=int(node.try_get_context("task_memory") or 512),
         app_ingress_cidr=str(node.try_get_context("app_ingress_cidr") or ""),
+        web_service_name=str(node.try_get_context("web_service_name") or ""),
     )
 
 

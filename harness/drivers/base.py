@@ -42,6 +42,9 @@ class AppSettings:
     app_ingress_cidr: str = ""
     """A CIDR the environment lets reach the app port by a rule on the base's app security
     group ("" for none): the 'security group rule' change."""
+    web_service_name: str = ""
+    """Name of the web service ("": the contract's ``ENV-web``): the 'service replacement'
+    change (ServiceName is create-only, ``name`` ForceNew)."""
 
     @property
     def image(self) -> str:

@@ -71,6 +71,7 @@ def app_context(settings: AppSettings) -> dict[str, str]:
         "task_cpu": str(settings.task_cpu),
         "task_memory": str(settings.task_memory),
         "app_ingress_cidr": settings.app_ingress_cidr,
+        "web_service_name": settings.web_service_name,
     }
 
 

@@ -307,6 +307,7 @@ class TerraformDriver:
             "task_cpu": settings.task_cpu,
             "task_memory": settings.task_memory,
             "app_ingress_cidr": settings.app_ingress_cidr or None,
+            "web_service_name": settings.web_service_name or None,
             "run_tags": dict(self.endpoint.tags),
         }
         if COMMANDS_FILE.exists():

@@ -46,6 +46,7 @@ module "app" {
   cpu                      = var.task_cpu
   memory                   = var.task_memory
   app_ingress_cidr         = var.app_ingress_cidr
+  web_service_name         = var.web_service_name
 
   vpc_id                = local.base.vpc_id
   private_subnet_ids    = local.base.private_subnet_ids

@@ -65,6 +65,12 @@ variable "app_ingress_cidr" {
   default     = null
 }
 
+variable "web_service_name" {
+  description = "Name of the web service (null: ENV-web); a new name replaces the service (name is ForceNew)."
+  type        = string
+  default     = null
+}
+
 variable "web_environment" {
   description = "Extra environment of every app container."
   type        = map(string)

@@ -19,6 +19,7 @@ locals {
     for name in local.services : name => {
       task_definition = lookup(local.latest_revision, name, aws_ecs_task_definition.this[name].arn)
       web             = name == "web"
+      name            = name == "web" && var.web_service_name != null ? var.web_service_name : "${var.env}-${name}"
     }
   }
 }
@@ -32,7 +33,7 @@ data "aws_ecs_task_definition" "latest" {
 resource "aws_ecs_service" "plain" {
   for_each = var.strategy != "ignore-changes" ? local.service_settings : {}
 
-  name            = "${var.env}-${each.key}"
+  name            = each.value.name
   cluster         = aws_ecs_cluster.this.id
   task_definition = each.value.task_definition
   desired_count   = each.value.web ? var.web_desired_count : var.desired_count
@@ -62,7 +63,7 @@ resource "aws_ecs_service" "plain" {
 resource "aws_ecs_service" "ignore_changes" {
   for_each = var.strategy == "ignore-changes" ? local.service_settings : {}
 
-  name            = "${var.env}-${each.key}"
+  name            = each.value.name
   cluster         = aws_ecs_cluster.this.id
   task_definition = each.value.task_definition
   desired_count   = each.value.web ? var.web_desired_count : var.desired_count

@@ -68,6 +68,12 @@ variable "web_desired_count" {
   default     = 1
 }
 
+variable "web_service_name" {
+  description = "Name of the web service (null: ENV-web, the contract's); changing it replaces the service."
+  type        = string
+  default     = null
+}
+
 variable "app_ingress_cidr" {
   description = "A CIDR let in on the app port by a rule on the base's app security group (null: no rule)."
   type        = string
