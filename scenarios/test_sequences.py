@@ -41,6 +41,7 @@ from harness.drivers.base import AppSettings
 from harness.errors import AppUpdateError
 from harness.expectations import ARTICLE_STRATEGIES, STRATEGIES
 from harness.external_targets import REQUIRED_SERVICES
+from harness.hotswap import HotswapAppSide
 from harness.records import ChangeKind, Strategy, Tool
 from scenarios.fixtures import STRATEGY_SHORT, TOOL_SHORT, ScenarioBases
 
@@ -170,11 +171,19 @@ class Lifecycle(RuleBasedStateMachine):
         tag = next(self.next_tags, None)
         if tag is None:
             return
-        self.app.update(self.env, self.base_settings.base, tag)
+        app = self.app
+        if isinstance(app, HotswapAppSide):  # hotswaps the code as it is now, with the new tag
+            app = replace(app, settings=settings_of(self.model.config, self.base_settings))
+        app.update(self.env, self.base_settings.base, tag)
         self.model.app_update(tag)
 
     @rule()
-    @precondition(not_again("app_update_to_a_missing_image"))
+    # hotswap: the app update is not the script's, whose refusal this states
+    @precondition(
+        lambda m: (
+            not_again("app_update_to_a_missing_image")(m) and m.STRATEGY is not Strategy.HOTSWAP
+        )
+    )
     def app_update_to_a_missing_image(self) -> None:
         self.steps.append("app_update_to_a_missing_image")
         with pytest.raises(AppUpdateError, match=MISSING_TAG):
