@@ -78,6 +78,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _deselect_matrix(config, items)
     target = Target(config.getoption("--target"))
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
@@ -90,6 +91,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         deviation = item.get_closest_marker("localstack_deviation")
         if deviation and target is Target.LOCALSTACK:
             item.add_marker(pytest.mark.xfail(reason=deviation.args[0], strict=True))
+
+
+def _deselect_matrix(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The full matrix (~4x the default cells) runs only when ``-m`` names it."""
+    if "matrix" in (config.getoption("markexpr") or ""):
+        return
+    dropped = [item for item in items if item.get_closest_marker("matrix")]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not item.get_closest_marker("matrix")]
 
 
 @pytest.fixture(scope="session")

@@ -65,6 +65,16 @@ def deep(session: nox.Session) -> None:
 
 
 @nox.session
+def matrix(session: nox.Session) -> None:
+    """The scenarios of the full strategy x change-kind matrix (the default run has a subset),
+    and the sequence machines of every strategy."""
+    install(session, "test")
+    install_node_tools(session)
+    targets = ["scenarios/test_lifecycle.py", "scenarios/test_sequences.py"]
+    session.run("pytest", "-q", "-m", "matrix", *(session.posargs or targets))
+
+
+@nox.session
 def compare(session: nox.Session) -> None:
     """The whole comparison on the embedded emulator (or --target ...); results in results/<run-id>/."""
     install(session, "cdk", "report")

@@ -24,13 +24,14 @@ import logging
 import math
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError, WaiterError
 
+from harness import version_parameter
 from harness.contract import (
     BACKEND_UPDATE,
     COMPONENTS,
@@ -139,6 +140,8 @@ def _update(endpoint: Endpoint, names: EnvNames, version: str, waits: Waits) -> 
     step = _lap(timings, "backend_update_s", step)
 
     _roll_services(ecs, names, revisions, waits)
+    # Where the stack reads the tag from SSM (ssm-tag), the pipeline records what it deployed.
+    version_parameter.record(endpoint, env, version)
     _lap(timings, "services_s", step)
     timings["total_s"] = time.perf_counter() - began
     log.info("%s: %s -> %s in %.2fs", env, old_version, version, timings["total_s"])
@@ -169,10 +172,10 @@ def running_version(endpoint: Endpoint, env: str) -> str:
 def running_versions(endpoint: Endpoint, env: str) -> dict[str, str]:
     """The image tag each service (``web``, ``worker``, ``beat``) runs, by component name."""
     ecs, names = endpoint.client("ecs"), EnvNames(env, base="")
-    described = _describe_services(ecs, names, [names.service(s) for s in SERVICES])
+    described = _services(ecs, names, SERVICES)
     versions = {}
     for component in SERVICES:
-        arn = described[names.service(component)]["taskDefinition"]
+        arn = described[component]["taskDefinition"]
         definition = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
         versions[component] = image_tag(_app_container(definition, component)["image"])
     return versions
@@ -180,7 +183,7 @@ def running_versions(endpoint: Endpoint, env: str) -> dict[str, str]:
 
 def _running_version(ecs: Any, names: EnvNames) -> str:
     # names.base is unused here: cluster and service names do not involve the base
-    service = _describe_services(ecs, names, [names.service(WEB)])[names.service(WEB)]
+    service = _services(ecs, names, (WEB,))[WEB]
     definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
     return image_tag(_app_container(definition["taskDefinition"], WEB)["image"])
 
@@ -225,10 +228,27 @@ def _require_cluster(ecs: Any, names: EnvNames) -> None:
 
 
 def _require_services(ecs: Any, names: EnvNames) -> None:
-    _describe_services(ecs, names, [names.service(c) for c in SERVICES])
+    _services(ecs, names, SERVICES)
 
 
-def _describe_services(ecs: Any, names: EnvNames, wanted: list[str]) -> dict[str, Any]:
+def _services(ecs: Any, names: EnvNames, components: Sequence[str]) -> dict[str, Any]:
+    """The ACTIVE service of each component, under its name or its renamed one (one call)."""
+    wanted = [n for c in components for n in (names.service(c), names.renamed_service(c))]
+    found = _describe_services(ecs, names, wanted, require=False)
+    out = {}
+    for component in components:
+        service = found.get(names.service(component)) or found.get(names.renamed_service(component))
+        if service is None:
+            raise AppUpdateError(
+                f"environment {names.env!r} has no service {names.service(component)} in {names.cluster}"
+            )
+        out[component] = service
+    return out
+
+
+def _describe_services(
+    ecs: Any, names: EnvNames, wanted: list[str], *, require: bool = True
+) -> dict[str, Any]:
     try:
         answer = ecs.describe_services(cluster=names.cluster, services=wanted)
     except ClientError as exc:
@@ -239,7 +259,7 @@ def _describe_services(ecs: Any, names: EnvNames, wanted: list[str]) -> dict[str
         raise
     found = {s["serviceName"]: s for s in answer["services"] if s["status"] == "ACTIVE"}
     missing = [name for name in wanted if name not in found]
-    if missing:
+    if missing and require:
         raise AppUpdateError(
             f"environment {names.env!r} has no service {', '.join(missing)} in {names.cluster}"
         )
@@ -385,11 +405,12 @@ def _describe_task(ecs: Any, cluster: str, task_arn: str) -> dict[str, Any]:
 
 
 def _roll_services(ecs: Any, names: EnvNames, revisions: Mapping[str, str], waits: Waits) -> None:
-    services = [names.service(c) for c in SERVICES]
+    by_component = {c: s["serviceName"] for c, s in _services(ecs, names, SERVICES).items()}
+    services = list(by_component.values())
     for component in SERVICES:
         ecs.update_service(
             cluster=names.cluster,
-            service=names.service(component),
+            service=by_component[component],
             taskDefinition=revisions[component],
         )
     log.info("%s: services updated, waiting for them to be stable", names.env)
@@ -463,6 +484,7 @@ def deregister_revisions(endpoint: Endpoint, env: str) -> int:
                 continue
             ecs.deregister_task_definition(taskDefinition=arn)
             count += 1
+    version_parameter.delete(endpoint, env)  # the pipeline's, like these revisions
     return count
 
 

@@ -17,7 +17,8 @@ App layer (environment name ``ENV``, e.g. ``alpha``), on top of one base:
   - ECS cluster ``ENV-cluster``
   - services ``ENV-web`` (behind the ALB), ``ENV-worker``, ``ENV-beat``; task definition
     families of the same names, plus ``ENV-backend-update`` (collectstatic + migrate, run once
-    per deploy, no service)
+    per deploy, no service); a service renamed ``ENV-<component>-r`` (the service-replacement
+    change: a new name replaces the service) stands in for ``ENV-<component>``
   - in each task definition the application container is named after the component
     (``web``, ``worker``, ``beat``, ``backend-update``) and its image is ``REPO:TAG``
   - log groups ``/ecs/ENV/<component>``; target group ``ENV-web-tg``
@@ -43,6 +44,7 @@ TAG_BASE = "base"
 TAG_MANAGED_BY = "managed-by"
 TAG_TIER = "tier"
 TAG_ROLE = "role"
+RENAMED_SUFFIX = "-r"
 TIER_PRIVATE = "private"
 TIER_PUBLIC = "public"
 ROLE_APP = "app"
@@ -99,6 +101,10 @@ class EnvNames:
 
     def service(self, component: str) -> str:
         return f"{self.env}-{component}"
+
+    def renamed_service(self, component: str) -> str:
+        """The name the service-replacement change gives ``component``'s service."""
+        return f"{self.service(component)}{RENAMED_SUFFIX}"
 
     def family(self, component: str) -> str:
         return f"{self.env}-{component}"

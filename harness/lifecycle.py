@@ -114,7 +114,9 @@ def _lifecycle(
     # What the user would deploy if nothing changed in code: the initial inputs (the pinned
     # strategy reads the running version first). The drift check uses these, so it shows what
     # the script changed, not the infra change about to be made.
-    current = initial.with_tag(running) if initial.strategy is Strategy.PINNED else initial
+    # hotswap: the code now says the tag the app update hotswapped.
+    follows_running = initial.strategy in (Strategy.PINNED, Strategy.HOTSWAP)
+    current = initial.with_tag(running) if follows_running else initial
     _drift(driver, recorder, current, AFTER_APP_UPDATE)
     changed = apply_change(current, kind)
 

@@ -48,6 +48,14 @@ class Strategy(StrEnum):
     IGNORE_CHANGES = "ignore-changes"
     UNPINNED = "unpinned"
     PINNED = "pinned"
+    LATEST_REVISION = "latest-revision"
+    """Terraform: ``max(resource, data source)`` revision; CDK: ``TaskDefinitionRevision.LATEST``."""
+    TRACK_LATEST = "track-latest"
+    """Terraform: ``track_latest = true`` on ``aws_ecs_task_definition`` (provider >= 5.37.0)."""
+    SSM_TAG = "ssm-tag"
+    """The pipeline writes the version to SSM; the stack reads it at apply/deploy time."""
+    HOTSWAP = "hotswap"
+    """CDK: the app update is ``cdk deploy --hotswap`` instead of the shared script."""
 
 
 class ChangeKind(StrEnum):
@@ -55,6 +63,14 @@ class ChangeKind(StrEnum):
     UNRELATED = "unrelated-resource"
     SERVICE = "service-property"
     TASK_DEFINITION = "task-definition-property"
+    DESIRED_COUNT = "desired-count"
+    """Scaling: the web service's desired count."""
+    SECURITY_GROUP_RULE = "security-group-rule"
+    """A rule on the base layer's app security group, which the services run in."""
+    SERVICE_REPLACEMENT = "service-replacement"
+    """A create-only (CloudFormation) / ForceNew (Terraform) argument of the web service."""
+    TASK_SIZE = "task-size"
+    """The task's cpu and memory (task definition level, not container)."""
 
 
 class FailureKind(StrEnum):

@@ -39,8 +39,9 @@ from harness.contract import SERVICES, WEB, EnvNames, image_tag
 from harness.documented_model import Config, DocumentedModel, Revision
 from harness.drivers.base import AppSettings
 from harness.errors import AppUpdateError
-from harness.expectations import STRATEGIES
+from harness.expectations import ARTICLE_STRATEGIES, STRATEGIES
 from harness.external_targets import REQUIRED_SERVICES
+from harness.hotswap import HotswapAppSide
 from harness.records import ChangeKind, Strategy, Tool
 from scenarios.fixtures import STRATEGY_SHORT, TOOL_SHORT, ScenarioBases
 
@@ -170,11 +171,19 @@ class Lifecycle(RuleBasedStateMachine):
         tag = next(self.next_tags, None)
         if tag is None:
             return
-        self.app.update(self.env, self.base_settings.base, tag)
+        app = self.app
+        if isinstance(app, HotswapAppSide):  # hotswaps the code as it is now, with the new tag
+            app = replace(app, settings=settings_of(self.model.config, self.base_settings))
+        app.update(self.env, self.base_settings.base, tag)
         self.model.app_update(tag)
 
     @rule()
-    @precondition(not_again("app_update_to_a_missing_image"))
+    # hotswap: the app update is not the script's, whose refusal this states
+    @precondition(
+        lambda m: (
+            not_again("app_update_to_a_missing_image")(m) and m.STRATEGY is not Strategy.HOTSWAP
+        )
+    )
     def app_update_to_a_missing_image(self) -> None:
         self.steps.append("app_update_to_a_missing_image")
         with pytest.raises(AppUpdateError, match=MISSING_TAG):
@@ -227,8 +236,14 @@ class Lifecycle(RuleBasedStateMachine):
             self.app.deregister_revisions(self.env)
 
 
+def _machine_marks(tool: Tool, strategy: Strategy) -> list[pytest.MarkDecorator]:
+    # The article's strategies run in the default suite; the others with -m matrix.
+    extra = [] if strategy in ARTICLE_STRATEGIES[tool] else [pytest.mark.matrix]
+    return [getattr(pytest.mark, str(tool)), *extra]
+
+
 MACHINES = [
-    pytest.param(tool, strategy, marks=[getattr(pytest.mark, str(tool))], id=f"{tool}-{strategy}")
+    pytest.param(tool, strategy, marks=_machine_marks(tool, strategy), id=f"{tool}-{strategy}")
     for tool, strategies in STRATEGIES.items()
     for strategy in strategies
 ]

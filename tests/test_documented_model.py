@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness.changes import CHANGED_GRACE_S, CHANGED_LOG_LEVEL, CHANGED_RETENTION_DAYS
+from harness.changes import (
+    CHANGED_GRACE_S,
+    CHANGED_LOG_LEVEL,
+    CHANGED_RETENTION_DAYS,
+    CHANGED_TASK_CPU,
+    CHANGED_WEB_DESIRED_COUNT,
+)
 from harness.contract import SERVICES, WEB
 from harness.documented_model import Config, DocumentedModel
 from harness.expectations import STRATEGIES, ChangeOutcome, VersionOutcome, expected
@@ -25,6 +31,14 @@ def changed(config: Config, kind: ChangeKind) -> Config:
         return replace(config, grace_s=CHANGED_GRACE_S)
     if kind is ChangeKind.TASK_DEFINITION:
         return replace(config, log_level=CHANGED_LOG_LEVEL)
+    if kind is ChangeKind.DESIRED_COUNT:
+        return replace(config, web_desired_count=CHANGED_WEB_DESIRED_COUNT)
+    if kind is ChangeKind.TASK_SIZE:
+        return replace(config, cpu=CHANGED_TASK_CPU)
+    if kind is ChangeKind.SECURITY_GROUP_RULE:
+        return replace(config, sg_rule=True)
+    if kind is ChangeKind.SERVICE_REPLACEMENT:
+        return replace(config, web_name="web-r")
     return config
 
 
@@ -33,6 +47,14 @@ def in_effect(model: DocumentedModel, kind: ChangeKind) -> bool:
         return model.retention_days == CHANGED_RETENTION_DAYS
     if kind is ChangeKind.SERVICE:
         return model.grace_s == CHANGED_GRACE_S
+    if kind is ChangeKind.DESIRED_COUNT:
+        return model.desired[WEB] == CHANGED_WEB_DESIRED_COUNT
+    if kind is ChangeKind.TASK_SIZE:
+        return model.running[WEB].cpu == CHANGED_TASK_CPU
+    if kind is ChangeKind.SECURITY_GROUP_RULE:
+        return model.sg_rule
+    if kind is ChangeKind.SERVICE_REPLACEMENT:
+        return model.deployed is not None and model.deployed.web_name == "web-r"
     return model.running[WEB].log_level == CHANGED_LOG_LEVEL
 
 

@@ -66,7 +66,7 @@ class AppStack(Stack):
         runtime = Runtime(
             env=config.env,
             cluster=cluster,
-            image=config.image,
+            image=self._image(),
             environment=self._environment(base),
             secrets=self._secrets(),
             execution_role=execution_role,
@@ -74,6 +74,9 @@ class AppStack(Stack):
             log_retention_days=config.log_retention_days,
             security_group=app_sg,
             subnets=base.private_subnets,
+            cpu=config.task_cpu,
+            memory_mib=config.task_memory,
+            latest_revision=config.strategy == "latest-revision",
         )
         components = {
             name: Component(
@@ -87,13 +90,43 @@ class AppStack(Stack):
             for name in (*SERVICES, BACKEND_UPDATE)
         }
         target_group = self._web_target_group(base, commands)
-        web = components[WEB].add_service(config.web_health_check_grace_s)
+        web = components[WEB].add_service(
+            config.web_health_check_grace_s,
+            desired_count=config.web_desired_count,
+            name=config.web_service_name,
+        )
         web.attach_to_application_target_group(target_group)
         for name in SERVICES[1:]:
             components[name].add_service()
+        if config.app_ingress_cidr:
+            self._app_ingress(base, commands)
         CfnOutput(self, "ClusterName", value=cluster.cluster_name)
         CfnOutput(self, "WebServiceName", value=web.service_name)
-        CfnOutput(self, "Image", value=config.image)
+        CfnOutput(self, "Image", value=runtime.image)
+
+    def _image(self) -> str:
+        # ssm-tag: an AWS::SSM::Parameter::Value<String> parameter, resolved by CloudFormation at
+        # every deploy; the CLI never skips a stack that has one.
+        if self.config.strategy == "ssm-tag":
+            tag = ssm.StringParameter.value_for_string_parameter(
+                self, self.config.image_tag_parameter
+            )
+            return f"{self.config.image_repository}:{tag}"
+        return self.config.image
+
+    def _app_ingress(self, base: BaseStack, commands: AppCommands) -> None:
+        # The "security group rule" change: a rule of this environment's on the base's app
+        # security group (what the services run in); the base stack itself is not changed.
+        ec2.CfnSecurityGroupIngress(
+            self,
+            "AppIngress",
+            group_id=base.app_sg.security_group_id,
+            ip_protocol="tcp",
+            from_port=commands.port,
+            to_port=commands.port,
+            cidr_ip=self.config.app_ingress_cidr,
+            description=f"{self.config.env}: app port from {self.config.app_ingress_cidr}",
+        )
 
     def _roles(self, base: BaseStack) -> tuple[iam.Role, iam.Role]:
         env = self.config.env

@@ -61,6 +61,10 @@ class Runtime:
     log_retention_days: int
     security_group: ec2.ISecurityGroup
     subnets: list[ec2.ISubnet]
+    cpu: int = TASK_CPU
+    memory_mib: int = TASK_MEMORY_MIB
+    latest_revision: bool = False
+    """Services run the family's latest ACTIVE revision (``TaskDefinitionRevision.LATEST``)."""
 
 
 class Component(Construct):
@@ -88,8 +92,8 @@ class Component(Construct):
             self,
             "TaskDefinition",
             family=f"{runtime.env}-{spec.name}",
-            cpu=TASK_CPU,
-            memory_limit_mib=TASK_MEMORY_MIB,
+            cpu=runtime.cpu,
+            memory_limit_mib=runtime.memory_mib,
             execution_role=runtime.execution_role,
             task_role=runtime.task_role,
         )
@@ -111,16 +115,21 @@ class Component(Construct):
             "@aws-cdk/aws-ecs:ecrImageRequiresPolicy"
         )
 
-    def add_service(self, health_check_grace_s: int | None = None) -> ecs.FargateService:
+    def add_service(
+        self, health_check_grace_s: int | None = None, desired_count: int = 1, name: str = ""
+    ) -> ecs.FargateService:
         runtime = self.runtime
         grace = Duration.seconds(health_check_grace_s) if health_check_grace_s is not None else None
+        # LATEST renders the service's TaskDefinition as the bare family (aws/aws-cdk#27036).
+        revision = ecs.TaskDefinitionRevision.LATEST if runtime.latest_revision else None
         service = ecs.FargateService(
             self,
             "Service",
-            service_name=f"{runtime.env}-{self.spec.name}",
+            service_name=name or f"{runtime.env}-{self.spec.name}",
             cluster=runtime.cluster,
             task_definition=self.task_definition,
-            desired_count=1,
+            desired_count=desired_count,
+            task_definition_revision=revision,
             security_groups=[runtime.security_group],
             vpc_subnets=ec2.SubnetSelection(subnets=runtime.subnets),
             assign_public_ip=False,

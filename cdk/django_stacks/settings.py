@@ -16,7 +16,10 @@ from typing import Any
 from constructs import Node
 
 MANAGED_BY = "cdk"
-STRATEGIES = ("unpinned", "pinned")
+STRATEGIES = ("unpinned", "pinned", "latest-revision", "ssm-tag", "hotswap")
+"""unpinned, pinned and hotswap take the tag from context (pinned: the running one; hotswap: the
+one the app update hotswapped); latest-revision points the services at the family's latest
+ACTIVE revision; ssm-tag reads the tag from the SSM parameter the pipeline writes."""
 COMMANDS_FILE = Path(__file__).resolve().parents[2] / "app" / "commands.json"
 DEFAULT_COMMANDS: dict[str, list[str]] = {
     "web": ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000"],
@@ -51,10 +54,22 @@ class AppConfig:
     log_retention_days: int
     web_health_check_grace_s: int
     web_environment: dict[str, str]
+    web_desired_count: int = 1
+    task_cpu: int = 256
+    task_memory: int = 512
+    app_ingress_cidr: str = ""
+    """A CIDR let in on the app port by a rule on the base's app security group ("": none)."""
+    web_service_name: str = ""
+    """Name of the web service ("": ENV-web); a new name replaces it (ServiceName is create-only)."""
 
     @property
     def image(self) -> str:
         return f"{self.image_repository}:{self.image_tag}"
+
+    @property
+    def image_tag_parameter(self) -> str:
+        """ssm-tag: the SSM parameter the pipeline writes the running version to."""
+        return f"/{self.env}/image-tag"
 
 
 def base_name(node: Node) -> str:
@@ -81,6 +96,11 @@ def app_config(node: Node, account: str, region: str) -> AppConfig | None:
         log_retention_days=int(_required(node, "log_retention_days")),
         web_health_check_grace_s=int(_required(node, "web_health_check_grace_s")),
         web_environment=_string_map(node.try_get_context("web_environment")),
+        web_desired_count=int(node.try_get_context("web_desired_count") or 1),
+        task_cpu=int(node.try_get_context("task_cpu") or 256),
+        task_memory=int(node.try_get_context("task_memory") or 512),
+        app_ingress_cidr=str(node.try_get_context("app_ingress_cidr") or ""),
+        web_service_name=str(node.try_get_context("web_service_name") or ""),
     )
 
 

@@ -29,6 +29,7 @@ from harness.compare.progress import LogProgress, Progress
 from harness.drivers.base import StackDriver
 from harness.endpoint import Endpoint, Target
 from harness.expectations import STRATEGIES
+from harness.hotswap import HotswapAppSide, Hotswapper
 from harness.recorder import CallReader, CellIdentity, CellRecorder, RunContext
 from harness.records import ChangeKind, RecordWriter, Strategy, Tool
 
@@ -145,7 +146,12 @@ class Run:
 
     def cell(self, spec: CellSpec) -> Cell:
         """Driver, recorder, app side and endpoint of one cell of the matrix."""
-        return self._cell(spec.tool, spec.env, spec.strategy, spec.kind, spec.env, spec.repetition)
+        cell = self._cell(spec.tool, spec.env, spec.strategy, spec.kind, spec.env, spec.repetition)
+        inner = getattr(cell.driver, "driver", cell.driver)  # the tool's driver, not Stoppable
+        if spec.strategy is Strategy.HOTSWAP and isinstance(inner, Hotswapper):
+            app = HotswapAppSide(cell.app, inner, spec.settings())
+            return Cell(cell.driver, cell.recorder, app, cell.endpoint)
+        return cell
 
     def _cell(
         self, tool: Tool, key: str, strategy: Strategy, kind: ChangeKind, env: str, repetition: int

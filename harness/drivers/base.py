@@ -34,6 +34,17 @@ class AppSettings:
     """``healthCheckGracePeriodSeconds`` of the web service: the 'ECS service property' change."""
     web_environment: tuple[tuple[str, str], ...] = (("DJANGO_LOG_LEVEL", "INFO"),)
     """Extra environment of every app container: the 'task definition property' change."""
+    web_desired_count: int = 1
+    """Desired count of the web service: the 'desired count' (scaling) change."""
+    task_cpu: int = 256
+    task_memory: int = 512
+    """cpu units and MiB of every task definition: the 'task size' change."""
+    app_ingress_cidr: str = ""
+    """A CIDR the environment lets reach the app port by a rule on the base's app security
+    group ("" for none): the 'security group rule' change."""
+    web_service_name: str = ""
+    """Name of the web service ("": the contract's ``ENV-web``): the 'service replacement'
+    change (ServiceName is create-only, ``name`` ForceNew)."""
 
     @property
     def image(self) -> str:

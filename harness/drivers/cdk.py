@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from harness import cdk_cli, cdk_synth, stack_reality
+from harness import cdk_cli, cdk_synth, stack_reality, version_parameter
 from harness.drivers.base import AppSettings, DriftReport, StepResult
 from harness.drivers.cdk_output import (
     deploy_skipped,
@@ -40,7 +40,7 @@ from harness.endpoint import Endpoint, Target
 from harness.errors import CommandError
 from harness.paths import CDK_DIR, COMMANDS_FILE
 from harness.process import Completed
-from harness.records import Tool
+from harness.records import Strategy, Tool
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,11 @@ def app_context(settings: AppSettings) -> dict[str, str]:
         "log_retention_days": str(settings.log_retention_days),
         "web_health_check_grace_s": str(settings.web_health_check_grace_s),
         "web_environment": json.dumps(dict(settings.web_environment), sort_keys=True),
+        "web_desired_count": str(settings.web_desired_count),
+        "task_cpu": str(settings.task_cpu),
+        "task_memory": str(settings.task_memory),
+        "app_ingress_cidr": settings.app_ingress_cidr,
+        "web_service_name": settings.web_service_name,
     }
 
 
@@ -159,8 +164,18 @@ class CdkDriver:
     def deploy_app(self, settings: AppSettings) -> StepResult:
         began = time.perf_counter()
         timings = self._prepare_target(None)
+        if settings.strategy is Strategy.SSM_TAG:  # the pipeline's first version, resolved by CFN
+            version_parameter.publish_first(self.endpoint, settings.env, settings.image_tag)
         assembly, timings["synth"] = self.synthesize(app_context(settings))
         return self._deploy(assembly, app_stack(settings.env), timings, began)
+
+    def hotswap_app(self, settings: AppSettings) -> StepResult:
+        """``cdk deploy --hotswap``: the changed task definitions and their services through the
+        ECS API, CloudFormation's template left as it was (the ``hotswap`` strategy's app update)."""
+        began = time.perf_counter()
+        timings = self._prepare_target(None)
+        assembly, timings["synth"] = self.synthesize(app_context(settings))
+        return self._deploy(assembly, app_stack(settings.env), timings, began, hotswap=True)
 
     def drift_app(self, settings: AppSettings) -> DriftReport:
         """``cdk diff --fail`` of the app stack against the inputs ``settings`` (templates, not live state)."""
@@ -230,12 +245,18 @@ class CdkDriver:
 
     # -- deploy and destroy ---------------------------------------------------------------------
     def _deploy(
-        self, assembly: Path, stack: str, timings: dict[str, float], began: float
+        self,
+        assembly: Path,
+        stack: str,
+        timings: dict[str, float],
+        began: float,
+        *,
+        hotswap: bool = False,
     ) -> StepResult:
         outputs_file = self.workdir / f"outputs-{stack}.json"
         outputs_file.unlink(missing_ok=True)
         args = ["deploy", "--app", str(assembly), stack, "--exclusively"]
-        args += ["--require-approval", "never", "--method=change-set"]
+        args += ["--require-approval", "never", "--hotswap" if hotswap else "--method=change-set"]
         args += ["--outputs-file", str(outputs_file)]
         done = self._cdk(args)
         self._ensure_real(stack)

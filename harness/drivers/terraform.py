@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness import process, stack_reality
+from harness import process, stack_reality, version_parameter
 from harness.drivers.base import AppSettings, DriftReport, StepResult
 from harness.drivers.terraform_parse import (
     action_summary,
@@ -47,7 +47,7 @@ from harness.drivers.terraform_parse import (
 from harness.endpoint import Endpoint, Target
 from harness.errors import CommandError
 from harness.paths import COMMANDS_FILE, HCL_ROOT
-from harness.records import Tool
+from harness.records import Strategy, Tool
 from harness.terraform import override
 from harness.terraform.providers import ProviderChoice, ProviderKind
 from harness.terraform.reattach import ReattachedProvider
@@ -148,6 +148,8 @@ class TerraformDriver:
         return self._deploy(layer, self._base_vars(base))
 
     def deploy_app(self, settings: AppSettings) -> StepResult:
+        if settings.strategy is Strategy.SSM_TAG:  # the pipeline's first version, read at plan
+            version_parameter.publish_first(self.endpoint, settings.env, settings.image_tag)
         return self._deploy(self._layer("app", settings.env), self._app_vars(settings))
 
     def drift_app(self, settings: AppSettings) -> DriftReport:
@@ -344,6 +346,11 @@ class TerraformDriver:
             "log_retention_days": settings.log_retention_days,
             "web_health_check_grace_s": settings.web_health_check_grace_s,
             "web_environment": dict(settings.web_environment),
+            "web_desired_count": settings.web_desired_count,
+            "task_cpu": settings.task_cpu,
+            "task_memory": settings.task_memory,
+            "app_ingress_cidr": settings.app_ingress_cidr or None,
+            "web_service_name": settings.web_service_name or None,
             "run_tags": dict(self.endpoint.tags),
         }
         if COMMANDS_FILE.exists():

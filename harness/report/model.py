@@ -278,12 +278,21 @@ STRATEGY_TEXT: dict[Strategy, str] = {
     Strategy.IGNORE_CHANGES: "Terraform: lifecycle { ignore_changes = [task_definition, desired_count] }",
     Strategy.UNPINNED: "CDK: the image tag comes from the CDK code or its config",
     Strategy.PINNED: "CDK: before each deploy the running image tag is read and passed in",
+    Strategy.LATEST_REVISION: "Terraform: task_definition = family:max(resource, data source revision); "
+    "CDK: taskDefinitionRevision LATEST (the service names the family)",
+    Strategy.TRACK_LATEST: "Terraform: track_latest = true on the task definitions",
+    Strategy.SSM_TAG: "both: the pipeline writes the version to SSM, the stack reads it at apply/deploy",
+    Strategy.HOTSWAP: "CDK: the app update is cdk deploy --hotswap of the new tag, then normal deploys",
 }
 CHANGE_KIND_TEXT: dict[ChangeKind, str] = {
     ChangeKind.NONE: "the same configuration applied again",
     ChangeKind.UNRELATED: "log retention of the app's log groups (a resource the service does not use)",
     ChangeKind.SERVICE: "health check grace period of the web service (a property of the ECS service)",
     ChangeKind.TASK_DEFINITION: "an environment variable of the containers (a task definition property)",
+    ChangeKind.DESIRED_COUNT: "desired count of the web service, 1 -> 2 (scaling)",
+    ChangeKind.SECURITY_GROUP_RULE: "an ingress rule of the environment's on the base's app security group",
+    ChangeKind.SERVICE_REPLACEMENT: "the web service renamed (create-only ServiceName / ForceNew name)",
+    ChangeKind.TASK_SIZE: "cpu and memory of the task definitions, 256/512 -> 512/1024",
 }
 
 

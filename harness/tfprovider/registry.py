@@ -52,9 +52,10 @@ def resources(version: str = PROVIDER_VERSION) -> dict[str, type[Resource]]:
 
 
 def data_sources(version: str = PROVIDER_VERSION) -> dict[str, type[DataSource]]:
-    from harness.tfprovider.resources import data
+    from harness.tfprovider.resources import data, ssm
 
-    return {c.type_name: _as(c, version) for c in data.DATA_SOURCES}
+    found = (*data.DATA_SOURCES, *ssm.DATA_SOURCES)
+    return {c.type_name: _as(c, version) for c in found}
 
 
 T = TypeVar("T", type[Resource], type[DataSource])

@@ -129,5 +129,5 @@ def test_coverage_report() -> None:
         counts(c.schema) for c in DATA_SOURCES.values()
     )
     assert len(RESOURCES) >= 24
-    assert len(DATA_SOURCES) == 5
+    assert len(DATA_SOURCES) == 6
     assert total > 350

@@ -20,6 +20,15 @@ data "terraform_remote_state" "base" {
 
 locals {
   base = data.terraform_remote_state.base.outputs
+  # ssm-tag: the pipeline writes the version it deploys to this parameter, and every plan reads
+  # it, so the configuration always says the running tag (var.image_tag is then unused).
+  image_tag = coalesce(one(data.aws_ssm_parameter.image_tag[*].insecure_value), var.image_tag)
+}
+
+data "aws_ssm_parameter" "image_tag" {
+  count = var.strategy == "ssm-tag" ? 1 : 0
+
+  name = "/${var.env}/image-tag"
 }
 
 module "app" {
@@ -27,12 +36,17 @@ module "app" {
 
   env         = var.env
   strategy    = var.strategy
-  image       = "${var.image_repository}:${var.image_tag}"
+  image       = "${var.image_repository}:${local.image_tag}"
   commands    = var.commands
   environment = var.web_environment
 
   log_retention_days       = var.log_retention_days
   web_health_check_grace_s = var.web_health_check_grace_s
+  web_desired_count        = var.web_desired_count
+  cpu                      = var.task_cpu
+  memory                   = var.task_memory
+  app_ingress_cidr         = var.app_ingress_cidr
+  web_service_name         = var.web_service_name
 
   vpc_id                = local.base.vpc_id
   private_subnet_ids    = local.base.private_subnet_ids

@@ -19,7 +19,7 @@ variable "base_state_path" {
 }
 
 variable "strategy" {
-  description = "plain or ignore-changes (see modules/app/variables.tf)."
+  description = "plain, ignore-changes, latest-revision, track-latest or ssm-tag (see modules/app/variables.tf)."
   type        = string
   default     = "ignore-changes"
 }
@@ -42,6 +42,33 @@ variable "log_retention_days" {
 variable "web_health_check_grace_s" {
   type    = number
   default = 60
+}
+
+variable "web_desired_count" {
+  type    = number
+  default = 1
+}
+
+variable "task_cpu" {
+  type    = number
+  default = 256
+}
+
+variable "task_memory" {
+  type    = number
+  default = 512
+}
+
+variable "app_ingress_cidr" {
+  description = "A CIDR this environment lets reach the app port, as a rule on the base's app security group (null: none)."
+  type        = string
+  default     = null
+}
+
+variable "web_service_name" {
+  description = "Name of the web service (null: ENV-web); a new name replaces the service (name is ForceNew)."
+  type        = string
+  default     = null
 }
 
 variable "web_environment" {

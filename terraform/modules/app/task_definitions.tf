@@ -30,6 +30,9 @@ resource "aws_ecs_task_definition" "this" {
   memory                   = var.memory
   execution_role_arn       = aws_iam_role.execution.arn
   task_role_arn            = aws_iam_role.task.arn
+  # Read follows the family's latest ACTIVE revision instead of the one in state (provider
+  # 5.37.0, hashicorp/terraform-provider-aws#30154).
+  track_latest = var.strategy == "track-latest"
 
   # The contract: the application container is named after its component.
   container_definitions = jsonencode([{

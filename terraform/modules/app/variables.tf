@@ -8,14 +8,17 @@ variable "strategy" {
     How the ECS services relate to the task definitions Terraform registers:
     "plain" points them at the task definition resource, so every apply puts Terraform's
     revision back into service; "ignore-changes" creates them with it and then ignores
-    task_definition and desired_count, so revisions deployed by the app-update script stay.
+    task_definition and desired_count, so revisions deployed by the app-update script stay;
+    "latest-revision" points them at family:max(resource revision, latest ACTIVE revision);
+    "track-latest" sets track_latest on the task definitions (Read follows the latest ACTIVE
+    revision); "ssm-tag" is "plain" with the image tag read from SSM by the caller.
   EOT
   type        = string
   default     = "ignore-changes"
 
   validation {
-    condition     = contains(["plain", "ignore-changes"], var.strategy)
-    error_message = "strategy must be \"plain\" or \"ignore-changes\"."
+    condition     = contains(["plain", "ignore-changes", "latest-revision", "track-latest", "ssm-tag"], var.strategy)
+    error_message = "strategy must be one of plain, ignore-changes, latest-revision, track-latest, ssm-tag."
   }
 }
 
@@ -57,6 +60,24 @@ variable "desired_count" {
   description = "Tasks per service at creation (ignored afterwards with strategy ignore-changes)."
   type        = number
   default     = 1
+}
+
+variable "web_desired_count" {
+  description = "Tasks of the web service (ignored after creation with strategy ignore-changes)."
+  type        = number
+  default     = 1
+}
+
+variable "web_service_name" {
+  description = "Name of the web service (null: ENV-web, the contract's); changing it replaces the service."
+  type        = string
+  default     = null
+}
+
+variable "app_ingress_cidr" {
+  description = "A CIDR let in on the app port by a rule on the base's app security group (null: no rule)."
+  type        = string
+  default     = null
 }
 
 variable "cpu" {
