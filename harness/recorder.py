@@ -96,6 +96,8 @@ class PhaseNote:
     min_healthy_targets: int | None = None
     drift_detected: bool | None = None
     drift: tuple[str, ...] = ()
+    live_drift_detected: bool | None = None
+    live_drift: dict[str, list[str]] = field(default_factory=dict)
 
 
 class CellRecorder:
@@ -176,6 +178,8 @@ class CellRecorder:
             min_healthy_targets=note.min_healthy_targets,
             drift_detected=note.drift_detected,
             drift=note.drift,
+            live_drift_detected=note.live_drift_detected,
+            live_drift={k: list(v) for k, v in note.live_drift.items()},
             git_commit=ctx.git_commit,
             machine=ctx.machine,
         )

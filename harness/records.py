@@ -23,9 +23,10 @@ from typing import Any, TextIO
 
 from harness.errors import RecordError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """2: ``versions_after`` (per service), ``api_calls_on_behalf`` (apart from ``api_calls``),
-``min_healthy_targets``."""
+``min_healthy_targets``. 3: ``live_drift_detected`` and ``live_drift`` (CloudFormation drift
+detection of the live resources, beside the tool's own check)."""
 
 
 class Tool(StrEnum):
@@ -128,6 +129,11 @@ class Record:
     drift_detected: bool | None = None
     drift: tuple[str, ...] = ()
     """What the tool's own check reported as differing (resource addresses / logical ids)."""
+    live_drift_detected: bool | None = None
+    """CloudFormation drift detection of the stack's live resources (CDK drift checks only;
+    None: not run, e.g. Terraform, whose plan already refreshes from live state)."""
+    live_drift: dict[str, list[str]] = field(default_factory=dict)
+    """Logical id of each drifted resource -> the property paths that differ (empty: deleted)."""
     git_commit: str = ""
     machine: str = ""
     timestamp: str = field(
@@ -176,8 +182,15 @@ def _upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _upgrade_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 ran no drift detection on the live resources: not checked."""
+    data.setdefault("live_drift_detected", None)
+    data.setdefault("live_drift", {})
+    return data
+
+
 # schema version -> function turning a record of that version into the next one
-_UPGRADES: dict[int, Any] = {1: _upgrade_v1}
+_UPGRADES: dict[int, Any] = {1: _upgrade_v1, 2: _upgrade_v2}
 
 
 def upgrade(data: dict[str, Any]) -> dict[str, Any]:
