@@ -168,7 +168,7 @@ def advice(records: Sequence[Record]) -> list[Advice]:
     grouped = cells(records)
     found = []
     for row in glance.rows:
-        mine = {k: c for (r, k), c in glance.cells.items() if r == row}
+        mine = {k: glance.cells[row, k] for k in glance.kinds if (row, k) in glance.cells}
         lost = (VersionOutcome.ROLLED_BACK, VersionOutcome.MIXED)
         rolls_back = tuple(
             k for k, c in mine.items() if any(v in lost for v in c.services.values())
@@ -195,8 +195,8 @@ def advice(records: Sequence[Record]) -> list[Advice]:
                 failed=failed,
                 cell_s=_median([sum(r.duration_s for r in rs) for rs in finished]),
                 infra_update_s=_median([r.duration_s for r in infra]),
-                cell_calls=_calls([r for rs in finished for r in rs], per=len(finished)),
-                infra_update_calls=_calls(infra, per=None),
+                cell_calls=_median_calls(finished),
+                infra_update_calls=_median_calls([[r] for r in infra]),
             )
         )
     return found
@@ -212,17 +212,12 @@ def _total(record: Record) -> int:
     return sum(record.api_calls.values()) + inner
 
 
-def _calls(records: Sequence[Record], per: int | None) -> float | None:
-    """Median calls of a record (``per`` None), or of a cell (the records of ``per`` cells)."""
-    if not any(r.api_calls or r.api_calls_on_behalf for r in records):
+def _median_calls(groups: Sequence[Sequence[Record]]) -> float | None:
+    """Median over ``groups`` (a cell's records, or one record) of the calls each made."""
+    if not any(r.api_calls or r.api_calls_on_behalf for group in groups for r in group):
         return None  # not counted (real AWS), not zero
-    if per is None:
-        return _median([_total(r) for r in records])
-    by_cell: dict[tuple[str, int, str], int] = {}
-    for r in records:
-        key = (r.run_id, r.repetition, r.env_name)
-        by_cell[key] = by_cell.get(key, 0) + _total(r)
-    return _median(list(by_cell.values()))
+    median = statistics.median(sum(_total(r) for r in group) for group in groups)
+    return int(median) if float(median).is_integer() else median
 
 
 def _kinds(kinds: Iterable[ChangeKind]) -> str:
