@@ -163,4 +163,8 @@ def _drift(
         report = driver.drift_app(settings)
         note.drift_detected, note.drift = report.drifted, report.items
         note.timings = {"check": report.duration_s}
+        if report.live is not None:
+            note.live_drift_detected = report.live.drifted
+            note.live_drift = {k: list(v) for k, v in report.live.resources.items()}
+            note.timings["live-check"] = report.live.duration_s
     return report

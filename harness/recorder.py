@@ -99,6 +99,8 @@ class PhaseNote:
     drift: tuple[str, ...] = ()
     failure_kind: FailureKind | None = None
     tool_state: str | None = None
+    live_drift_detected: bool | None = None
+    live_drift: dict[str, list[str]] = field(default_factory=dict)
 
 
 class CellRecorder:
@@ -182,6 +184,8 @@ class CellRecorder:
             drift=note.drift,
             failure_kind=note.failure_kind,
             tool_state=note.tool_state,
+            live_drift_detected=note.live_drift_detected,
+            live_drift={k: list(v) for k, v in note.live_drift.items()},
             git_commit=ctx.git_commit,
             machine=ctx.machine,
         )

@@ -25,7 +25,9 @@ from harness.errors import RecordError
 
 SCHEMA_VERSION = 3
 """2: ``versions_after`` (per service), ``api_calls_on_behalf`` (apart from ``api_calls``),
-``min_healthy_targets``. 3: ``failure_kind`` and ``tool_state`` (the failure scenarios)."""
+``min_healthy_targets``. 3: ``failure_kind`` and ``tool_state`` (the failure scenarios),
+``live_drift_detected`` and ``live_drift`` (CloudFormation drift detection of the live
+resources, beside the tool's own check)."""
 
 
 class Tool(StrEnum):
@@ -163,6 +165,11 @@ class Record:
     tool_state: str | None = None
     """What the tool was left in after the phase: the stack's status (CDK), ``lock held`` or
     ``unlocked`` (Terraform's state lock); None where not read."""
+    live_drift_detected: bool | None = None
+    """CloudFormation drift detection of the stack's live resources (CDK drift checks only;
+    None: not run, e.g. Terraform, whose plan already refreshes from live state)."""
+    live_drift: dict[str, list[str]] = field(default_factory=dict)
+    """Logical id of each drifted resource -> the property paths that differ (empty: deleted)."""
     git_commit: str = ""
     machine: str = ""
     timestamp: str = field(
@@ -214,9 +221,12 @@ def _upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _upgrade_v2(data: dict[str, Any]) -> dict[str, Any]:
-    """Version 2 had no failure scenarios: every record is of the regular lifecycle."""
+    """Version 2 had no failure scenarios (every record is of the regular lifecycle) and ran no
+    drift detection on the live resources (not checked)."""
     data.setdefault("failure_kind", None)
     data.setdefault("tool_state", None)
+    data.setdefault("live_drift_detected", None)
+    data.setdefault("live_drift", {})
     return data
 
 

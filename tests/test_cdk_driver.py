@@ -224,6 +224,7 @@ def test_drift_reports_the_diff(tmp_path: Path, moto_endpoint: Endpoint) -> None
     assert report.drifted is True
     assert report.items[0] == "WebTaskDefinitionD1709B1C"
     assert len(report.items) == 4
+    assert report.live is None  # plain moto has no drift detection: not checked, not "in sync"
 
 
 def test_a_diff_that_failed_is_an_error_not_drift(tmp_path: Path, moto_endpoint: Endpoint) -> None:

@@ -75,15 +75,29 @@ def test_a_version_1_record_is_upgraded() -> None:
     del v1["versions_after"], v1["api_calls_on_behalf"]
     v1["api_calls"] = {"cloudformation:UpdateStack": 1, "cloudformation>ecs:UpdateService": 2}
     record = Record.from_dict(v1)
-    assert record.schema_version == records.SCHEMA_VERSION == 2
+    assert record.schema_version == records.SCHEMA_VERSION
     assert record.versions_after == {"web": "v2"}
     assert record.api_calls == {"cloudformation:UpdateStack": 1}
     assert record.api_calls_on_behalf == {"cloudformation": {"ecs:UpdateService": 2}}
 
 
+def test_a_version_2_record_is_upgraded_to_live_drift_not_checked() -> None:
+    """Version 2 ran no CloudFormation drift detection: not checked (None), not "no drift"."""
+    v2 = {**make(phase=Phase.DRIFT, drift_detected=False).to_dict(), "schema_version": 2}
+    del v2["live_drift_detected"], v2["live_drift"]
+    record = Record.from_dict(v2)
+    assert (record.schema_version, record.live_drift_detected, record.live_drift) == (3, None, {})
+    assert record.drift_detected is False
+
+
+def test_live_drift_round_trips() -> None:
+    record = make(live_drift_detected=True, live_drift={"WebService": ["/TaskDefinition"]})
+    assert Record.from_dict(json.loads(json.dumps(record.to_dict()))) == record
+
+
 def test_version_1_records_of_a_whole_run_still_make_a_report() -> None:
     old = list(records.load([Path(__file__).parent / "report" / "fixtures" / "run-v1"]))
-    assert {r.schema_version for r in old} == {2}
+    assert {r.schema_version for r in old} == {records.SCHEMA_VERSION}
     assert all(set(r.versions_after) <= {"web"} for r in old)
     assert any(r.versions_after for r in old)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from harness.cfn_drift import LiveDrift
 from harness.records import Strategy, Tool
 
 
@@ -75,6 +76,8 @@ class DriftReport:
     """Resource addresses (Terraform) or logical ids (CDK) the check lists."""
     duration_s: float = 0.0
     detail: str = ""
+    live: LiveDrift | None = None
+    """CloudFormation drift detection of the live resources, where the driver runs it (CDK)."""
 
 
 class StackDriver(Protocol):

@@ -25,7 +25,10 @@ from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from harness import cdk_cli, cdk_synth, stack_reality, version_parameter
+from botocore.exceptions import ClientError
+
+from harness import cdk_cli, cdk_synth, cfn_drift, stack_reality, version_parameter
+from harness.cfn_drift import LiveDrift
 from harness.drivers.base import AppSettings, DriftReport, StepResult
 from harness.drivers.cdk_output import (
     deploy_skipped,
@@ -191,7 +194,18 @@ class CdkDriver:
             raise CdkError(done.argv, done.returncode, tail(output), message="cdk diff failed")
         items = diff_logical_ids(output)
         detail = f"{count} stack(s) differ; synth {synth_s:.2f}s" if count else "no differences"
-        return DriftReport(count > 0, items, time.perf_counter() - began, detail)
+        checked_s = time.perf_counter() - began
+        return DriftReport(count > 0, items, checked_s, detail, self._live_drift(stack))
+
+    def _live_drift(self, stack: str) -> LiveDrift | None:
+        """CloudFormation drift detection of the deployed stack: the live state ``cdk diff``
+        never reads. None (logged) where the target does not offer it."""
+        cfn = self.endpoint.client("cloudformation")
+        try:
+            return cfn_drift.detect(cfn, stack)
+        except (ClientError, NotImplementedError) as exc:  # a LocalStack, moto without our layer
+            log.warning("%s: no drift detection on this target: %s", stack, exc)
+            return None
 
     def destroy_app(self, settings: AppSettings) -> StepResult:
         began = time.perf_counter()

@@ -2,9 +2,9 @@
 
     paths = build_report([Path("results/run-a"), Path("results/run-b")], out)
 
-``model``, ``timeline`` and ``stats`` compute tables (pure functions), ``charts`` draws them
-(the only place pandas and matplotlib are imported), ``render_md`` / ``render_html`` write
-them out. Import cost matters: pandas and matplotlib load only when a report is built.
+``model``, ``glance`` (the outcome heatmap, which strategy to use), ``timeline`` and ``stats``
+compute tables (pure functions), ``charts`` draws them (the only place pandas and matplotlib
+are imported), ``render_md`` / ``render_html`` write them out. Import cost matters: pandas and matplotlib load only when a report is built.
 """
 
 from __future__ import annotations

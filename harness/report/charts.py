@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
 
+from harness.expectations import ChangeOutcome, VersionOutcome
+from harness.report.glance import Heatmap
 from harness.report.model import Table
-from harness.report.timeline import TIMELINE_STEPS
+from harness.report.timeline import TIMELINE_STEPS, ServiceTimeline
 
 DPI = 100
 
@@ -39,38 +43,131 @@ def _frame(table: Table) -> pd.DataFrame:
     return pd.DataFrame(list(table.rows), columns=list(table.columns))
 
 
-def timeline_charts(table: Table) -> list[Chart]:
-    """One chart per tool and strategy: the running version after each phase, a line per cell."""
-    frame = _frame(table)
+def timeline_charts(timelines: Sequence[ServiceTimeline]) -> list[Chart]:
+    """One chart per tool and strategy: a panel per service, the image tag it ran after each
+    phase, a line per cell."""
+    groups: dict[tuple[str, str], list[ServiceTimeline]] = {}
+    for t in timelines:
+        groups.setdefault((str(t.tool), str(t.strategy)), []).append(t)
     steps = [label for label, _, _ in TIMELINE_STEPS]
     charts = []
-    for (tool, strategy), group in frame.groupby(["tool", "strategy"], sort=False):
-        versions = sorted({v for step in steps for v in group[step] if isinstance(v, str)})
-        level = {v: i for i, v in enumerate(versions)}
-        several_runs = group["run · repetition"].nunique() > 1
-        figure = Figure(figsize=(9.5, 3.2))
-        axes = figure.add_subplot()
-        for offset, (_, row) in enumerate(group.iterrows()):
-            nudge = 0.06 * (offset - (len(group) - 1) / 2)  # keep equal lines apart
-            ys = [level[row[s]] + nudge if isinstance(row[s], str) else math.nan for s in steps]
-            label = str(row["change kind"])
-            if several_runs:  # only then does the run and repetition tell lines apart
-                label += f" ({row['run · repetition']})"
-            axes.plot(steps, ys, marker="o", label=label)
-        axes.set_yticks(range(len(versions)), versions)
-        axes.set_ylabel("running image tag")
-        axes.set_title(f"{tool} · {strategy}")
-        axes.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    for (tool, strategy), group in groups.items():
+        services = list(dict.fromkeys(s for t in group for s in t.versions))
+        tags = {v for t in group for vs in t.versions.values() for v in vs if v is not None}
+        if not services or not tags:
+            continue  # no cell of this pair got as far as a deploy
+        level = {v: i for i, v in enumerate(sorted(tags))}
+        several_runs = len({t.run for t in group}) > 1
+        figure = Figure(figsize=(9.5, 1.7 * len(services) + 1.0))
+        panels = figure.subplots(len(services), 1, sharex=True, squeeze=False)[:, 0]
+        for axes, service in zip(panels, services, strict=True):
+            for offset, t in enumerate(group):
+                nudge = 0.05 * (offset - (len(group) - 1) / 2)  # keep equal lines apart
+                tags_of = t.versions.get(service, (None,) * len(steps))
+                ys = [level[v] + nudge if v is not None else math.nan for v in tags_of]
+                label = str(t.change_kind) + (f" ({t.run})" if several_runs else "")
+                axes.plot(range(len(steps)), ys, marker="o", markersize=3, label=label)
+            axes.set_yticks(range(len(level)), list(level))
+            axes.set_xticks(range(len(steps)), steps)  # every step, also one no cell reached
+            axes.set_ylabel(service)
+        panels[0].set_title(f"{tool} · {strategy}: image tag each service ran")
+        panels[0].legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
         charts.append(
             Chart(
                 f"timeline-{tool}-{strategy}.png",
                 f"Version timeline: {tool} · {strategy}",
-                "Which image tag the web service ran after each phase, one line per change kind "
-                "and repetition.",
+                "Which image tag each service (one panel each) ran after each phase, one line "
+                "per change kind and repetition.",
                 _png(figure),
             )
         )
     return charts
+
+
+OUTCOME_COLOURS: dict[VersionOutcome | None, str] = {
+    VersionOutcome.KEPT: "#43a047",
+    VersionOutcome.ROLLED_BACK: "#e53935",
+    VersionOutcome.MIXED: "#ffb300",
+    None: "#bdbdbd",
+}
+OUTCOME_LABELS: dict[VersionOutcome | None, str] = {
+    VersionOutcome.KEPT: "kept the script's version",
+    VersionOutcome.ROLLED_BACK: "rolled back to the tool's",
+    VersionOutcome.MIXED: "varies between runs",
+    None: "not measured (failed)",
+}
+CHANGE_SHORT: dict[ChangeOutcome, str] = {
+    ChangeOutcome.NOW: "now",
+    ChangeOutcome.DEFERRED: "deferred",
+    ChangeOutcome.NOT_APPLIED: "not applied",
+    ChangeOutcome.NOT_APPLICABLE: "no change",
+}
+
+
+def heatmap_chart(glance: Heatmap) -> Chart:
+    """Rows tool · strategy, columns change kinds; each cell a band per service coloured by
+    what the tool's update did to its version, the change's timing under it, and a ✗ with a
+    heavy border where the cell differs from the documentation."""
+    rows, kinds, services = glance.rows, glance.kinds, glance.services
+    figure = Figure(figsize=(2.0 * len(kinds) + 2.6, 0.95 * len(rows) + 1.6))
+    axes = figure.add_subplot()
+    band = 0.68 / max(len(services), 1)
+    for i, row in enumerate(rows):
+        for j, kind in enumerate(kinds):
+            cell = glance.cells.get((row, kind))
+            if cell is None:
+                axes.text(j + 0.5, i + 0.5, "not run", ha="center", va="center", fontsize=7)
+                continue
+            for k, service in enumerate(services):
+                outcome = cell.services.get(service)
+                y = i + 0.05 + k * band
+                axes.add_patch(
+                    Rectangle((j + 0.04, y), 0.92, band, facecolor=OUTCOME_COLOURS[outcome],
+                              edgecolor="white", lw=1)
+                )  # fmt: skip
+                axes.text(j + 0.07, y + band / 2, service, va="center", fontsize=6.5)
+            changes = " / ".join(CHANGE_SHORT[c] for c in cell.changes) or "unknown"
+            text = (
+                changes if cell.changes == (ChangeOutcome.NOT_APPLICABLE,) else f"change: {changes}"
+            )
+            axes.text(j + 0.5, i + 0.86, text, ha="center", va="center", fontsize=7)
+            if cell.agrees is False:
+                axes.add_patch(Rectangle((j + 0.02, i + 0.02), 0.96, 0.96, fill=False, lw=2.5))
+                axes.text(j + 0.93, i + 0.39, "✗", ha="right", va="center", fontsize=14)
+            elif cell.agrees is None:
+                axes.text(j + 0.93, i + 0.39, "?", ha="right", va="center", fontsize=12)
+    axes.set_xlim(0, len(kinds))
+    axes.set_ylim(len(rows), 0)
+    axes.set_xticks([j + 0.5 for j in range(len(kinds))], [str(k) for k in kinds], fontsize=8)
+    axes.xaxis.tick_top()
+    axes.set_yticks([i + 0.5 for i in range(len(rows))], [f"{t} · {s}" for t, s in rows])
+    axes.tick_params(length=0)
+    for spine in axes.spines.values():
+        spine.set_visible(False)
+    shown = [
+        o
+        for o in OUTCOME_COLOURS
+        if any(c.services.get(s) is o for c in glance.cells.values() for s in services)
+    ]
+    handles = [Patch(color=OUTCOME_COLOURS[o], label=OUTCOME_LABELS[o]) for o in shown]
+    handles.append(Patch(fill=False, lw=2.5, label="✗ differs from the documentation"))
+    axes.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.02),
+        ncol=len(handles),
+        fontsize="x-small",
+        frameon=False,
+    )
+    return Chart(
+        "outcomes-heatmap.png",
+        "Outcomes at a glance",
+        "Rows: tool · strategy; columns: the infrastructure change applied after the script "
+        "deployed v2. Each cell has a band per service: green kept v2, red rolled back to the "
+        "tool's v1, amber differs between runs; under the bands, when the change took effect. "
+        "A heavy border and ✗ mark a cell that differs from the tools' documentation.",
+        _png(figure),
+    )
 
 
 def timing_chart(table: Table) -> Chart:

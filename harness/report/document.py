@@ -13,8 +13,14 @@ from datetime import UTC, datetime
 from harness.expectations import expected
 from harness.outcomes import judge
 from harness.records import Record
-from harness.report import failures, model, stats, timeline
-from harness.report.charts import Chart, api_calls_chart, timeline_charts, timing_chart
+from harness.report import failures, glance, model, stats, timeline
+from harness.report.charts import (
+    Chart,
+    api_calls_chart,
+    heatmap_chart,
+    timeline_charts,
+    timing_chart,
+)
 from harness.report.runinfo import RunSummary
 
 TITLE = "Terraform vs. AWS CDK: one Django app on ECS Fargate, through its lifecycle"
@@ -56,11 +62,17 @@ def assemble(records: Sequence[Record], runs: Sequence[RunSummary] = ()) -> Docu
     versions = timeline.version_timeline(records)
     timings = stats.timing_stats(records)
     calls = stats.api_calls_by_phase(records)
+    heatmap = glance.heatmap(records)
+    advice = glance.advice(records)
     sections = [
+        # The heatmap first: the one figure a reader who reads nothing else should see.
+        Section(glance.heatmap_table(heatmap), (heatmap_chart(heatmap),) if heatmap.rows else ()),
+        Section(glance.strategy_table(advice)),
         Section(model.glossary()),
         Section(outcome),
         Section(model.outcome_details(records)),
-        Section(versions, tuple(timeline_charts(versions)) if versions.rows else ()),
+        Section(versions, tuple(timeline_charts(timeline.service_timelines(records)))),
+        Section(timeline.drift_side_by_side(records)),
         Section(timeline.drift_table(records)),
         Section(timeline.health_table(records)),
         Section(timeline.failures(records)),
@@ -77,7 +89,7 @@ def assemble(records: Sequence[Record], runs: Sequence[RunSummary] = ()) -> Docu
         TITLE,
         INTRO,
         datetime.now(UTC).isoformat(timespec="seconds"),
-        tuple(_summary(records, runs)),
+        tuple(_summary(records, runs) + glance.recommendations(advice)),
         tuple(sections),
     )
 

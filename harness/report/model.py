@@ -132,6 +132,14 @@ def cells(records: Iterable[Record]) -> dict[CellKey, list[Record]]:
     return grouped
 
 
+def documented(tool: Tool, strategy: Strategy, kind: ChangeKind) -> Expectation | None:
+    """The documented outcome, or None for a cell the expectations do not cover yet."""
+    try:
+        return expected(tool, strategy, kind)
+    except ValueError:
+        return None
+
+
 def expected_text(expectation: Expectation) -> str:
     change = (
         "no change" if expectation.change is ChangeOutcome.NOT_APPLICABLE else expectation.change

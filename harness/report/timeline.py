@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from harness.expectations import STRATEGIES, expected
+from harness.contract import SERVICES
+from harness.expectations import STRATEGIES
 from harness.outcomes import NEXT_APP_UPDATE, find
-from harness.records import ChangeKind, Phase, Record, Status
-from harness.report.model import CellKey, Table, cells, phase_label
+from harness.records import ChangeKind, Phase, Record, Status, Strategy, Tool
+from harness.report.model import CellKey, Table, Value, cells, documented, phase_label
 
 TIMELINE_STEPS: tuple[tuple[str, Phase, str], ...] = (
     ("after app deploy", Phase.APP, ""),
@@ -61,6 +63,34 @@ def version_timeline(records: Sequence[Record]) -> Table:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ServiceTimeline:
+    """The image tag each service ran after each step of ``TIMELINE_STEPS``, for one cell."""
+
+    tool: Tool
+    strategy: Strategy
+    change_kind: ChangeKind
+    run: str
+    """``run-id · repetition``."""
+    versions: dict[str, tuple[str | None, ...]]
+
+
+def service_timelines(records: Sequence[Record]) -> list[ServiceTimeline]:
+    found = []
+    for key, cell_records in _ordered(records):
+        steps = [find(cell_records, phase, step) for _, phase, step in TIMELINE_STEPS]
+        seen = {s for r in steps if r is not None for s in r.versions_after}
+        services = [s for s in SERVICES if s in seen] + sorted(seen - {*SERVICES})
+        versions = {
+            service: tuple(r.versions_after.get(service) if r else None for r in steps)
+            for service in services
+        }
+        found.append(
+            ServiceTimeline(key.tool, key.strategy, key.change_kind, _key_cells(key)[3], versions)
+        )
+    return found
+
+
 def _version(records: Sequence[Record], phase: Phase, step: str) -> str | None:
     record = find(records, phase, step)
     if record is None:
@@ -74,15 +104,22 @@ def _version(records: Sequence[Record], phase: Phase, step: str) -> str | None:
 def drift_table(records: Sequence[Record]) -> Table:
     body = []
     for key, cell_records in _ordered(records):
-        checks = [_drift(cell_records, step) for _, step in DRIFT_STEPS]
-        exp = expected(key.tool, key.strategy, key.change_kind).drift_after_app_update
-        body.append((*_key_cells(key), *checks, "drift" if exp else "no drift"))
+        checks: list[Value] = []
+        for _, step in DRIFT_STEPS:
+            checks += [_drift(cell_records, step), _live_drift(cell_records, step)]
+        exp = documented(key.tool, key.strategy, key.change_kind)
+        want = None if exp is None else "drift" if exp.drift_after_app_update else "no drift"
+        body.append((*_key_cells(key), *checks, want))
+    columns = [f"{label}: {check}" for label, _ in DRIFT_STEPS for check in ("tool", "live")]
     return Table(
-        "Drift reported by each tool's own check",
-        "What terraform plan (-detailed-exitcode) or cdk diff listed as different after the "
-        "tool's deploy, after the out-of-band app update, and after the tool's own update; the "
-        "last column is what the documentation leads one to expect after the app update.",
-        (*KEY_COLUMNS, *(label for label, _ in DRIFT_STEPS), "expected after app update"),
+        "Drift reported by each tool's own check, and by the live state",
+        "What terraform plan (-detailed-exitcode) or cdk diff listed as different (tool) after "
+        "the tool's deploy, after the out-of-band app update, and after the tool's own update; "
+        "beside it, for CDK, what CloudFormation drift detection (DetectStackDrift, as cdk drift "
+        "runs it) found on the live resources (live), with the differing properties. Terraform's "
+        "plan already refreshes from the live resources, so it has no separate live check (—). "
+        "The last column is the documented expectation for the tool's check after the app update.",
+        (*KEY_COLUMNS, *columns, "expected after app update"),
         tuple(body),
     )
 
@@ -94,6 +131,57 @@ def _drift(records: Sequence[Record], step: str) -> str | None:
     if not record.drift_detected:
         return "no drift"
     return "drift: " + (", ".join(record.drift) if record.drift else "(no details)")
+
+
+def _live_drift(records: Sequence[Record], step: str) -> str | None:
+    record = find(records, Phase.DRIFT, step)
+    if record is None or record.live_drift_detected is None:
+        return None
+    if not record.live_drift_detected:
+        return "in sync"
+    return "drift: " + ", ".join(
+        f"{logical_id} ({', '.join(paths) or 'deleted'})"
+        for logical_id, paths in record.live_drift.items()
+    )
+
+
+def drift_side_by_side(records: Sequence[Record]) -> Table:
+    """Per tool · strategy: how many cells each check found drifted, step by step."""
+    grouped: dict[tuple[Tool, Strategy], list[list[Record]]] = {}
+    for key, cell_records in _ordered(records):
+        grouped.setdefault((key.tool, key.strategy), []).append(cell_records)
+    body = []
+    for (tool, strategy), groups in grouped.items():
+        counts: list[Value] = []
+        for _, step in DRIFT_STEPS:
+            found = [find(rs, Phase.DRIFT, step) for rs in groups]
+            checked = [r for r in found if r is not None]
+            counts.append(_share([r.drift_detected for r in checked]))
+            counts.append(_share([r.live_drift_detected for r in checked]))
+        body.append((f"{tool} · {strategy}", *counts))
+    columns = [
+        f"{label}: {check}"
+        for label, _ in DRIFT_STEPS
+        for check in ("plan / cdk diff", "live (drift detection)")
+    ]
+    return Table(
+        "Drift: template, plan and live state side by side",
+        "In how many cells each check reported drift. terraform plan refreshes the live "
+        "resources before comparing them with the configuration; cdk diff compares the "
+        "synthesized template with the deployed one and never reads the resources; "
+        "CloudFormation drift detection (DetectStackDrift and DescribeStackResourceDrifts, what "
+        "cdk drift calls) compares the deployed template with the live resources. — means not "
+        "run (Terraform has no separate live check).",
+        ("tool · strategy", *columns),
+        tuple(body),
+    )
+
+
+def _share(values: Sequence[bool | None]) -> str | None:
+    known = [v for v in values if v is not None]
+    if not known:
+        return None
+    return f"drift in {sum(known)} of {len(known)}"
 
 
 HEALTH_STEPS: tuple[tuple[str, Phase, str], ...] = TIMELINE_STEPS[1:]

@@ -30,12 +30,16 @@ FLAGS = (
 PROBE = """<script>
 window.addEventListener("load", () => {
   const images = [...document.querySelectorAll("img")].map(i => ({
-    src: i.src.slice(0, 22), width: i.naturalWidth, height: i.naturalHeight, complete: i.complete}));
+    src: i.src.slice(0, 22), alt: i.alt, width: i.naturalWidth, height: i.naturalHeight,
+    complete: i.complete}));
+  const first = document.querySelector("section").id;
+  const glance = document.querySelector("table#outcomes-at-a-glance");
+  const marks = glance ? [...glance.querySelectorAll("td.differs")].map(c => c.innerText) : null;
   const matrix = document.querySelector("table#outcome-matrix");
   const rows = matrix ? [...matrix.tBodies[0].rows].map(r => [...r.cells].map(c => c.innerText)) : null;
   const out = document.createElement("pre");
   out.id = "probe";
-  out.textContent = JSON.stringify({images, rows, height: document.body.scrollHeight});
+  out.textContent = JSON.stringify({images, rows, first, marks, height: document.body.scrollHeight});
   document.body.appendChild(out);
 });
 </script>"""
@@ -66,7 +70,12 @@ def test_charts_decode_and_the_outcome_matrix_renders(report: Path, tmp_path: Pa
     found = re.search(r'<pre id="probe">(.*?)</pre>', done.stdout, re.DOTALL)
     assert found, f"the probe did not run; chromium said:\n{done.stderr[-2000:]}"
     seen = json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
-    assert len(seen["images"]) == 6
+    assert len(seen["images"]) == 7
+    # The heatmap opens the report: the first section, the first figure, the differing cell
+    # (cdk · unpinned · service-property in run-a) marked.
+    assert seen["first"] == "section-outcomes-at-a-glance"
+    assert seen["images"][0]["alt"] == "Outcomes at a glance"
+    assert seen["marks"] == ["all kept · change now ✗ differs from the docs"]
     for image in seen["images"]:
         assert image["src"] == "data:image/png;base64,"
         assert image["complete"]

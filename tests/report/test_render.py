@@ -65,7 +65,7 @@ def test_html_is_self_contained_with_the_charts_embedded(doc: document.Document)
     html = render_html(doc)
     assert "href=" not in html
     sources = re.findall(r'src="([^"]*)"', html)
-    assert len(sources) == len(doc.charts) == 6  # 4 timelines, timings, API calls
+    assert len(sources) == len(doc.charts) == 7  # heatmap, 4 timelines, timings, API calls
     for source in sources:
         assert source.startswith("data:image/png;base64,")
         assert base64.b64decode(source.split(",", 1)[1]).startswith(PNG)
@@ -90,7 +90,7 @@ def test_merge_of_two_runs_makes_one_report_naming_both(tmp_path: Path) -> None:
     written = build_report([RUN_A / "records.jsonl", RUN_B], tmp_path)
     names = sorted(p.name for p in written)
     assert names == sorted(
-        ["report.md", "report.html", "timings.png", "api-calls.png"]
+        ["report.md", "report.html", "outcomes-heatmap.png", "timings.png", "api-calls.png"]
         + [
             f"timeline-{n}.png"
             for n in ("terraform-plain", "terraform-ignore-changes", "cdk-unpinned", "cdk-pinned")
