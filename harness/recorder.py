@@ -63,6 +63,8 @@ class RunContext:
     run_id: str
     target: str
     git_commit: str = ""
+    faults: str = ""
+    """The emulator's fault plan for the whole run ("" when off), said by every record."""
     machine: str = field(
         default_factory=lambda: (
             f"{platform.node()} {platform.machine()} {platform.python_version()}"
@@ -176,6 +178,9 @@ class CellRecorder:
             min_healthy_targets=note.min_healthy_targets,
             drift_detected=note.drift_detected,
             drift=note.drift,
+            faults=ctx.faults,
+            faults_injected=calls.faults_injected,
+            retries_seen=calls.retries,
             git_commit=ctx.git_commit,
             machine=ctx.machine,
         )

@@ -71,17 +71,29 @@ class CallCounts:
     own: dict[str, int] = field(default_factory=dict)
     on_behalf: dict[str, dict[str, int]] = field(default_factory=dict)
     """Service that made the calls (``cloudformation``) -> ``service:Action`` -> count."""
+    faults_injected: dict[str, dict[str, int]] = field(default_factory=dict)
+    """``service:Action`` -> fault kind -> how many of those calls the emulator faulted."""
+    retries: dict[str, int] = field(default_factory=dict)
+    """``service:Action`` -> requests that said they were a retry (``amz-sdk-request``)."""
 
     def since(self, before: CallCounts) -> CallCounts:
         """The calls made after the snapshot ``before``."""
         return CallCounts(
             _difference(self.own, before.own),
-            {
-                via: diff
-                for via, calls in sorted(self.on_behalf.items())
-                if (diff := _difference(calls, before.on_behalf.get(via, {})))
-            },
+            _nested_difference(self.on_behalf, before.on_behalf),
+            _nested_difference(self.faults_injected, before.faults_injected),
+            _difference(self.retries, before.retries),
         )
+
+
+def _nested_difference(
+    now: dict[str, dict[str, int]], before: dict[str, dict[str, int]]
+) -> dict[str, dict[str, int]]:
+    return {
+        key: diff
+        for key, counts in sorted(now.items())
+        if (diff := _difference(counts, before.get(key, {})))
+    }
 
 
 def _difference(now: dict[str, int], before: dict[str, int]) -> dict[str, int]:
@@ -128,6 +140,12 @@ class Record:
     drift_detected: bool | None = None
     drift: tuple[str, ...] = ()
     """What the tool's own check reported as differing (resource addresses / logical ids)."""
+    faults: str = ""
+    """The emulator's fault plan during the run (``harness.fidelity.faults``), "" when off."""
+    faults_injected: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Faults the emulator injected into this phase's calls: ``service:Action`` -> kind -> n."""
+    retries_seen: dict[str, int] = field(default_factory=dict)
+    """Requests of the phase that said they were a retry, ``service:Action`` -> n."""
     git_commit: str = ""
     machine: str = ""
     timestamp: str = field(

@@ -10,6 +10,7 @@ from pathlib import Path
 from harness.drivers.base import AppSettings
 from harness.endpoint import Target
 from harness.expectations import STRATEGIES
+from harness.fidelity.faults import FaultPlan
 from harness.lifecycle import V1
 from harness.outcomes import CellStatus
 from harness.records import ChangeKind, Strategy, Tool
@@ -28,6 +29,8 @@ class CompareOptions:
     results: Path = Path("results")
     terraform_provider: str = "auto"
     """hashicorp/aws for Terraform: auto, real or standin (:mod:`harness.terraform.providers`)."""
+    faults: FaultPlan | None = None
+    """Faults the embedded emulator injects during the whole run (:mod:`harness.fidelity.faults`)."""
 
 
 @dataclass(frozen=True, slots=True)
