@@ -52,12 +52,12 @@ from harness.errors import AppUpdateError
 log = logging.getLogger(__name__)
 
 STARTED_BY = "harness-app-update"
-RETRIES: dict[str, Any] = {"mode": "standard", "max_attempts": 8}
+RETRIES: dict[str, Any] = {"mode": "standard", "total_max_attempts": 8}
 """The script retries what the AWS SDKs retry: botocore's ``standard`` mode (throttling codes,
 HTTP 500/502/503/504, connection errors and timeouts, with jittered exponential back-off capped
-at 20 s and a retry quota). 8 attempts, not standard's default 3: a deploy step of a pipeline
-should ride out a burst of throttling rather than fail half-way (the CDK CLI allows 7, the
-Terraform AWS provider 26)."""
+at 20 s and a retry quota). 8 attempts in all, not standard's default 3: a deploy step of a
+pipeline should ride out a burst of throttling rather than fail half-way (the CDK CLI makes up
+to 7, the Terraform AWS provider up to 26)."""
 _ECR_IMAGE = re.compile(
     r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/(?P<repo>[^:@]+)"
 )

@@ -28,7 +28,7 @@ ENDPOINT_KEYS = {
 
 _CLIENTS_LOCK = threading.Lock()
 
-RETRIES = {"mode": "standard", "max_attempts": 25}
+RETRIES = {"mode": "standard", "max_attempts": 25}  # botocore's max_attempts: retries, not attempts
 """As the real provider retries: its ``max_retries`` argument ("maximum number of times an API
 call is retried, in the case where requests are being throttled or experiencing transient
 failures ... If omitted, the default value is 25", registry.terraform.io/providers/hashicorp/
