@@ -73,8 +73,9 @@ class CallCounts:
     """Service that made the calls (``cloudformation``) -> ``service:Action`` -> count."""
     faults_injected: dict[str, dict[str, int]] = field(default_factory=dict)
     """``service:Action`` -> fault kind -> how many of those calls the emulator faulted."""
-    retries: dict[str, int] = field(default_factory=dict)
-    """``service:Action`` -> requests that said they were a retry (``amz-sdk-request``)."""
+    retries: dict[str, dict[str, int]] = field(default_factory=dict)
+    """``service:Action`` -> what the attempt before met (fault kind or ``none``) -> requests
+    that said they were a retry (``amz-sdk-request: attempt=N``)."""
 
     def since(self, before: CallCounts) -> CallCounts:
         """The calls made after the snapshot ``before``."""
@@ -82,7 +83,7 @@ class CallCounts:
             _difference(self.own, before.own),
             _nested_difference(self.on_behalf, before.on_behalf),
             _nested_difference(self.faults_injected, before.faults_injected),
-            _difference(self.retries, before.retries),
+            _nested_difference(self.retries, before.retries),
         )
 
 
@@ -144,8 +145,9 @@ class Record:
     """The emulator's fault plan during the run (``harness.fidelity.faults``), "" when off."""
     faults_injected: dict[str, dict[str, int]] = field(default_factory=dict)
     """Faults the emulator injected into this phase's calls: ``service:Action`` -> kind -> n."""
-    retries_seen: dict[str, int] = field(default_factory=dict)
-    """Requests of the phase that said they were a retry, ``service:Action`` -> n."""
+    retries_seen: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Requests of the phase that said they were a retry, ``service:Action`` -> what the
+    attempt before met (a fault kind, or ``none``) -> n."""
     git_commit: str = ""
     machine: str = ""
     timestamp: str = field(

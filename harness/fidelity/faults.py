@@ -54,6 +54,8 @@ class FaultKind(StrEnum):
 
 
 DEFAULT_DELAY_S = 1.0
+NONE = "none"
+"""What a retried attempt met when it was not one of our faults (a client timeout, a real error)."""
 ALL_SERVICES = "*"
 # Names users write for services whose SigV4 signing name differs.
 _ALIASES = {"elbv2": "elasticloadbalancing", "cloudwatch-logs": "logs"}
@@ -239,8 +241,10 @@ class _Caller:
     rngs: dict[str, random.Random] = field(default_factory=dict)
     injected: dict[str, Counter[str]] = field(default_factory=dict)
     """``service:Action`` -> kind -> count."""
-    retries: Counter[str] = field(default_factory=Counter)
-    """``service:Action`` -> requests that said they were a retry."""
+    retries: dict[str, Counter[str]] = field(default_factory=dict)
+    """``service:Action`` -> what the attempt before met (a fault kind, or ``none``) -> retries."""
+    last: dict[str, str] = field(default_factory=dict)
+    """``service:Action`` -> what its latest attempt met (a fault kind, or ``none``)."""
 
 
 class Injector:
@@ -265,35 +269,41 @@ class Injector:
         service = call.partition(":")[0]
         with self._lock:
             state = self._callers.setdefault(caller, _Caller())
-            if attempt > 1:
-                state.retries[call] += 1
-            plan = self.plan
-            if plan is None or (plan.callers and caller not in plan.callers):
+            if attempt > 1:  # a retry: of a fault we injected, or of something else (NONE)
+                state.retries.setdefault(call, Counter())[state.last.get(call, NONE)] += 1
+            kind = self._draw(state, caller, service)
+            state.last[call] = str(kind) if kind is not None else NONE
+            if kind is None:
                 return None
-            if not plan.for_service(service):
-                return None
-            rng = state.rngs.setdefault(service, service_rng(plan.seed, service))
-            kind = draw(plan, service, rng)
-            if kind is not None:
-                state.injected.setdefault(call, Counter())[kind] += 1
-            return (kind, rng) if kind is not None else None
+            state.injected.setdefault(call, Counter())[kind] += 1
+            return kind, state.rngs[service]
+
+    def _draw(self, state: _Caller, caller: str, service: str) -> FaultKind | None:
+        plan = self.plan
+        if plan is None or (plan.callers and caller not in plan.callers):
+            return None
+        if not plan.for_service(service):
+            return None
+        rng = state.rngs.setdefault(service, service_rng(plan.seed, service))
+        return draw(plan, service, rng)
 
     def snapshot(self, caller: str | None) -> dict[str, Any]:
-        """Faults injected (``service:Action`` -> kind -> n) and retries seen, for one caller or all."""
+        """Faults injected and retries seen (``service:Action`` -> kind -> n), for one caller or all."""
         with self._lock:
             states = [self._callers[caller]] if caller in self._callers else []
             if caller is None:
                 states = list(self._callers.values())
             injected: dict[str, Counter[str]] = {}
-            retries: Counter[str] = Counter()
+            retries: dict[str, Counter[str]] = {}
             for state in states:
                 for call, kinds in state.injected.items():
                     injected.setdefault(call, Counter()).update(kinds)
-                retries.update(state.retries)
+                for call, causes in state.retries.items():
+                    retries.setdefault(call, Counter()).update(causes)
             return {
                 "plan": self.plan.to_dict() if self.plan else None,
                 "injected": {c: dict(k) for c, k in sorted(injected.items())},
-                "retries": dict(sorted(retries.items())),
+                "retries": {c: dict(k) for c, k in sorted(retries.items())},
             }
 
 

@@ -52,7 +52,7 @@ def fault_table(records: Sequence[Record]) -> Table:
         for kind, n in kinds_injected(record).items():
             row = rows.setdefault((actor(record), kind), _Row())
             row.faults += n
-            row.retries += sum(record.retries_seen.values())
+            row.retries += sum(c.get(kind, 0) for c in record.retries_seen.values())
             if record.status is Status.OK:
                 row.phases_ok += 1
             else:
@@ -84,8 +84,8 @@ def fault_table(records: Sequence[Record]) -> Table:
         "The embedded emulator answered a fraction of the calls with throttling errors, 5xx, "
         "slow answers or dropped connections (worded as each service words them), reproducibly "
         f"by seed; plans: {'; '.join(plans) or 'none'}. Per tool (and the shared script) and "
-        "fault kind: faults met, retried requests seen in the same phases (clients announce a "
-        "retry in amz-sdk-request), phases that still finished or failed, and cells that still "
+        "fault kind: faults met, retries of the calls that met them (clients announce a retry "
+        "in amz-sdk-request), phases that still finished or failed, and cells that still "
         "came out as documented. Survived: all finished as without faults; failed clearly: a "
         "phase failed with its error recorded; a wrong outcome would be a cell that finished "
         "otherwise than documented.",

@@ -164,14 +164,15 @@ def test_a_standard_client_retries_until_its_attempts_run_out(faulted: Faulted) 
     with pytest.raises(ClientError, match=r"reached max retries: 2"):
         faulted.client("ecs", attempts=3).list_clusters()
     assert faulted.seen()["injected"] == {"ecs:ListClusters": {"throttle": 3}}
-    assert faulted.seen()["retries"] == {"ecs:ListClusters": 2}  # amz-sdk-request attempt=2, 3
+    # amz-sdk-request: attempt=2 and 3, each after a throttle
+    assert faulted.seen()["retries"] == {"ecs:ListClusters": {"throttle": 2}}
 
 
 def test_a_legacy_client_retries_what_retry_json_says(faulted: Faulted) -> None:
     faulted.plan("throttle:1@ec2")
     with pytest.raises(ClientError, match="RequestLimitExceeded"):
         faulted.client("ec2", mode="legacy", attempts=3).describe_vpcs()
-    assert faulted.seen()["retries"] == {"ec2:DescribeVpcs": 2}
+    assert faulted.seen()["retries"] == {"ec2:DescribeVpcs": {"throttle": 2}}
 
 
 def test_a_dropped_connection_has_no_answer_and_is_retried(faulted: Faulted) -> None:
