@@ -10,15 +10,18 @@ and ``-k cdk`` pick one tool.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
 from harness.changes import apply_change
 from harness.contract_checks import base_leftovers, base_violations, env_violations, leftovers
 from harness.drivers.base import DriftReport
+from harness.emulator import Emulator
 from harness.endpoint import Endpoint
 from harness.expectations import STRATEGIES
 from harness.external_targets import REQUIRED_SERVICES
+from harness.fidelity.faults import FaultPlan
 from harness.lifecycle import V1, run_cell
 from harness.records import ChangeKind, Record, Status, Strategy, Tool
 from scenarios.fixtures import TOOL_SHORT, ScenarioBases
@@ -106,6 +109,43 @@ def test_deployment_follows_the_naming_and_tagging_contract(
     assert service_change.drifted is True
     assert lists_the_web_service(service_change), service_change.items
     assert found == []
+
+
+LIGHT_FAULTS = "throttle:0.1,5xx:0.05,drop:0.02"
+FAULTED_STRATEGY = {Tool.TERRAFORM: Strategy.IGNORE_CHANGES, Tool.CDK: Strategy.PINNED}
+
+
+@pytest.mark.parametrize("tool", by_tool())
+def test_the_tool_deploys_and_checks_drift_under_faults(
+    scenario_bases: ScenarioBases, emulator: Emulator, tool: Tool
+) -> None:
+    """A light fault mix on this environment's calls only (its access key): the deploy and the
+    drift check end as without faults, because the tool retried every fault it met (Terraform's
+    provider: botocore standard mode; the CDK CLI: the JS SDK v3's standard retry strategy)."""
+    env = f"{TOOL_SHORT[tool]}-faults"
+    spec = scenario_bases.cell(tool, FAULTED_STRATEGY[tool], ChangeKind.NONE, env=env)
+    cell, settings = scenario_bases.open(spec), spec.settings()
+    plan = FaultPlan.parse(LIGHT_FAULTS, seed=3)
+    try:
+        emulator.set_faults(replace(plan, callers=(spec.env,)))
+        cell.driver.deploy_app(settings)
+        drift = cell.driver.drift_app(settings)
+        seen = emulator.faults(spec.env)
+        emulator.set_faults(None)
+        versions = cell.app.running_versions(spec.env)
+    finally:
+        emulator.set_faults(None)
+        cell.driver.destroy_app(settings)
+    assert versions == dict.fromkeys(versions, V1)
+    assert drift.drifted is False
+    assert seen["injected"], "no fault met: the test would prove nothing"
+    # every faulted call was retried (its retries after our faults match them one for one)
+    retried = {
+        call: {k: n for k, n in causes.items() if k != "none"}
+        for call, causes in seen["retries"].items()
+    }
+    assert {c: r for c, r in retried.items() if r} == seen["injected"]
+    assert leftovers(cell.endpoint, spec.env) == []
 
 
 @pytest.mark.parametrize("tool", by_tool())

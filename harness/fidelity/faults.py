@@ -244,7 +244,9 @@ class _Caller:
     retries: dict[str, Counter[str]] = field(default_factory=dict)
     """``service:Action`` -> what the attempt before met (a fault kind, or ``none``) -> retries."""
     last: dict[str, str] = field(default_factory=dict)
-    """``service:Action`` -> what its latest attempt met (a fault kind, or ``none``)."""
+    """Invocation (``amz-sdk-invocation-id``, the same on every attempt of one call; else the
+    ``service:Action``) -> what its latest attempt met (a fault kind, or ``none``). Keyed by
+    invocation because a tool makes the same call in parallel threads."""
 
 
 class Injector:
@@ -263,18 +265,19 @@ class Injector:
                 caller.rngs.clear()
 
     def choose(
-        self, caller: str, call: str, attempt: int
+        self, caller: str, call: str, attempt: int, invocation: str = ""
     ) -> tuple[FaultKind, random.Random] | None:
         """Count a retry, and draw the fault (if any) for ``caller``'s next ``call``."""
-        service = call.partition(":")[0]
+        service, key = call.partition(":")[0], invocation or call
         with self._lock:
             state = self._callers.setdefault(caller, _Caller())
             if attempt > 1:  # a retry: of a fault we injected, or of something else (NONE)
-                state.retries.setdefault(call, Counter())[state.last.get(call, NONE)] += 1
+                state.retries.setdefault(call, Counter())[state.last.get(key, NONE)] += 1
             kind = self._draw(state, caller, service)
-            state.last[call] = str(kind) if kind is not None else NONE
-            if kind is None:
+            if kind is None:  # the invocation is answered: forget it (a retry after moto's
+                state.last.pop(key, None)  # own error then counts as NONE)
                 return None
+            state.last[key] = str(kind)
             state.injected.setdefault(call, Counter())[kind] += 1
             return kind, state.rngs[service]
 
@@ -318,7 +321,8 @@ def serve_with_faults(
 ) -> Iterable[bytes]:
     """Serve one AWS call through ``app``, or answer it with the fault drawn for it."""
     service = call.partition(":")[0]
-    chosen = injector.choose(caller, call, attempt_of(environ))
+    invocation = str(environ.get("HTTP_AMZ_SDK_INVOCATION_ID", ""))
+    chosen = injector.choose(caller, call, attempt_of(environ), invocation)
     protocol = protocol_of(environ, service)
     if chosen is None or protocol == "cbor":
         return app(environ, start_response)
