@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.config import Config
 from botocore.exceptions import ClientError, WaiterError
 
 from harness import version_parameter
@@ -52,6 +53,12 @@ from harness.errors import AppUpdateError
 log = logging.getLogger(__name__)
 
 STARTED_BY = "harness-app-update"
+RETRIES: dict[str, Any] = {"mode": "standard", "total_max_attempts": 8}
+"""The script retries what the AWS SDKs retry: botocore's ``standard`` mode (throttling codes,
+HTTP 500/502/503/504, connection errors and timeouts, with jittered exponential back-off capped
+at 20 s and a retry quota). 8 attempts in all, not standard's default 3: a deploy step of a
+pipeline should ride out a burst of throttling rather than fail half-way (the CDK CLI makes up
+to 7, the Terraform AWS provider up to 26)."""
 _ECR_IMAGE = re.compile(
     r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/(?P<repo>[^:@]+)"
 )
@@ -116,14 +123,14 @@ def update(
 def _update(endpoint: Endpoint, names: EnvNames, version: str, waits: Waits) -> AppUpdateResult:
     env, base = names.env, names.base
     began = step = time.perf_counter()
-    ecs = endpoint.client("ecs")  # clients cost ~0.1-0.3 s each to build: one per service
+    ecs = _client(endpoint, "ecs")  # clients cost ~0.1-0.3 s each to build: one per service
     timings: dict[str, float] = {}
 
     _require_cluster(ecs, names)
     _require_services(ecs, names)
     old_version = _running_version(ecs, names)
     current = {c: _latest_revision(ecs, names.family(c)) for c in COMPONENTS}
-    network = _private_network(endpoint.client("ec2"), base)
+    network = _private_network(_client(endpoint, "ec2"), base)
     images = {_app_container(d["taskDefinition"], c)["image"] for c, d in current.items()}
     _require_images(endpoint, sorted(with_tag(image, version) for image in images))
     step = _lap(timings, "preflight_s", step)
@@ -155,23 +162,23 @@ def run_backend_update(
 ) -> TaskRun:
     """Run ``ENV-backend-update`` (latest ACTIVE revision) once; AppUpdateError unless it exits 0."""
     names = EnvNames(env, base)
-    ecs = endpoint.client("ecs")
+    ecs = _client(endpoint, "ecs")
     with _aws_refusals(env):
         _require_cluster(ecs, names)
         revision = _latest_revision(ecs, names.family(BACKEND_UPDATE))["taskDefinition"]
-        network = _private_network(endpoint.client("ec2"), base)
+        network = _private_network(_client(endpoint, "ec2"), base)
         waits = waits or Waits.for_endpoint(endpoint)
         return _run_task(ecs, names, revision["taskDefinitionArn"], network, waits)
 
 
 def running_version(endpoint: Endpoint, env: str) -> str:
     """The image tag of the ``web`` container in the task definition ``ENV-web`` runs."""
-    return _running_version(endpoint.client("ecs"), EnvNames(env, base=""))
+    return _running_version(_client(endpoint, "ecs"), EnvNames(env, base=""))
 
 
 def running_versions(endpoint: Endpoint, env: str) -> dict[str, str]:
     """The image tag each service (``web``, ``worker``, ``beat``) runs, by component name."""
-    ecs, names = endpoint.client("ecs"), EnvNames(env, base="")
+    ecs, names = _client(endpoint, "ecs"), EnvNames(env, base="")
     described = _services(ecs, names, SERVICES)
     versions = {}
     for component in SERVICES:
@@ -320,12 +327,12 @@ def _require_images(endpoint: Endpoint, images: list[str]) -> None:
     in_ecr = [(image, m) for image in images if (m := _ECR_IMAGE.match(image))]
     if not in_ecr:
         return  # other registries: nothing we can check
-    account = endpoint.client("sts").get_caller_identity()["Account"]
+    account = _client(endpoint, "sts").get_caller_identity()["Account"]
     for image, match in in_ecr:
         if match["account"] != account:
             log.info("not checking %s: ECR of account %s, not ours", image, match["account"])
             continue
-        _require_image(endpoint.client("ecr", region_name=match["region"]), image, match)
+        _require_image(_client(endpoint, "ecr", region_name=match["region"]), image, match)
 
 
 def _require_image(ecr: Any, image: str, match: re.Match[str]) -> None:
@@ -435,6 +442,11 @@ def _roll_services(ecs: Any, names: EnvNames, revisions: Mapping[str, str], wait
 
 
 # helpers ---------------------------------------------------------------------------------
+def _client(endpoint: Endpoint, service: str, **kwargs: Any) -> Any:
+    """A client of ``endpoint`` that retries as :data:`RETRIES` says."""
+    return endpoint.client(service, config=Config(retries=RETRIES), **kwargs)
+
+
 @contextmanager
 def _aws_refusals(env: str) -> Iterator[None]:
     """An AWS error no check foresaw still ends as an AppUpdateError naming the call."""
@@ -471,7 +483,7 @@ def deregister_revisions(endpoint: Endpoint, env: str) -> int:
     endpoint whose deployments carry tags (a sandbox account's run id) only revisions with
     those tags are touched.
     """
-    ecs, names, count = endpoint.client("ecs"), EnvNames(env, ""), 0
+    ecs, names, count = _client(endpoint, "ecs"), EnvNames(env, ""), 0
     for component in COMPONENTS:
         family = names.family(component)
         pages = ecs.get_paginator("list_task_definitions").paginate(

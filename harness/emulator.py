@@ -32,6 +32,7 @@ from harness import process
 from harness.endpoint import Endpoint, Target
 from harness.errors import EmulatorError
 from harness.fidelity import control
+from harness.fidelity.faults import FaultPlan
 from harness.paths import REPO_ROOT
 from harness.records import CallCounts
 
@@ -155,9 +156,24 @@ class Emulator:
         now = self.calls(access_key)
         return {k: n - before.get(k, 0) for k, n in sorted(now.items()) if n - before.get(k, 0)}
 
+    def set_faults(self, plan: FaultPlan | None) -> None:
+        """Put a fault plan in force (None: off); see :mod:`harness.fidelity.faults`."""
+        self.control("faults", {"plan": plan.to_dict() if plan else None})
+
+    def faults(self, access_key: str | None = None) -> dict[str, Any]:
+        """The plan in force, faults injected and retries seen (``access_key``'s, or all)."""
+        query = f"?key={access_key}" if access_key is not None else ""
+        return dict(self.control(f"faults{query}"))
+
     def call_counts(self, access_key: str) -> CallCounts:
-        """``access_key``'s calls, its own apart from those services made for it (records' form)."""
-        counts = CallCounts(busy_s=float(self.control(f"busy?key={access_key}")["busy_s"]))
+        """``access_key``'s calls, its own apart from those services made for it, the seconds the
+        emulator was busy with them, and the faults injected into them and retries seen."""
+        seen = self.faults(access_key)
+        counts = CallCounts(
+            busy_s=float(self.control(f"busy?key={access_key}")["busy_s"]),
+            faults_injected=seen["injected"],
+            retries=seen["retries"],
+        )
         for call, n in self.calls(access_key).items():
             via, sep, inner = call.partition(control.VIA_SEPARATOR)
             if sep:

@@ -64,6 +64,8 @@ class RunContext:
     run_id: str
     target: str
     git_commit: str = ""
+    faults: str = ""
+    """The emulator's fault plan for the whole run ("" when off), said by every record."""
     machine: str = field(
         default_factory=lambda: (
             f"{platform.node()} {platform.machine()} {platform.python_version()}"
@@ -186,6 +188,9 @@ class CellRecorder:
             tool_state=note.tool_state,
             live_drift_detected=note.live_drift_detected,
             live_drift={k: list(v) for k, v in note.live_drift.items()},
+            faults=ctx.faults,
+            faults_injected=calls.faults_injected,
+            retries_seen=calls.retries,
             git_commit=ctx.git_commit,
             machine=ctx.machine,
         )

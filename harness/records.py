@@ -99,18 +99,31 @@ class CallCounts:
     """Service that made the calls (``cloudformation``) -> ``service:Action`` -> count."""
     busy_s: float = 0.0
     """Seconds the emulator was serving at least one of these calls."""
+    faults_injected: dict[str, dict[str, int]] = field(default_factory=dict)
+    """``service:Action`` -> fault kind -> how many of those calls the emulator faulted."""
+    retries: dict[str, dict[str, int]] = field(default_factory=dict)
+    """``service:Action`` -> what the attempt before met (fault kind or ``none``) -> requests
+    that said they were a retry (``amz-sdk-request: attempt=N``)."""
 
     def since(self, before: CallCounts) -> CallCounts:
         """The calls made after the snapshot ``before``."""
         return CallCounts(
             _difference(self.own, before.own),
-            {
-                via: diff
-                for via, calls in sorted(self.on_behalf.items())
-                if (diff := _difference(calls, before.on_behalf.get(via, {})))
-            },
+            _nested_difference(self.on_behalf, before.on_behalf),
             max(self.busy_s - before.busy_s, 0.0),
+            _nested_difference(self.faults_injected, before.faults_injected),
+            _nested_difference(self.retries, before.retries),
         )
+
+
+def _nested_difference(
+    now: dict[str, dict[str, int]], before: dict[str, dict[str, int]]
+) -> dict[str, dict[str, int]]:
+    return {
+        key: diff
+        for key, counts in sorted(now.items())
+        if (diff := _difference(counts, before.get(key, {})))
+    }
 
 
 def _difference(now: dict[str, int], before: dict[str, int]) -> dict[str, int]:
@@ -170,6 +183,13 @@ class Record:
     None: not run, e.g. Terraform, whose plan already refreshes from live state)."""
     live_drift: dict[str, list[str]] = field(default_factory=dict)
     """Logical id of each drifted resource -> the property paths that differ (empty: deleted)."""
+    faults: str = ""
+    """The emulator's fault plan during the run (``harness.fidelity.faults``), "" when off."""
+    faults_injected: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Faults the emulator injected into this phase's calls: ``service:Action`` -> kind -> n."""
+    retries_seen: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Requests of the phase that said they were a retry, ``service:Action`` -> what the
+    attempt before met (a fault kind, or ``none``) -> n."""
     git_commit: str = ""
     machine: str = ""
     timestamp: str = field(

@@ -15,15 +15,19 @@ and ``-k cdk`` pick one tool.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
 from harness.changes import apply_change
+from harness.contract import BaseNames
 from harness.contract_checks import base_leftovers, base_violations, env_violations, leftovers
 from harness.drivers.base import DriftReport
+from harness.emulator import Emulator
 from harness.endpoint import Endpoint
 from harness.expectations import ARTICLE_CHANGE_KINDS, ARTICLE_STRATEGIES, STRATEGIES
 from harness.external_targets import REQUIRED_SERVICES
+from harness.fidelity.faults import FaultPlan
 from harness.lifecycle import V1, run_cell
 from harness.records import ChangeKind, Record, Status, Strategy, Tool
 from scenarios.fixtures import TOOL_SHORT, ScenarioBases
@@ -136,6 +140,50 @@ def test_deployment_follows_the_naming_and_tagging_contract(
     assert service_change.drifted is True
     assert lists_the_web_service(service_change), service_change.items
     assert found == []
+
+
+LIGHT_FAULTS = "throttle:0.15,5xx:0.1,drop:0.05"
+
+
+@pytest.mark.parametrize("tool", by_tool())
+def test_the_tool_applies_its_base_again_under_faults(
+    scenario_bases: ScenarioBases, emulator: Emulator, tool: Tool
+) -> None:
+    """The tool applies the unchanged base again (Terraform: refresh, plan, apply; CDK: synth,
+    change set, nothing to do) under a light fault mix on the base's own calls: it ends as
+    without faults, nothing replaced, because the tool retried every fault it met (Terraform's
+    provider: botocore standard mode, 25 retries; the CDK CLI: the JS SDK v3's standard retry
+    strategy, 7 attempts). The cheap real-tool run: no environment to deploy and destroy."""
+    base = scenario_bases.ensure(tool)
+    endpoint, key = base.cell.endpoint, base.cell.endpoint.credentials["AWS_ACCESS_KEY_ID"]
+    before = _base_ids(endpoint, base.name)
+    emulator.set_faults(replace(FaultPlan.parse(LIGHT_FAULTS, seed=3), callers=(key,)))
+    try:
+        base.cell.driver.deploy_base(base.name)
+        seen = emulator.faults(key)
+    finally:
+        emulator.set_faults(None)
+    assert _base_ids(endpoint, base.name) == before
+    assert base_violations(endpoint, base.name, str(tool)) == []
+    assert seen["injected"], "no fault met: the test would prove nothing"
+    # every faulted call was retried: its retries after our faults match them one for one
+    retried = {
+        call: {k: n for k, n in causes.items() if k != "none"}
+        for call, causes in seen["retries"].items()
+    }
+    assert {c: r for c, r in retried.items() if r} == seen["injected"]
+
+
+def _base_ids(endpoint: Endpoint, base: str) -> tuple[list[str], list[str]]:
+    """The base's VPC and load balancer: a re-apply that replaced them would change these."""
+    names = BaseNames(base)
+    vpcs = endpoint.client("ec2").describe_vpcs(
+        Filters=[{"Name": "tag:Name", "Values": [names.vpc]}]
+    )["Vpcs"]
+    albs = endpoint.client("elbv2").describe_load_balancers()["LoadBalancers"]
+    return sorted(v["VpcId"] for v in vpcs), sorted(
+        a["LoadBalancerArn"] for a in albs if a["VpcId"] in {v["VpcId"] for v in vpcs}
+    )
 
 
 @pytest.mark.parametrize("tool", by_tool())

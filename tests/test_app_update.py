@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
@@ -19,11 +19,12 @@ from botocore.exceptions import ClientError
 from harness import app_update
 from harness.__main__ import main
 from harness.app_side import ContractAppSide
-from harness.app_update import Waits, copy_with_tag, running_version
+from harness.app_update import Waits, copy_with_tag, running_version, running_versions
 from harness.contract import BACKEND_UPDATE, COMPONENTS, SERVICES, BaseNames, EnvNames, image_tag
 from harness.emulator import Emulator
 from harness.endpoint import Endpoint, Target
 from harness.errors import AppUpdateError
+from harness.fidelity.faults import FaultPlan
 
 pytestmark = pytest.mark.services("ecs", "ecr", "ec2", "sts")
 
@@ -261,6 +262,45 @@ def test_update_deploys_the_new_version_to_every_component(layout: Layout, fast:
         "services_s",
         "total_s",
     }
+
+
+@pytest.fixture
+def faulted_key(emulator: Emulator) -> Iterator[str]:
+    """An access key of its own: the fault plan applies to its calls only."""
+    try:
+        yield f"faulted-{uuid.uuid4().hex[:6]}"
+    finally:
+        emulator.set_faults(None)
+
+
+@pytest.mark.embedded_only
+def test_update_survives_throttling_server_errors_and_dropped_connections(
+    layout: Layout, fast: Waits, emulator: Emulator, faulted_key: str
+) -> None:
+    """The script retries what botocore's standard mode retries (``app_update.RETRIES``)."""
+    # Seed 33 meets each kind within the calls every update makes (before any waiter poll,
+    # whose number depends on timing): ECS 5xx and throttles, an STS drop, an ECR 5xx.
+    plan = FaultPlan.parse("throttle:0.15,5xx:0.1,drop:0.05", seed=33)
+    emulator.set_faults(replace(plan, callers=(faulted_key,)))
+    endpoint = layout.endpoint.with_access_key(faulted_key)
+
+    result = app_update.update(endpoint, layout.env, layout.base, "v2", waits=fast)
+
+    seen = emulator.faults(faulted_key)
+    emulator.set_faults(None)
+    kinds = {kind for by_kind in seen["injected"].values() for kind in by_kind}
+    assert kinds == {"throttle", "5xx", "drop"}
+    # every fault was retried once and the retry went through: no call ran out of attempts
+    assert seen["retries"] == seen["injected"]
+    assert running_versions(layout.endpoint, layout.env) == dict.fromkeys(SERVICES, "v2")
+    for component in COMPONENTS:  # faults come before any change: no revision registered twice
+        assert layout.latest(component)["taskDefinition"]["revision"] == 2
+        assert result.revisions[component].endswith(":2")
+
+
+def test_the_script_retries_in_botocore_s_standard_mode(layout: Layout) -> None:
+    client = app_update._client(layout.endpoint, "ecs")
+    assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 8}
 
 
 def test_backend_update_task_ran_once_with_the_new_revision(layout: Layout, fast: Waits) -> None:

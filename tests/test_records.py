@@ -129,3 +129,24 @@ def test_loader_skips_a_truncated_last_line_only(tmp_path: Path) -> None:
 def test_loader_names_a_missing_path(tmp_path: Path) -> None:
     with pytest.raises(RecordError, match="no records at"):
         list(records.load([tmp_path / "nowhere"]))
+
+
+def test_faults_and_retries_are_counted_per_phase_and_kept() -> None:
+    before = records.CallCounts(
+        {"ecs:ListClusters": 2}, {}, {"ecs:ListClusters": {"throttle": 1}}, {}
+    )
+    now = records.CallCounts(
+        {"ecs:ListClusters": 5},
+        {},
+        {"ecs:ListClusters": {"throttle": 2, "drop": 1}},
+        {"ecs:ListClusters": {"throttle": 1, "drop": 1}},
+    )
+    since = now.since(before)
+    assert since.faults_injected == {"ecs:ListClusters": {"throttle": 1, "drop": 1}}
+    assert since.retries == {"ecs:ListClusters": {"throttle": 1, "drop": 1}}
+    record = Record(
+        "r", Tool.CDK, "v", "e", "embedded", Strategy.PINNED, ChangeKind.NONE, Phase.APP,
+        Status.OK, 1.0, faults="throttle:0.1 seed=1 delay=1s",
+        faults_injected=since.faults_injected, retries_seen=since.retries,
+    )  # fmt: skip
+    assert Record.from_dict(json.loads(json.dumps(record.to_dict()))) == record

@@ -15,6 +15,7 @@ from harness.compare import CompareOptions, LogProgress, Progress, RunResult, ru
 from harness.endpoint import Target
 from harness.errors import HarnessError
 from harness.expectations import STRATEGIES
+from harness.fidelity.faults import DEFAULT_DELAY_S, FaultPlan, FaultSpecError
 from harness.outcomes import CellStatus
 from harness.records import ChangeKind, Strategy, Tool
 
@@ -60,6 +61,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--results", type=Path, default=Path("results"), help="where run folders go"
     )
     add_provider_argument(parser)
+    parser.add_argument(
+        "--faults",
+        default="",
+        help="embedded emulator only: inject faults into a fraction of the calls, "
+        "KIND:FRACTION[@SERVICE],... with KIND throttle, 5xx, slow or drop "
+        "(e.g. throttle:0.1,5xx:0.05,slow:0.1,drop:0.02@ecs)",
+    )
+    parser.add_argument(
+        "--fault-seed", type=int, default=0, help="seed of the fault sequence (default 0)"
+    )
+    parser.add_argument(
+        "--fault-delay", type=float, default=DEFAULT_DELAY_S, help="seconds a slow answer waits"
+    )
+
+
+def _faults(args: argparse.Namespace) -> FaultPlan | None:
+    if not args.faults:
+        return None
+    if args.target != Target.EMBEDDED.value:
+        raise SystemExit("python -m harness compare: --faults needs the embedded emulator")
+    try:
+        return FaultPlan.parse(args.faults, seed=args.fault_seed, delay_s=args.fault_delay)
+    except FaultSpecError as exc:
+        raise SystemExit(f"python -m harness compare: --faults: {exc}") from None
 
 
 def _parse(kind: type[E], text: str) -> tuple[E, ...]:
@@ -92,6 +117,7 @@ def options_from(args: argparse.Namespace) -> CompareOptions:
         results=args.results,
         terraform_provider=args.terraform_provider,
         failure_scenarios=args.failure_scenarios,
+        faults=_faults(args),
     )
 
 

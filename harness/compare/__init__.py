@@ -85,8 +85,9 @@ def run_comparison(
     results: list[CellResult] = []
     with ExitStack() as stack:
         writer = stack.enter_context(RecordWriter(folder / "records.jsonl"))
-        target = open_target(options.target, options.aws_account_id, folder, stack)
-        context = RunContext(run_id, str(options.target), git_commit())
+        target = open_target(options.target, options.aws_account_id, folder, stack, options.faults)
+        faults = options.faults.describe() if options.faults else ""
+        context = RunContext(run_id, str(options.target), git_commit(), faults)
         run = Run(context, target, writer, factory, app_side, progress or LogProgress())
         with run:  # destroys the bases, also after a failure or Ctrl-C
             for text in target.notes:

@@ -10,6 +10,7 @@ from pathlib import Path
 from harness.drivers.base import AppSettings
 from harness.endpoint import Target
 from harness.expectations import STRATEGIES
+from harness.fidelity.faults import FaultPlan
 from harness.lifecycle import V1
 from harness.outcomes import CellStatus
 from harness.records import ChangeKind, Strategy, Tool
@@ -30,6 +31,8 @@ class CompareOptions:
     """hashicorp/aws for Terraform: auto, real or standin (:mod:`harness.terraform.providers`)."""
     failure_scenarios: bool = True
     """Also run the failure cells (:mod:`harness.compare.failure_cells`; embedded emulator)."""
+    faults: FaultPlan | None = None
+    """Faults the embedded emulator injects during the whole run (:mod:`harness.fidelity.faults`)."""
 
 
 @dataclass(frozen=True, slots=True)

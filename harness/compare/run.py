@@ -28,8 +28,10 @@ from harness.compare.matrix import CellSpec, DeployedBase
 from harness.compare.progress import LogProgress, Progress
 from harness.drivers.base import StackDriver
 from harness.endpoint import Endpoint, Target
+from harness.errors import TargetError
 from harness.expectations import STRATEGIES
 from harness.hotswap import HotswapAppSide, Hotswapper
+from harness.fidelity.faults import FaultPlan
 from harness.recorder import CallReader, CellIdentity, CellRecorder, RunContext
 from harness.records import ChangeKind, RecordWriter, Strategy, Tool
 
@@ -67,10 +69,18 @@ class RunTarget:
 
 
 def open_target(
-    target: Target, aws_account_id: str | None, folder: Path, stack: ExitStack
+    target: Target,
+    aws_account_id: str | None,
+    folder: Path,
+    stack: ExitStack,
+    faults: FaultPlan | None = None,
 ) -> RunTarget:
-    """Start the embedded emulator (stopped by ``stack``) or resolve an external target."""
+    """Start the embedded emulator (stopped by ``stack``) or resolve an external target;
+    ``faults`` only on the embedded emulator (it injects them)."""
     from harness.external_targets import aws_sandbox, probe_localstack
+
+    if faults is not None and target is not Target.EMBEDDED:
+        raise TargetError(f"fault injection needs the embedded emulator, not --target {target}")
 
     if target is Target.LOCALSTACK:
         localstack = probe_localstack()
@@ -83,6 +93,8 @@ def open_target(
     from harness.emulator import Emulator
 
     emulator = stack.enter_context(Emulator(log_dir=folder))
+    if faults is not None:
+        emulator.set_faults(faults)
     return embedded_target(emulator, folder)
 
 

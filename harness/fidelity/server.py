@@ -8,6 +8,7 @@ ready file once it serves.
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import json
 import logging
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from harness.fidelity import control
+from harness.fidelity import control, faults
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def identify_call(environ: dict[str, Any], body: bytes) -> str:
 
 
 def counting_app(app: WSGIApp) -> WSGIApp:
-    """Wrap moto's WSGI app: answer control routes, count every AWS call."""
+    """Wrap moto's WSGI app: answer control routes, count every AWS call, inject faults."""
 
     def wrapped(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -82,9 +83,12 @@ def counting_app(app: WSGIApp) -> WSGIApp:
         control.calls.set_current(caller)
         control.calls.begin(caller)
         try:
+            serve = app
             if call in _ISSUES_TEMPORARY_KEYS:
-                return _aliasing_temporary_keys(app, environ, start_response, caller)
-            return app(environ, start_response)
+                serve = functools.partial(_aliasing_temporary_keys, app, caller=caller)
+            if on_behalf:  # AWS retries its own internal calls: never faulted
+                return serve(environ, start_response)
+            return faults.serve_with_faults(serve, environ, start_response, call, caller)
         finally:
             control.calls.end(caller)
             control.calls.set_current(None)
@@ -97,7 +101,7 @@ _ACCESS_KEY_ID = re.compile(rb"<AccessKeyId>([^<]+)</AccessKeyId>")
 
 
 def _aliasing_temporary_keys(
-    app: WSGIApp, environ: dict[str, Any], start_response: Callable[..., Any], caller: str
+    app: WSGIApp, environ: dict[str, Any], start_response: Callable[..., Any], *, caller: str
 ) -> Iterable[bytes]:
     """Serve an STS call, and count the temporary key it hands out for ``caller``."""
     answer = b"".join(app(environ, start_response))

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from harness.expectations import expected
 from harness.outcomes import judge
 from harness.records import Record
-from harness.report import failures, glance, model, stats, timeline
+from harness.report import failures, faults, glance, model, stats, timeline
 from harness.report.charts import (
     Chart,
     api_calls_chart,
@@ -85,6 +85,8 @@ def assemble(records: Sequence[Record], runs: Sequence[RunSummary] = ()) -> Docu
         Section(stats.environment_table(records, runs)),
         *failure_sections,
     ]
+    if any(r.faults for r in records):  # only runs under injected faults have this table
+        sections.insert(3, Section(faults.fault_table(records)))
     return Document(
         TITLE,
         INTRO,

@@ -29,6 +29,12 @@ ENDPOINT_KEYS = {
 
 _CLIENTS_LOCK = threading.Lock()
 
+RETRIES = {"mode": "standard", "max_attempts": 25}  # botocore's max_attempts: retries, not attempts
+"""As the real provider retries: its ``max_retries`` argument ("maximum number of times an API
+call is retried, in the case where requests are being throttled or experiencing transient
+failures ... If omitted, the default value is 25", registry.terraform.io/providers/hashicorp/
+aws/latest/docs), on the AWS SDK's standard retryer (terraform-provider-aws#36024, v5.42.0)."""
+
 
 class ProviderError(Exception):
     """An error reported to Terraform as a diagnostic (summary, detail)."""
@@ -116,7 +122,7 @@ class Context:
             if self._session is None:
                 self._session = botocore.session.get_session()
             config = Config(
-                retries={"max_attempts": 3, "mode": "standard"},
+                retries=RETRIES,
                 s3={"addressing_style": "path"} if self.s3_use_path_style else None,
             )
             self._clients[service] = self._session.create_client(

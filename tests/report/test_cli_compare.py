@@ -150,3 +150,23 @@ def test_closing_line_counts_outcomes_and_states_the_overhead() -> None:
 def test_closing_line_without_records(tmp_path: Path) -> None:
     summary = RunSummary("run", "embedded", 3.0)
     assert cli.closing_line(RunResult(tmp_path, summary, (), ())) == "no cells; 3 s wall time"
+
+
+def test_faults_are_parsed_into_a_seeded_plan() -> None:
+    options = parse("--faults", "throttle:0.1,drop:0.02@ecs", "--fault-seed", "9")
+    assert options.faults is not None
+    assert options.faults.seed == 9
+    assert options.faults.for_service("ecs") == {"throttle": 0.1, "drop": 0.02}
+    assert parse().faults is None
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("--faults", "timeout:0.1"), "--faults: fault 'timeout:0.1': write KIND:FRACTION"),
+        (("--faults", "throttle:0.1", "--target", "localstack"), "needs the embedded emulator"),
+    ],
+)
+def test_bad_faults_say_what_is_wrong(argv: tuple[str, ...], message: str) -> None:
+    with pytest.raises(SystemExit, match=message):
+        parse(*argv)
