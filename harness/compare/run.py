@@ -30,8 +30,8 @@ from harness.drivers.base import StackDriver
 from harness.endpoint import Endpoint, Target
 from harness.errors import TargetError
 from harness.expectations import STRATEGIES
-from harness.hotswap import HotswapAppSide, Hotswapper
 from harness.fidelity.faults import FaultPlan
+from harness.hotswap import HotswapAppSide, Hotswapper
 from harness.recorder import CallReader, CellIdentity, CellRecorder, RunContext
 from harness.records import ChangeKind, RecordWriter, Strategy, Tool
 
