@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from importlib.metadata import version
 from pathlib import Path
@@ -60,10 +61,34 @@ class Emulator:
         self.layers: list[str] = []
         self.start_time_s: float | None = None
 
+    @classmethod
+    def attach(cls, url: str, region: str = "us-east-1") -> Emulator:
+        """An emulator someone else started (``python -m harness emulator``) at ``url``: this
+        object counts calls and answers control calls; it never stops the server."""
+        parsed = urllib.parse.urlsplit(url)
+        if parsed.hostname not in ("localhost", "127.0.0.1") or parsed.port is None:
+            raise EmulatorError(
+                f"--endpoint {url}: expected the URL python -m harness emulator printed "
+                "(http://localhost:PORT)"
+            )
+        emulator = cls(region=region)
+        emulator.port = parsed.port
+        try:
+            info = emulator.control("info")
+        except (EmulatorError, OSError) as exc:
+            emulator.port = None
+            raise EmulatorError(
+                f"no harness emulator answers at {url} ({exc}): start one with "
+                "python -m harness emulator, or leave out --endpoint to have the run start its own"
+            ) from None
+        emulator.layers = list(info.get("layers", []))
+        emulator.start_time_s = 0.0
+        return emulator
+
     # lifecycle -------------------------------------------------------------------------
     def start(self) -> Emulator:
         """Start the server and return once it answers HTTP."""
-        if self._proc is not None:
+        if self._proc is not None or self.port is not None:  # started, or attached
             return self
         self._tmp = tempfile.TemporaryDirectory(prefix="harness-emulator-")
         self.log_path = (self._log_dir or Path(self._tmp.name)) / "emulator.log"
@@ -94,7 +119,8 @@ class Emulator:
         if proc is not None:
             process.stop(proc)
         atexit.unregister(self.stop)
-        self.port = None
+        if proc is not None:  # an attached emulator keeps serving (and its port)
+            self.port = None
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None

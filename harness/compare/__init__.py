@@ -84,7 +84,9 @@ def run_comparison(
     results: list[CellResult] = []
     with ExitStack() as stack:
         writer = stack.enter_context(RecordWriter(folder / "records.jsonl"))
-        target = open_target(options.target, options.aws_account_id, folder, stack)
+        target = open_target(
+            options.target, options.aws_account_id, folder, stack, options.endpoint
+        )
         context = RunContext(run_id, str(options.target), git_commit())
         run = Run(context, target, writer, factory, app_side, progress or LogProgress())
         with run:  # destroys the bases, also after a failure or Ctrl-C

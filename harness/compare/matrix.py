@@ -28,6 +28,9 @@ class CompareOptions:
     results: Path = Path("results")
     terraform_provider: str = "auto"
     """hashicorp/aws for Terraform: auto, real or standin (:mod:`harness.terraform.providers`)."""
+    endpoint: str | None = None
+    """With the embedded target: an emulator already running (``python -m harness emulator``)
+    to use, and leave running, instead of starting one for the run."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,9 +66,14 @@ class RunTarget:
 
 
 def open_target(
-    target: Target, aws_account_id: str | None, folder: Path, stack: ExitStack
+    target: Target,
+    aws_account_id: str | None,
+    folder: Path,
+    stack: ExitStack,
+    endpoint: str | None = None,
 ) -> RunTarget:
-    """Start the embedded emulator (stopped by ``stack``) or resolve an external target."""
+    """Start the embedded emulator (stopped by ``stack``), attach to the one at ``endpoint``,
+    or resolve an external target."""
     from harness.external_targets import aws_sandbox, probe_localstack
 
     if target is Target.LOCALSTACK:
@@ -81,6 +86,8 @@ def open_target(
         return RunTarget(aws_sandbox(aws_account_id, run_id=folder.name), folder)
     from harness.emulator import Emulator
 
+    if endpoint:
+        return embedded_target(Emulator.attach(endpoint), folder)
     emulator = stack.enter_context(Emulator(log_dir=folder))
     return embedded_target(emulator, folder)
 
