@@ -120,7 +120,7 @@ class CellRecorder:
         try:
             yield note
         except KeyboardInterrupt:
-            status, error = Status.INTERRUPTED, "interrupted (Ctrl-C)"
+            status, error = Status.INTERRUPTED, "interrupted (Ctrl-C or SIGTERM)"
             raise
         except Exception as exc:
             status, error = Status.FAILED, f"{type(exc).__name__}: {exc}"

@@ -95,7 +95,7 @@ def run_comparison(
             try:
                 bases = deploy_bases(run, options.tools, run_id.rsplit("-", 1)[-1])
             except KeyboardInterrupt:
-                run.note("interrupted (Ctrl-C) while deploying the base layers")
+                run.note("interrupted (Ctrl-C or SIGTERM) while deploying the base layers")
                 bases = []
             if not run.stop.is_set():
                 cells = plan_cells(options, run_id.rsplit("-", 1)[-1], bases)

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from harness import cdk_cli, stack_reality
+from harness import cdk_cli, recovery, stack_reality
 from harness.drivers.base import AppSettings, DriftReport, StepResult
 from harness.drivers.cdk_output import (
     deploy_skipped,
@@ -196,6 +196,8 @@ class CdkDriver:
     def _deploy(
         self, assembly: Path, stack: str, timings: dict[str, float], began: float
     ) -> StepResult:
+        # A stack an interrupted run left mid-operation or failed: waited for, rolled on, recreated.
+        recovery.recover_stack(self.endpoint.client("cloudformation"), stack)
         outputs_file = self.workdir / f"outputs-{stack}.json"
         outputs_file.unlink(missing_ok=True)
         args = ["deploy", "--app", str(assembly), stack, "--exclusively"]
@@ -217,6 +219,7 @@ class CdkDriver:
         )
 
     def _destroy(self, assembly: Path, stack: str, synth_s: float, began: float) -> StepResult:
+        recovery.recover_stack(self.endpoint.client("cloudformation"), stack, destroying=True)
         done = self._cdk(["destroy", "--app", str(assembly), stack, "--exclusively", "--force"])
         timings = {"synth": synth_s, "destroy": done.duration_s}
         return StepResult(duration_s=time.perf_counter() - began, timings=timings, changed=True)

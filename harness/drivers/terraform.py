@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness import process, stack_reality
+from harness import process, recovery, stack_reality
 from harness.drivers.base import AppSettings, DriftReport, StepResult
 from harness.drivers.terraform_parse import (
     action_summary,
@@ -160,6 +160,7 @@ class TerraformDriver:
     # -- steps
     def _deploy(self, layer: _Layer, variables: dict[str, Any]) -> StepResult:
         began, timings, self._startup_s = time.perf_counter(), {}, 0.0
+        recovery.recover_terraform_state(layer.state)  # a lock an interrupted run left
         timings["init"] = self._init(layer)
         plan = self._plan(layer, variables, timings)
         if plan.changed:
@@ -174,6 +175,7 @@ class TerraformDriver:
         if not layer.state.exists():
             log.info("%s: no state at %s, nothing to destroy", layer.name, layer.state)
             return StepResult(0.0, {}, {}, False)
+        recovery.recover_terraform_state(layer.state)
         timings["init"] = self._init(layer)
         self._write_vars(layer, variables)
         argv = ["apply", "-destroy", "-json", "-auto-approve", f"-var-file={VARS_FILE}"]
