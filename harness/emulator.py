@@ -31,8 +31,9 @@ from typing import Any
 
 from harness import process
 from harness.endpoint import Endpoint, Target
-from harness.errors import EmulatorError
+from harness.errors import EmulatorError, PortInUse
 from harness.fidelity import control
+from harness.fidelity.server import PORT_IN_USE_EXIT
 from harness.paths import REPO_ROOT
 from harness.records import CallCounts
 
@@ -49,9 +50,12 @@ class Emulator:
         region: str = "us-east-1",
         log_dir: Path | None = None,
         layers: tuple[str, ...] | None = None,
+        port: int = 0,
     ) -> None:
-        """``layers``: fidelity layers to install (default all; ``()`` is stock moto)."""
+        """``layers``: fidelity layers to install (default all; ``()`` is stock moto);
+        ``port``: the port to serve on (default a free one the OS picks)."""
         self.region = region
+        self._port_wanted = port
         self._layers_wanted = layers
         self._log_dir = log_dir
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -97,6 +101,8 @@ class Emulator:
         argv = [sys.executable, "-m", "harness.fidelity.server", "--ready-file", str(ready)]
         if self._layers_wanted is not None:
             argv.append(f"--layers={','.join(self._layers_wanted)}")
+        if self._port_wanted:
+            argv.append(f"--port={self._port_wanted}")
         self._proc = process.spawn(
             argv,
             env=process.child_env({"PYTHONUNBUFFERED": "1", "PYTHONPATH": _python_path()}),
@@ -225,6 +231,11 @@ class Emulator:
         assert self._proc is not None
         while time.perf_counter() - began < START_TIMEOUT_S:
             if self._proc.poll() is not None:
+                if self._proc.returncode == PORT_IN_USE_EXIT:
+                    raise PortInUse(
+                        f"port {self._port_wanted} is already in use by another process: "
+                        "choose another --port, or leave it out to get a free one"
+                    )
                 raise EmulatorError(
                     f"the emulator exited with {self._proc.returncode} while starting;"
                     f" its log:\n{process.tail(self._read_log())}"

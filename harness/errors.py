@@ -4,6 +4,7 @@ HarnessError
 ├── UsageError              a command line names something that does not exist (exit 2)
 ├── CommandError            a subprocess failed (``harness.process``)
 │   ├── CommandNotFound     its executable is not installed or not on PATH
+│   │   └── ToolTooOld      it is installed, but older than the harness needs
 │   ├── CommandTimeout      it ran past its timeout and was stopped
 │   ├── TerraformError      a Terraform command failed, with Terraform's diagnostics
 │   │                       (``harness.drivers.terraform``)
@@ -79,6 +80,10 @@ class CommandError(HarnessError):
 
 class CommandNotFound(CommandError):
     """The executable does not exist."""
+
+
+class ToolTooOld(CommandNotFound):
+    """The executable exists but is older than the harness (or the stacks) need."""
 
 
 class CommandTimeout(CommandError):

@@ -8,6 +8,7 @@ ready file once it serves.
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import json
 import logging
@@ -104,7 +105,13 @@ def _aliasing_temporary_keys(
     return [answer]
 
 
-def serve(host: str, ready_file: Path, layers: tuple[str, ...] | None = None) -> None:
+PORT_IN_USE_EXIT = 3
+"""Exit code of a server whose ``--port`` is taken (the harness reports it as PortInUse)."""
+
+
+def serve(
+    host: str, ready_file: Path, layers: tuple[str, ...] | None = None, port: int = 0
+) -> None:
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         MotoRequestHandler,
@@ -116,7 +123,13 @@ def serve(host: str, ready_file: Path, layers: tuple[str, ...] | None = None) ->
 
     installed = fidelity.install(layers)
     app = counting_app(DomainDispatcherApplication(create_backend_app))
-    server = make_server(host, 0, app, threaded=True, request_handler=MotoRequestHandler)
+    try:
+        server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        log.error("port %s on %s is already in use", port, host)
+        sys.exit(PORT_IN_USE_EXIT)
     port = server.server_port
     os.environ["MOTO_PORT"] = str(port)  # moto builds some URLs (S3, SQS) from it
     tmp = ready_file.with_suffix(".tmp")
@@ -152,13 +165,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m harness.fidelity.server")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--ready-file", type=Path, required=True)
+    parser.add_argument("--port", type=int, default=0, help="default: a free one")
     parser.add_argument(
         "--layers", default=None, help="comma-separated fidelity layers to install (default: all)"
     )
     args = parser.parse_args(argv)
     layers = None if args.layers is None else tuple(x for x in args.layers.split(",") if x)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    serve(args.host, args.ready_file, layers)
+    serve(args.host, args.ready_file, layers, args.port)
 
 
 if __name__ == "__main__":

