@@ -51,7 +51,9 @@ def git_commit() -> str:
     """The harness's commit, ``-dirty`` when it has uncommitted changes ("" outside git)."""
     argv = ["git", "describe", "--always", "--dirty", "--abbrev=7"]
     try:
-        return process.run(argv, cwd=REPO_ROOT, timeout=30).stdout.strip()
+        # No index refresh (an optional lock): parallel runs would race for .git/index.lock.
+        env = process.child_env({"GIT_OPTIONAL_LOCKS": "0"})
+        return process.run(argv, cwd=REPO_ROOT, env=env, timeout=30).stdout.strip()
     except HarnessError:
         return ""
 

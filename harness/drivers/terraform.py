@@ -242,6 +242,9 @@ class TerraformDriver:
         # TF_LOG=debug: core logs each provider start, which is how start-up time is measured
         # (stderr only; values of variables are not logged).
         env = {**rt.env, **self.endpoint.env(), "TF_IN_AUTOMATION": "1", "TF_LOG": "debug"}
+        # The layer's own data dir, whatever TF_DATA_DIR the user has: shared, parallel layers
+        # and runs would overwrite each other's providers and backend settings.
+        env["TF_DATA_DIR"] = str(layer.root / ".terraform")
         result = process.run(full, env=env, cwd=layer.root, timeout=TIMEOUT_S, ok_codes=range(256))
         self._startup_s += provider_startup_s(result.stderr)
         if result.returncode not in ok_codes:
