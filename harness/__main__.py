@@ -11,6 +11,11 @@ import importlib
 import logging
 import sys
 
+from harness.errors import UsageError
+
+USAGE = 2
+"""Exit code of a command line that names something unknown (argparse's own code)."""
+
 # subcommand -> (module with add_arguments(parser) and run(args) -> int, help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "emulator": ("harness.cli.emulator", "start the embedded AWS emulator and serve until Ctrl-C"),
@@ -47,7 +52,11 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    result: int = modules[args.command].run(args)  # type: ignore[attr-defined]
+    try:
+        result: int = modules[args.command].run(args)  # type: ignore[attr-defined]
+    except UsageError as exc:  # what argparse does for its own checks
+        print(f"{parser.prog} {args.command}: error: {exc}", file=sys.stderr)
+        return USAGE
     return result
 
 

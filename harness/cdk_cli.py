@@ -20,7 +20,7 @@ from pathlib import Path
 
 from harness import process
 from harness.endpoint import Endpoint, Target
-from harness.errors import CommandNotFound
+from harness.errors import CommandNotFound, ToolTooOld
 from harness.paths import CDK_DIR
 
 TOOLS_DIR = CDK_DIR
@@ -111,7 +111,27 @@ def _node(modules: Path) -> Path:
         raise CommandNotFound(
             ["node"], None, message="Node.js is not installed (npm ci --prefix cdk)"
         )
+    _check_node(found)
     return Path(found)
+
+
+MIN_NODE = (18, 0)
+"""What the pinned aws-cdk asks for (``engines.node`` ">= 18.0.0" in its package.json)."""
+
+
+def _check_node(node: str) -> None:
+    """A node from PATH (not the pinned one) must be new enough for the CLI."""
+    from harness.terraform.binary import version_tuple
+
+    text = process.run([node, "--version"], timeout=30).stdout.strip()
+    if version_tuple(text) < MIN_NODE:
+        raise ToolTooOld(
+            [node],
+            None,
+            message=f"Node.js {text} at {node} is older than the CDK CLI needs "
+            f"({'.'.join(map(str, MIN_NODE))}+): run npm ci --prefix cdk (it installs the "
+            "pinned Node 22) or put a newer node first on PATH",
+        )
 
 
 def installed(tools_dir: Path = TOOLS_DIR) -> bool:

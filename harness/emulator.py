@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from importlib.metadata import version
 from pathlib import Path
@@ -30,9 +31,10 @@ from typing import Any
 
 from harness import process
 from harness.endpoint import Endpoint, Target
-from harness.errors import EmulatorError
+from harness.errors import EmulatorError, PortInUse
 from harness.fidelity import control
 from harness.fidelity.faults import FaultPlan
+from harness.fidelity.server import PORT_IN_USE_EXIT
 from harness.paths import REPO_ROOT
 from harness.records import CallCounts
 
@@ -49,9 +51,12 @@ class Emulator:
         region: str = "us-east-1",
         log_dir: Path | None = None,
         layers: tuple[str, ...] | None = None,
+        port: int = 0,
     ) -> None:
-        """``layers``: fidelity layers to install (default all; ``()`` is stock moto)."""
+        """``layers``: fidelity layers to install (default all; ``()`` is stock moto);
+        ``port``: the port to serve on (default a free one the OS picks)."""
         self.region = region
+        self._port_wanted = port
         self._layers_wanted = layers
         self._log_dir = log_dir
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -61,10 +66,34 @@ class Emulator:
         self.layers: list[str] = []
         self.start_time_s: float | None = None
 
+    @classmethod
+    def attach(cls, url: str, region: str = "us-east-1") -> Emulator:
+        """An emulator someone else started (``python -m harness emulator``) at ``url``: this
+        object counts calls and answers control calls; it never stops the server."""
+        parsed = urllib.parse.urlsplit(url)
+        if parsed.hostname not in ("localhost", "127.0.0.1") or parsed.port is None:
+            raise EmulatorError(
+                f"--endpoint {url}: expected the URL python -m harness emulator printed "
+                "(http://localhost:PORT)"
+            )
+        emulator = cls(region=region)
+        emulator.port = parsed.port
+        try:
+            info = emulator.control("info")
+        except (EmulatorError, OSError) as exc:
+            emulator.port = None
+            raise EmulatorError(
+                f"no harness emulator answers at {url} ({exc}): start one with "
+                "python -m harness emulator, or leave out --endpoint to have the run start its own"
+            ) from None
+        emulator.layers = list(info.get("layers", []))
+        emulator.start_time_s = 0.0
+        return emulator
+
     # lifecycle -------------------------------------------------------------------------
     def start(self) -> Emulator:
         """Start the server and return once it answers HTTP."""
-        if self._proc is not None:
+        if self._proc is not None or self.port is not None:  # started, or attached
             return self
         self._tmp = tempfile.TemporaryDirectory(prefix="harness-emulator-")
         self.log_path = (self._log_dir or Path(self._tmp.name)) / "emulator.log"
@@ -73,6 +102,8 @@ class Emulator:
         argv = [sys.executable, "-m", "harness.fidelity.server", "--ready-file", str(ready)]
         if self._layers_wanted is not None:
             argv.append(f"--layers={','.join(self._layers_wanted)}")
+        if self._port_wanted:
+            argv.append(f"--port={self._port_wanted}")
         self._proc = process.spawn(
             argv,
             env=process.child_env({"PYTHONUNBUFFERED": "1", "PYTHONPATH": _python_path()}),
@@ -95,7 +126,8 @@ class Emulator:
         if proc is not None:
             process.stop(proc)
         atexit.unregister(self.stop)
-        self.port = None
+        if proc is not None:  # an attached emulator keeps serving (and its port)
+            self.port = None
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
@@ -215,6 +247,11 @@ class Emulator:
         assert self._proc is not None
         while time.perf_counter() - began < START_TIMEOUT_S:
             if self._proc.poll() is not None:
+                if self._proc.returncode == PORT_IN_USE_EXIT:
+                    raise PortInUse(
+                        f"port {self._port_wanted} is already in use by another process: "
+                        "choose another --port, or leave it out to get a free one"
+                    )
                 raise EmulatorError(
                     f"the emulator exited with {self._proc.returncode} while starting;"
                     f" its log:\n{process.tail(self._read_log())}"

@@ -52,7 +52,9 @@ def git_commit() -> str:
     """The harness's commit, ``-dirty`` when it has uncommitted changes ("" outside git)."""
     argv = ["git", "describe", "--always", "--dirty", "--abbrev=7"]
     try:
-        return process.run(argv, cwd=REPO_ROOT, timeout=30).stdout.strip()
+        # No index refresh (an optional lock): parallel runs would race for .git/index.lock.
+        env = process.child_env({"GIT_OPTIONAL_LOCKS": "0"})
+        return process.run(argv, cwd=REPO_ROOT, env=env, timeout=30).stdout.strip()
     except HarnessError:
         return ""
 
@@ -127,7 +129,7 @@ class CellRecorder:
         try:
             yield note
         except KeyboardInterrupt:
-            status, error = Status.INTERRUPTED, "interrupted (Ctrl-C)"
+            status, error = Status.INTERRUPTED, "interrupted (Ctrl-C or SIGTERM)"
             raise
         except Exception as exc:
             status, error = Status.FAILED, f"{type(exc).__name__}: {exc}"

@@ -11,6 +11,7 @@ module: readers (the report, the comparison) import nothing of the producers.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from collections.abc import Iterable, Iterator
@@ -22,6 +23,8 @@ from types import TracebackType
 from typing import Any, TextIO
 
 from harness.errors import RecordError
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 3
 """2: ``versions_after`` (per service), ``api_calls_on_behalf`` (apart from ``api_calls``),
@@ -310,14 +313,26 @@ def load(paths: Iterable[Path]) -> Iterator[Record]:
             raise RecordError(
                 f"no records at {path}: expected a records.jsonl file or a folder holding one"
             )
-        lines = file.read_text(encoding="utf-8").splitlines()
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RecordError(f"cannot read {file} ({exc}): is it a records.jsonl?") from None
+        lines = text.splitlines()
         for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             try:
                 raw = json.loads(line)
             except json.JSONDecodeError as exc:
-                if number == len(lines):
-                    continue  # interrupted while writing the last line
-                raise RecordError(f"{file}:{number}: not JSON ({exc})") from exc
-            yield Record.from_dict(raw)
+                if number == len(lines) and not text.endswith("\n"):
+                    log.warning("%s:%d: last line cut short (a run killed while writing it): "
+                                "skipped", file, number)  # fmt: skip
+                    continue
+                raise RecordError(
+                    f"{file}:{number}: not JSON ({exc}): the file is damaged; "
+                    "remove that line or re-run"
+                ) from exc
+            try:
+                yield Record.from_dict(raw)
+            except RecordError as exc:
+                raise RecordError(f"{file}:{number}: {exc}") from None

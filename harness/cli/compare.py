@@ -10,16 +10,19 @@ from collections import Counter
 from pathlib import Path
 from typing import TypeVar
 
+from harness import signals
 from harness.cli.tf import add_provider_argument
 from harness.compare import CompareOptions, LogProgress, Progress, RunResult, run_comparison
 from harness.endpoint import Target
-from harness.errors import HarnessError
+from harness.errors import HarnessError, UsageError
 from harness.expectations import STRATEGIES
 from harness.fidelity.faults import DEFAULT_DELAY_S, FaultPlan, FaultSpecError
 from harness.outcomes import CellStatus
 from harness.records import ChangeKind, Strategy, Tool
 
 log = logging.getLogger(__name__)
+INTERRUPTED = 130
+"""Exit code of a run stopped by Ctrl-C (128 + SIGINT); SIGTERM gives 143 (128 + 15)."""
 E = TypeVar("E", Tool, Strategy, ChangeKind)
 
 
@@ -60,6 +63,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--results", type=Path, default=Path("results"), help="where run folders go"
     )
+    parser.add_argument(
+        "--endpoint",
+        default=None,
+        metavar="URL",
+        help="with the embedded target: use the emulator python -m harness emulator serves at "
+        "URL (left running, to inspect what a run left) instead of starting one",
+    )
     add_provider_argument(parser)
     parser.add_argument(
         "--faults",
@@ -87,25 +97,37 @@ def _faults(args: argparse.Namespace) -> FaultPlan | None:
         raise SystemExit(f"python -m harness compare: --faults: {exc}") from None
 
 
+_OPTION = {Tool: "--tools", Strategy: "--strategies", ChangeKind: "--changes"}
+
+
 def _parse(kind: type[E], text: str) -> tuple[E, ...]:
-    try:
-        return tuple(kind(part.strip()) for part in text.split(",") if part.strip())
-    except ValueError as exc:
-        raise SystemExit(
-            f"python -m harness compare: {exc}; choose from {_choices(kind)}"
-        ) from None
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [p for p in parts if p not in {m.value for m in kind}]
+    if unknown:
+        raise UsageError(
+            f"{_OPTION[kind]}: unknown {', '.join(map(repr, unknown))}; choose from {_choices(kind)}"
+        )
+    return tuple(kind(p) for p in parts)
 
 
 def options_from(args: argparse.Namespace) -> CompareOptions:
+    """The run ``args`` ask for; :class:`UsageError` naming the option that is wrong."""
     tools = _parse(Tool, args.tools)
+    if not tools:
+        raise UsageError(f"--tools: name at least one of {_choices(Tool)}")
     strategies = _parse(Strategy, args.strategies)
     for strategy in strategies:
         if not any(strategy in STRATEGIES[t] for t in tools):
-            raise SystemExit(
-                f"python -m harness compare: strategy {strategy} belongs to none of {args.tools}"
+            owner = next(t for t in Tool if strategy in STRATEGIES[t])
+            raise UsageError(
+                f"--strategies: {strategy} is a {owner} strategy, and --tools is {args.tools}; "
+                f"add {owner} to --tools or choose from "
+                f"{','.join(s for t in tools for s in STRATEGIES[t])}"
             )
     if args.repeat < 1 or args.workers < 1:
-        raise SystemExit("python -m harness compare: --repeat and --workers must be at least 1")
+        raise UsageError("--repeat and --workers must be at least 1")
+    if args.endpoint and args.target != Target.EMBEDDED.value:
+        raise UsageError(f"--endpoint is for --target embedded, not {args.target}")
     return CompareOptions(
         target=Target(args.target),
         aws_account_id=args.aws_account_id,
@@ -118,6 +140,7 @@ def options_from(args: argparse.Namespace) -> CompareOptions:
         terraform_provider=args.terraform_provider,
         failure_scenarios=args.failure_scenarios,
         faults=_faults(args),
+        endpoint=args.endpoint,
     )
 
 
@@ -137,6 +160,16 @@ def closing_line(result: RunResult) -> str:
     return f"{outcomes}; {wall:.0f} s wall time, harness overhead {overhead:.1f}%"
 
 
+def _compare(options: CompareOptions) -> RunResult:
+    if _interactive():
+        from harness.compare.terminal import RichProgress
+
+        with RichProgress() as display:
+            return run_comparison(options, progress=display)
+    progress: Progress = LogProgress()
+    return run_comparison(options, progress=progress)
+
+
 def _interactive() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
@@ -151,18 +184,16 @@ def _quiet(verbose: bool) -> None:
 def run(args: argparse.Namespace) -> int:
     options = options_from(args)
     _quiet(getattr(args, "verbose", False))
-    try:
-        if _interactive():
-            from harness.compare.terminal import RichProgress
-
-            with RichProgress() as display:
-                result = run_comparison(options, progress=display)
-        else:
-            progress: Progress = LogProgress()
-            result = run_comparison(options, progress=progress)
-    except HarnessError as exc:
-        log.error("%s", exc)
-        return 1
+    # SIGTERM stops the run as Ctrl-C does (destroy, keep records); exit 128 + the signal.
+    with signals.stop_on_signals() as received:
+        try:
+            result = _compare(options)
+        except HarnessError as exc:
+            log.error("%s", exc)
+            return 1
+        except KeyboardInterrupt:  # before the matrix ran (starting the emulator)
+            log.error("interrupted before any cell ran")
+            return received.exit_code() or INTERRUPTED
     for note in result.summary.notes:
         print(f"note: {note}", file=sys.stderr)
     print(closing_line(result))
@@ -172,5 +203,5 @@ def run(args: argparse.Namespace) -> int:
             print(f"report:  {path}")
     failed = [c for c in result.cells if c.status is CellStatus.FAILED]
     if result.summary.interrupted:
-        return 130
+        return received.exit_code() or INTERRUPTED
     return 1 if failed or not result.cells else 0

@@ -12,7 +12,7 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, RecordError
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +44,15 @@ def default_out(results: list[Path]) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
+    from harness import records
     from harness.report import build_report
 
     out = args.out or default_out(args.results)
     try:
+        if next(records.load(args.results), None) is None:
+            named = ", ".join(map(str, args.results))
+            raise RecordError(f"no records in {named}: the run wrote none (stopped before its "
+                              "first phase ended?); nothing to report")  # fmt: skip
         written = build_report(args.results, out)
     except HarnessError as exc:
         log.error("%s", exc)

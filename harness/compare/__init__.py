@@ -17,6 +17,7 @@ Modules: ``run`` (what a run shares; hands out bases and cells), ``matrix`` (opt
 
 from __future__ import annotations
 
+import shutil
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from harness.compare.matrix import CellResult, CellSpec, CompareOptions, Deploye
 from harness.compare.progress import LogProgress, Progress
 from harness.compare.run import AppSideFactory, Run, RunTarget, open_target
 from harness.drivers.base import StackDriver
+from harness.errors import ResultsError
 from harness.recorder import RunContext, git_commit, new_run_id
 from harness.records import RecordWriter
 from harness.report import runinfo
@@ -79,13 +81,67 @@ def run_comparison(
     """Run the matrix of ``options``; return where its records and report are."""
     factory = factory or driver_factory(options.terraform_provider)
     run_id = new_run_id()
-    folder = options.results.resolve() / run_id  # tools run in other directories
-    folder.mkdir(parents=True)
+    folder = options.results.resolve() / run_id  # absolute: tools run elsewhere
+    created = make_run_folder(folder)
+    try:
+        return _run(options, progress, factory, build_report, app_side, run_id, folder)
+    except BaseException:
+        _drop_if_empty(folder, created)
+        raise
+
+
+def make_run_folder(folder: Path) -> Path:
+    """Create the run's folder (:class:`ResultsError` saying why it cannot be written); the
+    outermost folder created for it."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    try:
+        folder.mkdir(parents=True)
+        probe = folder / ".writable"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise ResultsError(
+            f"cannot write the results folder {folder.parent} ({exc.strerror or exc}): "
+            "choose another with --results DIR"
+        ) from None
+    return missing[-1] if missing else folder
+
+
+def _drop_if_empty(folder: Path, created: Path) -> None:
+    """A run that failed before writing any record leaves no folder behind (there is only an
+    empty records file and the emulator's log, whose tail the error already shows), nor the
+    folders created for it."""
+    records = folder / "records.jsonl"
+    if records.exists() and records.stat().st_size:
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+    for parent in folder.parents:
+        if not parent.is_relative_to(created) or any(parent.iterdir()):
+            break
+        parent.rmdir()
+
+
+def _run(
+    options: CompareOptions,
+    progress: Progress | None,
+    factory: DriverFactory,
+    build_report: bool,
+    app_side: AppSideFactory,
+    run_id: str,
+    folder: Path,
+) -> RunResult:
     began, started = time.perf_counter(), datetime.now(UTC).isoformat(timespec="seconds")
     results: list[CellResult] = []
     with ExitStack() as stack:
         writer = stack.enter_context(RecordWriter(folder / "records.jsonl"))
-        target = open_target(options.target, options.aws_account_id, folder, stack, options.faults)
+        target = open_target(
+            options.target,
+            options.aws_account_id,
+            folder,
+            stack,
+            faults=options.faults,
+            endpoint=options.endpoint,
+        )
         faults = options.faults.describe() if options.faults else ""
         context = RunContext(run_id, str(options.target), git_commit(), faults)
         run = Run(context, target, writer, factory, app_side, progress or LogProgress())
@@ -95,7 +151,7 @@ def run_comparison(
             try:
                 bases = deploy_bases(run, options.tools, run_id.rsplit("-", 1)[-1])
             except KeyboardInterrupt:
-                run.note("interrupted (Ctrl-C) while deploying the base layers")
+                run.note("interrupted (Ctrl-C or SIGTERM) while deploying the base layers")
                 bases = []
             if not run.stop.is_set():
                 suffix = run_id.rsplit("-", 1)[-1]

@@ -69,7 +69,7 @@ def run_cells(run: Run, cells: Sequence[CellSpec], workers: int) -> list[CellRes
         run.stop.set()
         pool.shutdown(wait=False, cancel_futures=True)
         results += _drain(run, futures, {r.cell for r in results})
-        run.note("interrupted (Ctrl-C): cells not started were cancelled")
+        run.note("interrupted (Ctrl-C or SIGTERM): cells not started were cancelled")
     finally:
         pool.shutdown(wait=True)
     return results

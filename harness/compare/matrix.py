@@ -33,6 +33,9 @@ class CompareOptions:
     """Also run the failure cells (:mod:`harness.compare.failure_cells`; embedded emulator)."""
     faults: FaultPlan | None = None
     """Faults the embedded emulator injects during the whole run (:mod:`harness.fidelity.faults`)."""
+    endpoint: str | None = None
+    """With the embedded target: an emulator already running (``python -m harness emulator``)
+    to use, and leave running, instead of starting one for the run."""
 
 
 @dataclass(frozen=True, slots=True)

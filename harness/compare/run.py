@@ -74,9 +74,10 @@ def open_target(
     folder: Path,
     stack: ExitStack,
     faults: FaultPlan | None = None,
+    endpoint: str | None = None,
 ) -> RunTarget:
-    """Start the embedded emulator (stopped by ``stack``) or resolve an external target;
-    ``faults`` only on the embedded emulator (it injects them)."""
+    """Start the embedded emulator (stopped by ``stack``), attach to the one at ``endpoint``,
+    or resolve an external target; ``faults`` only on the embedded emulator (it injects them)."""
     from harness.external_targets import aws_sandbox, probe_localstack
 
     if faults is not None and target is not Target.EMBEDDED:
@@ -92,6 +93,8 @@ def open_target(
         return RunTarget(aws_sandbox(aws_account_id, run_id=folder.name), folder)
     from harness.emulator import Emulator
 
+    if endpoint:
+        return embedded_target(Emulator.attach(endpoint), folder)
     emulator = stack.enter_context(Emulator(log_dir=folder))
     if faults is not None:
         emulator.set_faults(faults)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from botocore.exceptions import ClientError
 
-from harness import cdk_cli, cdk_synth, cfn_drift, stack_reality, version_parameter
+from harness import cdk_cli, cdk_synth, cfn_drift, recovery, stack_reality, version_parameter
 from harness.cfn_drift import LiveDrift
 from harness.drivers.base import AppSettings, DriftReport, StepResult
 from harness.drivers.cdk_output import (
@@ -267,6 +267,8 @@ class CdkDriver:
         *,
         hotswap: bool = False,
     ) -> StepResult:
+        # A stack an interrupted run left mid-operation or failed: waited for, rolled on, recreated.
+        recovery.recover_stack(self.endpoint.client("cloudformation"), stack)
         outputs_file = self.workdir / f"outputs-{stack}.json"
         outputs_file.unlink(missing_ok=True)
         args = ["deploy", "--app", str(assembly), stack, "--exclusively"]
@@ -288,6 +290,7 @@ class CdkDriver:
         )
 
     def _destroy(self, assembly: Path, stack: str, synth_s: float, began: float) -> StepResult:
+        recovery.recover_stack(self.endpoint.client("cloudformation"), stack, destroying=True)
         done = self._cdk(["destroy", "--app", str(assembly), stack, "--exclusively", "--force"])
         timings = {"synth": synth_s, "destroy": done.duration_s}
         return StepResult(duration_s=time.perf_counter() - began, timings=timings, changed=True)

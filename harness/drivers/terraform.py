@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness import process, stack_reality, version_parameter
+from harness import process, recovery, stack_reality, version_parameter
 from harness.drivers.base import AppSettings, DriftReport, StepResult
 from harness.drivers.terraform_parse import (
     action_summary,
@@ -187,6 +187,7 @@ class TerraformDriver:
     # -- steps
     def _deploy(self, layer: _Layer, variables: dict[str, Any]) -> StepResult:
         began, timings, self._startup_s = time.perf_counter(), {}, 0.0
+        recovery.recover_terraform_state(layer.state)  # a lock an interrupted run left
         timings["init"] = self._init(layer)
         plan = self._plan(layer, variables, timings)
         reported = None
@@ -205,6 +206,7 @@ class TerraformDriver:
         if not layer.state.exists():
             log.info("%s: no state at %s, nothing to destroy", layer.name, layer.state)
             return StepResult(0.0, {}, {}, False)
+        recovery.recover_terraform_state(layer.state)
         timings["init"] = self._init(layer)
         self._write_vars(layer, variables)
         argv = ["apply", "-destroy", "-json", "-auto-approve", f"-var-file={VARS_FILE}"]
@@ -277,6 +279,9 @@ class TerraformDriver:
             env.update(provider.env())
             if not started:
                 self._startup_s += provider.start_s
+        # The layer's own data dir, whatever TF_DATA_DIR the user has: shared, parallel layers
+        # and runs would overwrite each other's providers and backend settings.
+        env["TF_DATA_DIR"] = str(layer.root / ".terraform")
         result = process.run(full, env=env, cwd=layer.root, timeout=TIMEOUT_S, ok_codes=range(256))
         self._startup_s += provider_startup_s(result.stderr)
         if result.returncode not in ok_codes:

@@ -10,7 +10,16 @@ from __future__ import annotations
 import importlib
 
 # Submodules that patch moto, in install order; ``installed_layers()`` says which ran.
-LAYERS: tuple[str, ...] = ("ecs", "cloudformation", "iam", "ec2", "elbv2", "s3", "elasticache")
+LAYERS: tuple[str, ...] = (
+    "ecs",
+    "cloudformation",
+    "stack_recovery",
+    "iam",
+    "ec2",
+    "elbv2",
+    "s3",
+    "elasticache",
+)
 
 _installed: list[str] = []
 

@@ -133,3 +133,11 @@ def _busy(method: str, body: dict[str, Any]) -> tuple[int, Any]:
 @route("calls")
 def _calls(method: str, body: dict[str, Any]) -> tuple[int, Any]:
     return 200, calls.snapshot(body.get("key"))
+
+
+@route("info")
+def _info(method: str, body: dict[str, Any]) -> tuple[int, Any]:
+    """What this emulator is: its fidelity layers (for a harness attaching to it)."""
+    from harness import fidelity
+
+    return 200, {"layers": fidelity.installed_layers()}

@@ -8,6 +8,7 @@ ready file once it serves.
 from __future__ import annotations
 
 import argparse
+import errno
 import functools
 import io
 import json
@@ -15,6 +16,7 @@ import logging
 import os
 import re
 import signal
+import socket
 import sys
 import threading
 import time
@@ -110,7 +112,13 @@ def _aliasing_temporary_keys(
     return [answer]
 
 
-def serve(host: str, ready_file: Path, layers: tuple[str, ...] | None = None) -> None:
+PORT_IN_USE_EXIT = 3
+"""Exit code of a server whose ``--port`` is taken (the harness reports it as PortInUse)."""
+
+
+def serve(
+    host: str, ready_file: Path, layers: tuple[str, ...] | None = None, port: int = 0
+) -> None:
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         MotoRequestHandler,
@@ -122,7 +130,10 @@ def serve(host: str, ready_file: Path, layers: tuple[str, ...] | None = None) ->
 
     installed = fidelity.install(layers)
     app = counting_app(DomainDispatcherApplication(create_backend_app))
-    server = make_server(host, 0, app, threaded=True, request_handler=MotoRequestHandler)
+    if port and _taken(host, port):  # werkzeug would exit 1 saying so, like any failure
+        log.error("port %s on %s is already in use", port, host)
+        sys.exit(PORT_IN_USE_EXIT)
+    server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
     port = server.server_port
     os.environ["MOTO_PORT"] = str(port)  # moto builds some URLs (S3, SQS) from it
     tmp = ready_file.with_suffix(".tmp")
@@ -135,6 +146,15 @@ def serve(host: str, ready_file: Path, layers: tuple[str, ...] | None = None) ->
         server.serve_forever()
     finally:
         server.server_close()
+
+
+def _taken(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.errno == errno.EADDRINUSE
+    return False
 
 
 def _exit_with_parent(server: Any, poll_s: float = 1.0) -> None:
@@ -158,13 +178,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m harness.fidelity.server")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--ready-file", type=Path, required=True)
+    parser.add_argument("--port", type=int, default=0, help="default: a free one")
     parser.add_argument(
         "--layers", default=None, help="comma-separated fidelity layers to install (default: all)"
     )
     args = parser.parse_args(argv)
     layers = None if args.layers is None else tuple(x for x in args.layers.split(",") if x)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    serve(args.host, args.ready_file, layers)
+    serve(args.host, args.ready_file, layers, args.port)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from harness import records as records_module
+from harness.errors import ResultsError
 from harness.records import Record
 from harness.report import runinfo
 
@@ -38,15 +39,23 @@ def write_report(
     from harness.report.render_md import render_md
 
     document = assemble(records, runs)
-    out.mkdir(parents=True, exist_ok=True)
+    # Everything is rendered before anything is written: a failure leaves no partial report.
+    files: dict[str, bytes] = {chart.name: chart.png for chart in document.charts}
+    files["report.md"] = render_md(document).encode("utf-8")
+    files["report.html"] = render_html(document).encode("utf-8")
     written = []
-    for chart in document.charts:
-        path = out / chart.name
-        path.write_bytes(chart.png)
-        written.append(path)
-    for name, text in (("report.md", render_md(document)), ("report.html", render_html(document))):
-        path = out / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            path = out / name
+            path.write_bytes(data)
+            written.append(path)
+    except OSError as exc:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise ResultsError(
+            f"cannot write the report to {out} ({exc.strerror or exc}): choose another "
+            "folder with -o DIR"
+        ) from None
     log.info("report written to %s", out / "report.html")
     return written

@@ -118,7 +118,9 @@ def _summary(records: Sequence[Record], runs: Sequence[RunSummary]) -> list[str]
     for run in runs:
         lines.extend(f"Run {run.run_id}: {note}" for note in run.notes)
         if run.interrupted:
-            lines.append(f"Run {run.run_id} was interrupted (Ctrl-C); its records are partial.")
+            lines.append(
+                f"Run {run.run_id} was interrupted (Ctrl-C or SIGTERM); its records are partial."
+            )
     for row in stats.overhead_table(records, runs).rows:
         run_id, _, wall, _, busy, _, share, *_ = row
         if isinstance(share, float):

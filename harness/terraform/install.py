@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import sys
+import threading
 from pathlib import Path
 
 from harness.paths import REPO_ROOT
@@ -67,10 +68,13 @@ def standin_root(root: Path | None = None) -> Path:
 def _write_if_changed(path: Path, text: str) -> None:
     if path.exists() and path.read_text() == text:
         return
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # A temporary name of this writer's own (process and thread: parallel runs and cells
+    # install at once), then an atomic rename: a Terraform reading the mirror never sees half
+    # a file, and the last writer wins with a whole one.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_text(text)
     tmp.chmod(0o755)
-    tmp.replace(path)  # atomic: a Terraform reading the mirror never sees half a file
+    tmp.replace(path)
 
 
 def install_standin(root: Path | None = None) -> Path:

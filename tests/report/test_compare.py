@@ -329,7 +329,7 @@ def test_ctrl_c_during_the_base_deploys_destroys_them(tmp_path: Path, world: Wor
     run = run_fake(world, opts, Events(), factory(world, interrupt_cdk_base, delay_s=0.2))
     assert run.cells == ()
     assert run.summary.interrupted
-    assert run.summary.notes == ("interrupted (Ctrl-C) while deploying the base layers",)
+    assert run.summary.notes == ("interrupted (Ctrl-C or SIGTERM) while deploying the base layers",)
     phases = {(str(r.tool), str(r.phase)): str(r.status) for r in records.load([run.folder])}
     assert phases[("cdk", "base")] == "interrupted"
     # terraform's base either finished or, not started yet when Ctrl-C came, was refused
