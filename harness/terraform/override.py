@@ -16,7 +16,7 @@ from harness.endpoint import Endpoint
 
 OVERRIDE_FILE = "zz_harness_endpoint_override.tf"
 PROVIDER_FILE = "zz_harness_endpoint_provider.tf"
-SERVICES = ("ec2", "ecr", "ecs", "elbv2", "iam", "logs", "rds", "s3", "sts")
+SERVICES = ("ec2", "ecr", "ecs", "elbv2", "iam", "logs", "rds", "s3", "secretsmanager", "sts")
 
 _PROVIDER = re.compile(r'^\s*provider\s+"aws"\s*\{', re.M)
 _ALIAS = re.compile(r'^\s*alias\s*=\s*"([^"]+)"', re.M)

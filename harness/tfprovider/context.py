@@ -23,6 +23,7 @@ ENDPOINT_KEYS = {
     "logs": "logs",
     "cloudwatchlogs": "logs",
     "ecr": "ecr",
+    "secretsmanager": "secretsmanager",
 }
 
 
