@@ -39,13 +39,12 @@ def provider_aliases(text: str) -> list[str | None]:
 
 
 def provider_block(endpoint: Endpoint, alias: str | None) -> str:
-    creds = endpoint.credentials
+    # No access_key / secret_key: credentials reach the provider through the environment
+    # (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), never through a file in a working copy.
     lines = [
         'provider "aws" {',
         *([f"  alias = {json.dumps(alias)}"] if alias else []),
         f"  region                      = {json.dumps(endpoint.region)}",
-        f"  access_key                  = {json.dumps(creds.get('AWS_ACCESS_KEY_ID', 'test'))}",
-        f"  secret_key                  = {json.dumps(creds.get('AWS_SECRET_ACCESS_KEY', 'test'))}",
         "  s3_use_path_style           = true",
         "  skip_credentials_validation = true",
         "  skip_metadata_api_check     = true",
