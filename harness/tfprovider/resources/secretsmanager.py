@@ -17,7 +17,7 @@ import base64
 import itertools
 import time
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from harness.tfprovider.resource import Resource, State, tag_dict, tag_list
 from harness.tfprovider.resources.common import REGION, TAGS, not_found
@@ -63,7 +63,7 @@ class Secret(Resource):
             comp("status_message", STRING),
         ),
     )  # fmt: skip
-    unsupported = {
+    unsupported: ClassVar[dict[str, str]] = {
         "replica": "replication to other regions needs a second endpoint",
         "policy": "resource policies are not needed by the stacks here",
     }
@@ -107,7 +107,10 @@ class Secret(Resource):
             "region": self.ctx.region,
             "replica": [],
         }
-        for key, default in (("recovery_window_in_days", 30), ("force_overwrite_replica_secret", False)):
+        for key, default in (
+            ("recovery_window_in_days", 30),
+            ("force_overwrite_replica_secret", False),
+        ):
             if state.get(key) in (None, UNKNOWN):  # kept by the provider, not by the API
                 out[key] = default
         out["tags"], out["tags_all"] = self.split_tags(state, tag_dict(found.get("Tags")))
@@ -165,7 +168,7 @@ class SecretVersion(Resource):
         comp("version_id", STRING),
         optc("version_stages", STRING_SET),
     )  # fmt: skip
-    unsupported = {
+    unsupported: ClassVar[dict[str, str]] = {
         "secret_string_wo": "write-only arguments need plugin protocol 6.8, which the stand-in "
         "does not speak; the stand-in would keep the value in state",
     }
@@ -211,7 +214,9 @@ class SecretVersion(Resource):
         api = _client(self)
         before, after = set(prior.get("version_stages") or []), set(planned["version_stages"])
         for stage in sorted(after - before):
-            api.update_secret_version_stage(SecretId=arn, VersionStage=stage, MoveToVersionId=version)
+            api.update_secret_version_stage(
+                SecretId=arn, VersionStage=stage, MoveToVersionId=version
+            )
         for stage in sorted(before - after - {"AWSCURRENT"}):
             api.update_secret_version_stage(
                 SecretId=arn, VersionStage=stage, RemoveFromVersionId=version
