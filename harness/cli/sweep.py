@@ -66,5 +66,7 @@ def run(args: argparse.Namespace) -> int:
     for removal in failed:
         print(f"  not removed: {removal.leftover}: {removal.error}", file=sys.stderr)
     left = sweep.find(endpoint, args.run_id)
+    for item in left:
+        print(f"  still there: {item}", file=sys.stderr)
     print(f"removed {len(found) - len(failed)}; {len(left)} left")
     return 1 if left else 0

@@ -7,8 +7,8 @@ A run on a sandbox account tags everything it creates with ``harness:run-id`` (b
 the image repositories, the revisions the app-update script registers); a run that was killed
 (SIGKILL, a lost machine) never destroys. The sweeper finds that run's resources through the
 Resource Groups Tagging API (``tag:GetResources``) and, for types that API does not list
-(IAM roles, ECS task definitions, ECR repositories, load balancer listener rules, and stacks
-of the emulator's own CloudFormation engine), through each service's own list and tag calls.
+(IAM roles, ECS task definitions, ECR repositories, load balancer listener rules, and, where
+moto's lacks them, DB subnet groups and the stacks of the emulator's own CloudFormation engine), through each service's own list and tag calls.
 It only ever touches a resource whose tags carry the run id: nothing else is listed, so
 nothing else can be removed.
 

@@ -51,7 +51,11 @@ def from_arn(arn: str) -> Leftover | None:
     service, resource = parts[2], parts[5]
     if service == "s3":
         return leftover("s3:bucket", resource)
-    kind_part, _, rest = resource.partition("/") if "/" in resource else resource.partition(":")
+    # type/id (ec2, ecs, elbv2, cloudformation) or type:id (rds, logs, secretsmanager)
+    cut = min(
+        (i for i in (resource.find("/"), resource.find(":")) if i >= 0), default=len(resource)
+    )
+    kind_part, rest = resource[:cut], resource[cut + 1 :]
     kind = _ARN_KINDS.get((service, kind_part))
     if kind is None:
         return None
@@ -74,8 +78,24 @@ def _tagging_api(endpoint: Endpoint, run_id: str) -> Iterator[Leftover]:
     for page in pages:
         for mapping in page["ResourceTagMappingList"]:
             item = from_arn(mapping["ResourceARN"])
-            if item is not None and _carries(mapping.get("Tags"), run_id):
+            if item is not None and _carries(mapping.get("Tags"), run_id) and _live(endpoint, item):
                 yield item
+
+
+def _live(endpoint: Endpoint, item: Leftover) -> bool:
+    """Whether the Tagging API's answer is still there: ECS keeps deleted services and
+    clusters (INACTIVE) and deregistered revisions (INACTIVE) listed for a while."""
+    if not item.kind.startswith("ecs:"):
+        return True
+    ecs = endpoint.client("ecs")
+    if item.kind == "ecs:service":
+        cluster = item.arn.split("/")[-2]
+        found = ecs.describe_services(cluster=cluster, services=[item.arn])["services"]
+    elif item.kind == "ecs:cluster":
+        found = ecs.describe_clusters(clusters=[item.arn])["clusters"]
+    else:
+        found = [ecs.describe_task_definition(taskDefinition=item.arn)["taskDefinition"]]
+    return any(f.get("status") != "INACTIVE" for f in found)
 
 
 def _stacks(endpoint: Endpoint, run_id: str) -> Iterator[Leftover]:
@@ -114,6 +134,16 @@ def _repositories(endpoint: Endpoint, run_id: str) -> Iterator[Leftover]:
                 yield leftover("ecr:repository", repo["repositoryName"], repo["repositoryArn"])
 
 
+def _db_subnet_groups(endpoint: Endpoint, run_id: str) -> Iterator[Leftover]:
+    # AWS's Tagging API lists them (rds:subgrp); moto 5.2.5's does not.
+    rds = endpoint.client("rds")
+    for page in rds.get_paginator("describe_db_subnet_groups").paginate():
+        for group in page["DBSubnetGroups"]:
+            arn = group["DBSubnetGroupArn"]
+            if _carries(rds.list_tags_for_resource(ResourceName=arn)["TagList"], run_id):
+                yield leftover("rds:subgrp", group["DBSubnetGroupName"], arn)
+
+
 def _listener_rules(endpoint: Endpoint, run_id: str) -> Iterator[Leftover]:
     # An app environment's rule sits on its base's listener: found through every listener.
     elb = endpoint.client("elbv2")
@@ -136,6 +166,7 @@ _LOOKUPS: tuple[Callable[[Endpoint, str], Iterator[Leftover]], ...] = (
     _roles,
     _task_definitions,
     _repositories,
+    _db_subnet_groups,
     _listener_rules,
 )
 """Per-service lookups, for what the Tagging API does not list (on AWS or on moto)."""
