@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "report": ("harness.cli.report", "build the report from records of one or more runs"),
     "localstack": ("harness.cli.localstack", "run a command against a LocalStack started for it"),
+    "sweep": ("harness.cli.sweep", "list (and with --yes remove) what a killed run left behind"),
 }
 
 

@@ -143,6 +143,9 @@ def _lay_out(layout: Layout) -> None:
             )
 
 
+SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dev/db-credentials-AbCdEf"
+
+
 def _task_definition(layout: Layout, component: str, tags: list[dict[str, str]]) -> dict[str, Any]:
     app = {
         "name": component,
@@ -150,8 +153,10 @@ def _task_definition(layout: Layout, component: str, tags: list[dict[str, str]])
         "essential": True,
         "command": ["/app/bin/" + component],
         "environment": [{"name": "DJANGO_SETTINGS_MODULE", "value": "app.settings"}],
+        # Both forms the stacks use: a whole secret (Terraform) and a JSON key of one (CDK).
         "secrets": [
-            {"name": "DB_PASSWORD", "valueFrom": "arn:aws:ssm:us-east-1:123456789012:parameter/db"}
+            {"name": "DB_PASSWORD", "valueFrom": "arn:aws:ssm:us-east-1:123456789012:parameter/db"},
+            {"name": "POSTGRES_PASSWORD", "valueFrom": SECRET_ARN + ":password::"},
         ],
         "logConfiguration": {
             "logDriver": "awslogs",
@@ -248,6 +253,12 @@ def test_update_deploys_the_new_version_to_every_component(layout: Layout, fast:
         app["image"] = f"{layout.repository_uri}:v2"
         assert _readonly_stripped(after) == expected, component
         assert after["tags"] == before[component]["tags"]
+        # The secrets references survive the copy (the value is never in the definition).
+        copied = next(
+            c for c in after["taskDefinition"]["containerDefinitions"] if c["name"] == component
+        )
+        secrets = {s["name"]: s["valueFrom"] for s in copied["secrets"]}
+        assert secrets["POSTGRES_PASSWORD"] == SECRET_ARN + ":password::"
     for component in SERVICES:
         service = layout.service(component)
         assert service["taskDefinition"] == result.revisions[component]

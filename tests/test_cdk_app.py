@@ -115,11 +115,59 @@ def test_base_follows_the_contract(templates: dict[str, Template]) -> None:
             assert {"base": "dev", "managed-by": "cdk"}.items() <= tags(properties).items()
 
 
-def test_the_database_password_is_resolved_from_ssm_never_written(
+def test_the_database_password_is_generated_in_secrets_manager_never_written(
     templates: dict[str, Template],
 ) -> None:
+    """Generated credentials (``rds.Credentials.from_generated_secret``): an
+    AWS::SecretsManager::Secret whose GenerateSecretString makes the password at deploy time
+    (JSON ``{"username": ..., "password": ...}``), resolved for RDS with a
+    ``{{resolve:secretsmanager:ARN:SecretString:password::}}`` dynamic reference
+    (CloudFormation User Guide, "Get values stored in other services using dynamic
+    references"); tagged like everything else in the base."""
+    base = templates["base"].to_json()["Resources"]
+    (secret_id,) = [k for k, r in base.items() if r["Type"] == "AWS::SecretsManager::Secret"]
+    secret = base[secret_id]["Properties"]
+    assert secret["Name"] == "dev/db-credentials"
+    assert "SecretString" not in secret
+    generate = secret["GenerateSecretString"]
+    assert json.loads(generate["SecretStringTemplate"]) == {"username": "django"}
+    assert generate["GenerateStringKey"] == "password"
+    assert {"base": "dev", "managed-by": "cdk"}.items() <= tags(secret).items()
     (db,) = props(templates["base"], "AWS::RDS::DBInstance")
-    assert db["MasterUserPassword"] == "{{resolve:ssm-secure:/dev/db-password}}"
+    assert db["MasterUserPassword"] == {
+        "Fn::Join": [
+            "",
+            ["{{resolve:secretsmanager:", {"Ref": secret_id}, ":SecretString:password::}}"],
+        ]
+    }
+
+
+def test_containers_get_the_password_from_the_secret_not_their_environment(
+    templates: dict[str, Template],
+) -> None:
+    """ECS ``secrets``: ``valueFrom`` is the secret's ARN with a JSON key,
+    ``ARN:json-key:version-stage:version-id`` ("Pass Secrets Manager secrets through Amazon ECS
+    environment variables", Amazon ECS Developer Guide), and the task execution role needs
+    ``secretsmanager:GetSecretValue`` on it ("Required IAM permissions for Amazon ECS
+    secrets")."""
+    app = templates["app"]
+    for task in props(app, "AWS::ECS::TaskDefinition"):
+        (container,) = task["ContainerDefinitions"]
+        assert "POSTGRES_PASSWORD" not in {e["Name"] for e in container["Environment"]}
+        (secret,) = container["Secrets"]
+        assert secret["Name"] == "POSTGRES_PASSWORD"
+        joined = secret["ValueFrom"]["Fn::Join"][1]
+        assert "Fn::ImportValue" in joined[0]
+        assert joined[1] == ":password::"
+    statements = [
+        s
+        for p in props(app, "AWS::IAM::Policy")
+        if "ExecutionRole" in json.dumps(p["Roles"])
+        for s in p["PolicyDocument"]["Statement"]
+    ]
+    reads = [s for s in statements if "secretsmanager:GetSecretValue" in s["Action"]]
+    assert len(reads) == 1
+    assert "Fn::ImportValue" in reads[0]["Resource"]
 
 
 def test_base_template_does_not_depend_on_the_app_environments(synth: Synth) -> None:
@@ -128,7 +176,7 @@ def test_base_template_does_not_depend_on_the_app_environments(synth: Synth) -> 
     with_other = synth(env="beta", image_repository=REPO, image_tag="v9")["base"].to_json()
     assert alone == with_app == with_other
     exports = [o for o in alone["Outputs"].values() if "Export" in o]
-    assert len(exports) == 11
+    assert len(exports) == 12  # the secret's ARN among them
 
 
 def test_no_lambda_backed_custom_resources(templates: dict[str, Template]) -> None:

@@ -238,22 +238,6 @@ def test_errors_carry_the_clis_message(tmp_path: Path, moto_endpoint: Endpoint) 
     assert caught.value.returncode == 1
 
 
-def test_deploy_base_creates_the_db_password_once_and_destroy_removes_it(
-    tmp_path: Path, moto_endpoint: Endpoint
-) -> None:
-    d = driver(tmp_path, moto_endpoint, FakeCli())
-    ssm = moto_endpoint.client("ssm")
-    d.deploy_base("dev")
-    first = ssm.get_parameter(Name="/dev/db-password", WithDecryption=True)["Parameter"]
-    d.deploy_base("dev")
-    again = ssm.get_parameter(Name="/dev/db-password", WithDecryption=True)["Parameter"]
-    assert first["Type"] == "SecureString"
-    assert again["Value"] == first["Value"]
-    d.destroy_base("dev")
-    with pytest.raises(ssm.exceptions.ParameterNotFound):
-        ssm.get_parameter(Name="/dev/db-password")
-
-
 def test_version_and_engine_say_what_ran(tmp_path: Path, moto_endpoint: Endpoint) -> None:
     d = driver(tmp_path, moto_endpoint, FakeCli())
     assert d.tool_version().startswith("aws-cdk 2.1148.1 (aws-cdk-lib ")

@@ -21,7 +21,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
-from django_stacks.base_stack import DB_NAME, DB_USERNAME, BaseStack, db_password_parameter
+from django_stacks.base_stack import DB_NAME, DB_USERNAME, BaseStack
 from django_stacks.component import Component, ComponentSpec, Runtime
 from django_stacks.settings import MANAGED_BY, AppCommands, AppConfig
 
@@ -68,7 +68,11 @@ class AppStack(Stack):
             cluster=cluster,
             image=self._image(),
             environment=self._environment(base),
-            secrets=self._secrets(),
+            # ECS reads the password from the base's generated secret when it starts a task
+            # and grants the execution role secretsmanager:GetSecretValue on it for that.
+            secrets={
+                "POSTGRES_PASSWORD": ecs.Secret.from_secrets_manager(base.db_secret, "password")
+            },
             execution_role=execution_role,
             task_role=task_role,
             log_retention_days=config.log_retention_days,
@@ -158,12 +162,6 @@ class AppStack(Stack):
         merged = shared | self.config.web_environment
         # Sorted by name: ECS returns environments sorted, and so the template stays stable.
         return dict(sorted(merged.items()))
-
-    def _secrets(self) -> dict[str, ecs.Secret]:
-        parameter = ssm.StringParameter.from_secure_string_parameter_attributes(
-            self, "DbPassword", parameter_name=db_password_parameter(self.config.base)
-        )
-        return {"POSTGRES_PASSWORD": ecs.Secret.from_ssm_parameter(parameter)}
 
     def _web_target_group(
         self, base: BaseStack, commands: AppCommands

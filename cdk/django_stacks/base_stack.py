@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, Tags
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_rds as rds
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from django_stacks.settings import MANAGED_BY
@@ -35,9 +36,15 @@ DB_USERNAME = "django"
 DB_PORT = 5432
 
 
-def db_password_parameter(base: str) -> str:
-    """SSM SecureString holding the database password; created once, outside the stacks."""
-    return f"/{base}/db-password"
+# What Secrets Manager leaves out of the generated password: CDK's own default for database
+# secrets (characters that break connection strings and shells), as a constant so the
+# template says it.
+DB_PASSWORD_EXCLUDED = " %+~`#$&*()|[]{}:;<>?!'/@\"\\"
+
+
+def db_secret_name(base: str) -> str:
+    """The Secrets Manager secret holding the database credentials (JSON: username, password)."""
+    return f"{base}/db-credentials"
 
 
 class BaseStack(Stack):
@@ -85,6 +92,13 @@ class BaseStack(Stack):
         # Fixed zones instead of a lookup: a lookup needs the CLI's context provider, a lookup
         # role and a cdk.context.json, none of which a deploy of this app should depend on.
         return self._zones
+
+    @property
+    def db_secret(self) -> secretsmanager.ISecret:
+        """The database's generated credentials (attached to the instance)."""
+        secret = self.db.secret
+        assert secret is not None, "credentials are generated, so the instance has a secret"
+        return secret
 
     @property
     def private_subnets(self) -> list[ec2.ISubnet]:
@@ -162,9 +176,15 @@ class BaseStack(Stack):
             vpc_subnets=ec2.SubnetSelection(subnet_group_name="private"),
             removal_policy=RemovalPolicy.DESTROY,
         )
-        # The password lives in an SSM SecureString, resolved by CloudFormation at deploy time:
-        # generated credentials would add a Secrets Manager secret and its rotation plumbing.
-        password = SecretValue.ssm_secure(db_password_parameter(self.base))
+        # Generated credentials, as the seed's library makes them: Secrets Manager generates
+        # the password at deploy time (GenerateSecretString), RDS gets it through a
+        # {{resolve:secretsmanager:...}} dynamic reference, and the containers through their
+        # `secrets` (app_stack.py). The value is never in a template, a context or a file.
+        credentials = rds.Credentials.from_generated_secret(
+            DB_USERNAME,
+            secret_name=db_secret_name(self.base),
+            exclude_characters=DB_PASSWORD_EXCLUDED,
+        )
         return rds.DatabaseInstance(
             self,
             "Db",
@@ -177,7 +197,7 @@ class BaseStack(Stack):
             subnet_group=subnet_group,
             security_groups=[self.app_sg],
             database_name=DB_NAME,
-            credentials=rds.Credentials.from_password(DB_USERNAME, password),
+            credentials=credentials,
             port=DB_PORT,
             allocated_storage=20,
             publicly_accessible=False,
@@ -200,6 +220,7 @@ class BaseStack(Stack):
             self.bucket.bucket_arn,
             self.db.db_instance_endpoint_address,
             self.db.db_instance_endpoint_port,
+            self.db_secret.secret_arn,
         ):
             self.export_value(value)
         CfnOutput(self, "VpcId", value=self.vpc.vpc_id)

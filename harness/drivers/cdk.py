@@ -13,12 +13,10 @@ A failed command raises :class:`CdkError` carrying the CLI's own last lines of o
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
 import os
-import secrets
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -93,11 +91,6 @@ def base_stack(base: str) -> str:
 
 def app_stack(env: str) -> str:
     return f"{env}-app"
-
-
-def db_password_parameter(base: str) -> str:
-    """Mirrors ``cdk/django_stacks/base_stack.py``: the SecureString the database password is in."""
-    return f"/{base}/db-password"
 
 
 # -- the driver ----------------------------------------------------------------------------------
@@ -215,9 +208,7 @@ class CdkDriver:
     def destroy_base(self, base: str) -> StepResult:
         began = time.perf_counter()
         assembly, synth_s = self.synthesize({"base": base})
-        result = self._destroy(assembly, base_stack(base), synth_s, began)
-        self._delete_db_password(base)
-        return result
+        return self._destroy(assembly, base_stack(base), synth_s, began)
 
     # -- synthesis ------------------------------------------------------------------------------
     def synthesize(self, context: Mapping[str, str]) -> tuple[Path, float]:
@@ -297,13 +288,11 @@ class CdkDriver:
 
     # -- the target -----------------------------------------------------------------------------
     def _prepare_target(self, base: str | None) -> dict[str, float]:
-        """Bootstrap (once per target) and, for a base, its database password; their time."""
+        """Bootstrap (once per target); its time. (The base generates its own database password.)"""
         timings: dict[str, float] = {}
         began = time.perf_counter()
         if self.synthesizer == "default" and self._bootstrap():
             timings["bootstrap"] = time.perf_counter() - began
-        if base is not None:
-            self._ensure_db_password(base)
         return timings
 
     def _bootstrap(self) -> bool:
@@ -336,22 +325,6 @@ class CdkDriver:
         except cfn.exceptions.ClientError:
             return False
         return any(s["StackStatus"] in ("CREATE_COMPLETE", "UPDATE_COMPLETE") for s in stacks)
-
-    def _ensure_db_password(self, base: str) -> None:
-        # The base stack reads the database password from SSM at deploy time (no secret in the
-        # template or in cdk.json); a user creates it once, the harness does it for them.
-        ssm = self.endpoint.client("ssm")
-        name = db_password_parameter(base)
-        try:
-            ssm.get_parameter(Name=name)
-        except ssm.exceptions.ParameterNotFound:
-            value = secrets.token_urlsafe(24)
-            ssm.put_parameter(Name=name, Value=value, Type="SecureString", Overwrite=False)
-
-    def _delete_db_password(self, base: str) -> None:
-        ssm = self.endpoint.client("ssm")
-        with contextlib.suppress(ssm.exceptions.ParameterNotFound):
-            ssm.delete_parameter(Name=db_password_parameter(base))
 
     # -- running the CLI ------------------------------------------------------------------------
     def _cdk(

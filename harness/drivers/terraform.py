@@ -282,6 +282,7 @@ class TerraformDriver:
         # The layer's own data dir, whatever TF_DATA_DIR the user has: shared, parallel layers
         # and runs would overwrite each other's providers and backend settings.
         env["TF_DATA_DIR"] = str(layer.root / ".terraform")
+        env.update(_secret_env(layer))
         result = process.run(full, env=env, cwd=layer.root, timeout=TIMEOUT_S, ok_codes=range(256))
         self._startup_s += provider_startup_s(result.stderr)
         if result.returncode not in ok_codes:
@@ -324,17 +325,11 @@ class TerraformDriver:
         (layer.root / VARS_FILE).write_text(text + "\n", encoding="utf-8")
 
     def _base_vars(self, base: str) -> dict[str, Any]:
-        # The database password is made once per base and kept beside its state: the same
-        # value must reach every later plan and the destroy.
-        secret = self.workdir / "state" / f"base-{base}.password"
-        if not secret.exists():
-            secret.parent.mkdir(parents=True, exist_ok=True)
-            secret.write_text(secrets.token_hex(16), encoding="utf-8")
-            secret.chmod(0o600)
+        # No database password here: it would be written to the variables file (see
+        # _secret_env).
         return {
             "region": self.endpoint.region,
             "base": base,
-            "db_password": secret.read_text(encoding="utf-8").strip(),
             "run_tags": dict(self.endpoint.tags),
         }
 
@@ -362,6 +357,15 @@ class TerraformDriver:
             commands = json.loads(COMMANDS_FILE.read_text(encoding="utf-8"))["commands"]
             variables["commands"] = commands
         return variables
+
+
+def _secret_env(layer: _Layer) -> dict[str, str]:
+    """The base's database password, through the environment only (never a file, an argument
+    or a record). Its secret version ignores later changes to it (modules/base/data.tf),
+    so a fresh one each command is right: only the first apply's value is ever used."""
+    if not layer.name.startswith("base-"):
+        return {}
+    return {"TF_VAR_db_password": secrets.token_urlsafe(24)}
 
 
 _IGNORED = shutil.ignore_patterns(".terraform", "*.tfstate*", "*.tfvars.json", PLAN_FILE)

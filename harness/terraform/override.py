@@ -16,7 +16,19 @@ from harness.endpoint import Endpoint
 
 OVERRIDE_FILE = "zz_harness_endpoint_override.tf"
 PROVIDER_FILE = "zz_harness_endpoint_provider.tf"
-SERVICES = ("ec2", "ecr", "ecs", "elbv2", "iam", "logs", "rds", "s3", "ssm", "sts")
+SERVICES = (
+    "ec2",
+    "ecr",
+    "ecs",
+    "elbv2",
+    "iam",
+    "logs",
+    "rds",
+    "s3",
+    "secretsmanager",
+    "ssm",
+    "sts",
+)
 
 _PROVIDER = re.compile(r'^\s*provider\s+"aws"\s*\{', re.M)
 _ALIAS = re.compile(r'^\s*alias\s*=\s*"([^"]+)"', re.M)
@@ -39,13 +51,12 @@ def provider_aliases(text: str) -> list[str | None]:
 
 
 def provider_block(endpoint: Endpoint, alias: str | None) -> str:
-    creds = endpoint.credentials
+    # No access_key / secret_key: credentials reach the provider through the environment
+    # (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), never through a file in a working copy.
     lines = [
         'provider "aws" {',
         *([f"  alias = {json.dumps(alias)}"] if alias else []),
         f"  region                      = {json.dumps(endpoint.region)}",
-        f"  access_key                  = {json.dumps(creds.get('AWS_ACCESS_KEY_ID', 'test'))}",
-        f"  secret_key                  = {json.dumps(creds.get('AWS_SECRET_ACCESS_KEY', 'test'))}",
         "  s3_use_path_style           = true",
         "  skip_credentials_validation = true",
         "  skip_metadata_api_check     = true",

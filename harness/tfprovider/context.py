@@ -24,6 +24,7 @@ ENDPOINT_KEYS = {
     "cloudwatchlogs": "logs",
     "ecr": "ecr",
     "ssm": "ssm",
+    "secretsmanager": "secretsmanager",
 }
 
 

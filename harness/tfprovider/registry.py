@@ -41,12 +41,13 @@ def resources(version: str = PROVIDER_VERSION) -> dict[str, type[Resource]]:
         rds,
         routes,
         s3,
+        secretsmanager,
         security_groups,
     )
 
     modules = (
         ec2, routes, security_groups, elbv2, elbv2_listeners, rds, s3,
-        ecs, ecs_task_definition, ecs_service, ecr, iam, logs,
+        ecs, ecs_task_definition, ecs_service, ecr, iam, logs, secretsmanager,
     )  # fmt: skip
     return {c.type_name: _as(c, version) for m in modules for c in m.RESOURCES}
 

@@ -198,10 +198,6 @@ class ProjectSteps(Steps):
         shutil.copytree(HCL_ROOT, hcl, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
         for root in (hcl / "envs" / "base", hcl / "envs" / "app"):
             pin(root, version)
-        # one database password for both runs: it reaches the task definitions' environment
-        secret = workdir / "state" / f"base-{self.BASE}.password"
-        secret.parent.mkdir(parents=True)
-        secret.write_text("differential0123456789abcdef0123")
         self.driver = TerraformDriver(endpoint, workdir, runtime_for(provider), hcl_root=hcl)
         self.settings: AppSettings | None = None
 

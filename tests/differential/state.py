@@ -29,6 +29,8 @@ _HEX = re.compile(r"/[0-9a-f]{16}\b")
 _OBJECT_NUMBER = re.compile(r"(listener-rule/.+)/\d{6,}\b")
 """moto numbers listener rules by Python object id."""
 _ELB_DNS = re.compile(r"\b([\w-]+)-\d+\.([\w-]+)\.elb\.amazonaws\.com")
+_SECRET_ARN = re.compile(r"(:secret:[\w/+=.@-]+)-[0-9a-zA-Z]{6}\b")
+"""Secrets Manager appends six random characters to a secret's name in its ARN."""
 _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 _VOLATILE = {
     "CreatedTime", "CreateTime", "CreateDate", "createdAt", "updatedAt", "registeredAt",
@@ -54,6 +56,7 @@ def normalise(value: Any) -> Any:
         text = _ELB_DNS.sub(r"\1-<n>.\2.elb.amazonaws.com", text)
         text = _HEX.sub("/<hex>", text)
         text = _OBJECT_NUMBER.sub(r"\1/<n>", text)
+        text = _SECRET_ARN.sub(r"\1-<rand>", text)
         return _UUID.sub("<uuid>", text)
     if hasattr(value, "isoformat"):
         return "<time>"

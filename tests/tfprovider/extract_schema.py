@@ -31,7 +31,8 @@ RESOURCES = [
     "security-group-rule", "lb", "lb-target-group", "lb-listener", "lb-listener-rule",
     "db-subnet-group", "db-instance", "s3-bucket", "ecs-cluster", "ecs-task-definition",
     "ecs-service", "iam-role", "iam-policy", "iam-role-policy-attachment", "iam-role-policy",
-    "cloudwatch-log-group", "ecr-repository",
+    "cloudwatch-log-group", "ecr-repository", "secretsmanager-secret",
+    "secretsmanager-secret-version",
 ]  # fmt: skip
 DATA_SOURCES = [
     "caller-identity", "region", "availability-zones", "iam-policy-document",

@@ -38,9 +38,9 @@ output "database" {
     port     = module.base.db_port
     name     = module.base.db_name
     username = module.base.db_username
-    password = module.base.db_password
+    # Not the password: the ARN of the secret that holds it.
+    password_secret_arn = module.base.db_password_secret_arn
   }
-  sensitive = true
 }
 
 output "assets_bucket_name" {

@@ -9,7 +9,7 @@ variable "base" {
 }
 
 variable "db_password" {
-  description = "Master password of the RDS instance."
+  description = "Master password of the RDS instance: seeds its Secrets Manager secret at creation, ignored afterwards."
   type        = string
   sensitive   = true
 }

@@ -11,7 +11,8 @@ data "aws_iam_policy_document" "ecs_tasks_assume" {
   }
 }
 
-# Execution role: what ECS itself needs to start the containers (pull the image, write logs).
+# Execution role: what ECS itself needs to start the containers (pull the image, write logs,
+# read the database password).
 # An inline policy rather than the AWS-managed AmazonECSTaskExecutionRolePolicy keeps the
 # grant scoped to this environment's log groups.
 resource "aws_iam_role" "execution" {
@@ -36,6 +37,13 @@ data "aws_iam_policy_document" "execution" {
   statement {
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = ["arn:aws:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/ecs/${var.env}/*:*"]
+  }
+
+  # The containers' `secrets`: ECS fetches the database password with this role at task start
+  # ("Required IAM permissions for Amazon ECS secrets", Amazon ECS Developer Guide).
+  statement {
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [var.database.password_secret_arn]
   }
 }
 

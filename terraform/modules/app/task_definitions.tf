@@ -7,7 +7,6 @@ locals {
       POSTGRES_PORT      = tostring(var.database.port)
       POSTGRES_DB        = var.database.name
       POSTGRES_USER      = var.database.username
-      POSTGRES_PASSWORD  = var.database.password
       ASSETS_BUCKET_NAME = var.assets_bucket_name
       ALLOWED_HOSTS      = var.alb_dns_name
     },
@@ -17,6 +16,12 @@ locals {
   environment_list = [for name in sort(keys(local.environment)) : {
     name  = name
     value = local.environment[name]
+  }]
+  # The password is not an environment value: ECS reads it from Secrets Manager when it starts
+  # the task, with the execution role (iam.tf), and hands it to the container as this variable.
+  secrets = [{
+    name      = "POSTGRES_PASSWORD"
+    valueFrom = var.database.password_secret_arn
   }]
 }
 
@@ -41,6 +46,7 @@ resource "aws_ecs_task_definition" "this" {
     essential   = true
     command     = var.commands[each.key]
     environment = local.environment_list
+    secrets     = local.secrets
     portMappings = each.key == "web" ? [{
       containerPort = var.app_port
       hostPort      = var.app_port

@@ -142,13 +142,12 @@ variable "assets_bucket_arn" {
 }
 
 variable "database" {
-  description = "Connection settings of the base's Postgres instance."
+  description = "Connection settings of the base's Postgres instance; the password stays in its secret."
   type = object({
-    host     = string
-    port     = number
-    name     = string
-    username = string
-    password = string
+    host                = string
+    port                = number
+    name                = string
+    username            = string
+    password_secret_arn = string
   })
-  sensitive = true
 }

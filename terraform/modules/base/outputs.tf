@@ -50,9 +50,8 @@ output "db_username" {
   value = aws_db_instance.this.username
 }
 
-output "db_password" {
-  value     = var.db_password
-  sensitive = true
+output "db_password_secret_arn" {
+  value = aws_secretsmanager_secret.db_password.arn
 }
 
 output "assets_bucket_name" {

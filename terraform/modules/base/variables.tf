@@ -36,7 +36,7 @@ variable "db_username" {
 }
 
 variable "db_password" {
-  description = "Master password of the RDS instance; the app layer reads it from this layer's state."
+  description = "Master password of the RDS instance, stored in Secrets Manager at creation (later values are ignored)."
   type        = string
   sensitive   = true
 }
