@@ -19,8 +19,9 @@ from typing import Any
 VERSION_MARK = "stand-in harness provider"
 
 
-def serve(version: str | None = None) -> None:
-    """Serve as hashicorp/aws ``version`` (its schema; default: the one the stand-in implements)."""
+def serve(version: str | None = None, provider: str = "aws") -> None:
+    """Serve as hashicorp/aws ``version`` (its schema; default: the one the stand-in implements),
+    or with ``provider="random"`` as the stand-in hashicorp/random."""
     started = _since_process_start()
     import grpc  # type: ignore[import-untyped]
     from tf.gen import grpc_controller_pb2 as controller_pb
@@ -33,7 +34,8 @@ def serve(version: str | None = None) -> None:
 
     stopped = threading.Event()
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    rpc.add_ProviderServicer_to_server(Servicer(version) if version else Servicer(), server)
+    servicer = Servicer(version, provider) if version else Servicer(provider=provider)
+    rpc.add_ProviderServicer_to_server(servicer, server)
 
     class Controller(controller_rpc.GRPCControllerServicer):  # type: ignore[misc]
         def Shutdown(self, request: Any, context: Any) -> Any:
