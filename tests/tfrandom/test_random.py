@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from harness import process
-from harness.terraform import setup
 from harness.endpoint import DUMMY_CREDENTIALS, Endpoint, Target
+from harness.terraform import setup
 from harness.terraform.install import random_description
 from harness.tfrandom.resources import generate
 
@@ -69,11 +69,13 @@ def test_random_resources_through_terraform(tmp_path: Path) -> None:
     run("apply", "-auto-approve", "-input=false")
     out = json.loads(run("output", "-json").stdout)
     password, word = out["p"]["value"], out["s"]["value"]
-    assert len(password) == 20 and set(password) <= set(
-        string.ascii_letters + string.digits + "_%@"
-    )
-    assert sum(c.isupper() for c in password) >= 2 and sum(c.isdigit() for c in password) >= 3
-    assert len(word) == 6 and word == word.lower() and word.isalnum()
+    assert len(password) == 20
+    assert set(password) <= set(string.ascii_letters + string.digits + "_%@")
+    assert sum(c.isupper() for c in password) >= 2
+    assert sum(c.isdigit() for c in password) >= 3
+    assert len(word) == 6
+    assert word == word.lower()
+    assert word.isalnum()
     assert run("plan", "-detailed-exitcode", "-input=false", ok=(0, 2)).returncode == 0
     state = json.loads(run("show", "-json").stdout)["values"]["root_module"]["resources"]
     by_type = {r["type"]: r for r in state}
