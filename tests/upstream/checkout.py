@@ -115,6 +115,36 @@ def django_edits(vpc_source: str) -> tuple[Edit, ...]:
              "checkout (no registry offline)"),
         Edit("examples/ad-hoc/base/main.tf", pin, relax, why_pin),
         Edit("examples/ad-hoc/app/main.tf", pin, relax, why_pin),
+        # at this commit the ad-hoc examples do not match modules/ecs/{base,app}: the base
+        # outputs what the module commented out, the app passes it and omits five inputs the
+        # module requires (both fail to plan, with any provider); the base module has two
+        # of them as outputs, the other three are the user's
+        Edit("examples/ad-hoc/base/outputs.tf",
+             'output "service_discovery_namespace_id" {\n'
+             "  value       = module.main.service_discovery_namespace_id\n"
+             '  description = "service discovery namespace id"\n}\n',
+             'output "rds_password_secret_name" {\n'
+             "  value = module.main.rds_password_secret_name\n}\n\n"
+             'output "redis_service_host" {\n  value = module.main.redis_service_host\n}\n',
+             "the ad-hoc base example's outputs made to match modules/ecs/base (upstream "
+             "mismatch: plan fails without it)"),
+        Edit("examples/ad-hoc/app/main.tf",
+             "  service_discovery_namespace_id = data.terraform_remote_state.this.outputs"
+             ".service_discovery_namespace_id\n",
+             "  rds_password_secret_name = data.terraform_remote_state.this.outputs"
+             ".rds_password_secret_name\n"
+             "  redis_service_host = data.terraform_remote_state.this.outputs.redis_service_host\n"
+             "  app_name = var.app_name\n  email_host_user = var.email_host_user\n"
+             "  email_host_password = var.email_host_password\n",
+             "the ad-hoc app example's module inputs made to match modules/ecs/app (upstream "
+             "mismatch: init fails without it)"),
+        Edit("examples/ad-hoc/app/variables.tf", 'variable "region" {',
+             'variable "app_name" {\n  type = string\n}\n\n'
+             'variable "email_host_user" {\n  type = string\n}\n\n'
+             'variable "email_host_password" {\n  type = string\n}\n\n'
+             'variable "region" {',
+             "the three inputs modules/ecs/app requires that the base does not output, as "
+             "variables of the ad-hoc app example"),
     )  # fmt: skip
 
 
