@@ -7,8 +7,11 @@ waiter for the deletion times out. ElastiCache's documentation ("Supported engin
 versions"): for Redis OSS 6 "you can specify ``6.x`` ... and ElastiCache uses the latest 6.x
 version"; a major.minor request gets that minor's latest patch release, and DescribeCacheClusters
 reports the version that runs. A deleted cluster or group is ``deleting`` in the delete's answer
-and then no longer found (CacheClusterNotFound, ReplicationGroupNotFoundFault). Conformance:
-``tests/fidelity/test_elasticache.py``.
+and then no longer found (CacheClusterNotFound, ReplicationGroupNotFoundFault). moto 5.2.5 also
+reports no ``CacheNodes``; AWS lists each node (DescribeCacheClusters with ShowCacheNodeInfo,
+API reference "CacheNode": id ``0001``..., status, endpoint address and port, its zone), which
+is where a single-node Redis OSS cluster's address is read (hashicorp/aws's ``cache_nodes``).
+Conformance: ``tests/fidelity/test_elasticache.py``.
 """
 
 from __future__ import annotations
@@ -42,7 +45,29 @@ def resolved_version(engine: str | None, requested: str | None) -> str | None:
     return versions.get(requested or "", requested)
 
 
+def cache_nodes(cluster: Any) -> list[dict[str, Any]]:
+    """The nodes AWS lists for a cluster (``<cluster>.<6 chars>.<node>.<region>.cache.amazonaws.com``)."""
+    region = str(getattr(cluster, "region_name", "") or cluster.arn.split(":")[3])
+    short = "".join(part[0] for part in region.split("-")[:-1]) + region.split("-")[-1]
+    tag = cluster.cache_node_id.replace("-", "")[:6]
+    return [
+        {
+            "CacheNodeId": f"{n:04d}",
+            "CacheNodeStatus": "available",
+            "CacheNodeCreateTime": cluster.cache_cluster_create_time,
+            "Endpoint": {
+                "Address": f"{cluster.cache_cluster_id}.{tag}.{n:04d}.{short}.cache.amazonaws.com",
+                "Port": cluster.port,
+            },
+            "ParameterGroupStatus": "in-sync",
+            "CustomerAvailabilityZone": cluster.preferred_availability_zone or f"{region}a",
+        }
+        for n in range(1, int(cluster.num_cache_nodes or 1) + 1)
+    ]
+
+
 def install() -> None:
+    models.CacheCluster.cache_nodes = property(cache_nodes)
     backend = models.ElastiCacheBackend
     backend.create_cache_cluster = _resolving(backend.create_cache_cluster)
     backend.create_replication_group = _resolving(backend.create_replication_group)

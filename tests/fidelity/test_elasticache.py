@@ -72,3 +72,17 @@ def test_a_deleted_replication_group_is_gone(elasticache: Any) -> None:
     with pytest.raises(ClientError) as caught:
         elasticache.describe_replication_groups(ReplicationGroupId=name)
     assert caught.value.response["Error"]["Code"] == "ReplicationGroupNotFoundFault"
+
+
+def test_a_cluster_lists_its_nodes_with_their_endpoint(elasticache: Any) -> None:
+    """API reference "CacheNode": DescribeCacheClusters with ShowCacheNodeInfo lists each node
+    (id ``0001``, ``available``, an endpoint address and the cluster's port)."""
+    name = cluster(elasticache, "7.1")["CacheClusterId"]
+    found = elasticache.describe_cache_clusters(CacheClusterId=name, ShowCacheNodeInfo=True)
+    nodes = found["CacheClusters"][0]["CacheNodes"]
+    assert [n["CacheNodeId"] for n in nodes] == ["0001"]
+    assert nodes[0]["CacheNodeStatus"] == "available"
+    assert nodes[0]["Endpoint"]["Address"].startswith(f"{name}.")
+    assert nodes[0]["Endpoint"]["Address"].endswith(".cache.amazonaws.com")
+    assert nodes[0]["Endpoint"]["Port"] == 6379
+    elasticache.delete_cache_cluster(CacheClusterId=name)

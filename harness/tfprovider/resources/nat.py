@@ -11,6 +11,7 @@ from harness.tfprovider.resources.common import REGION, TAGS, not_found
 from harness.tfprovider.resources.ec2 import Ec2Resource
 from harness.tfprovider.resources.timeouts import timeouts
 from harness.tfprovider.schema import STRING, block, comp, opt, optc
+from harness.tfprovider.values import UNKNOWN
 
 SETTLE_S = 600.0
 """How long a NAT gateway may take to become available or deleted (the real default: 10 min
@@ -23,10 +24,10 @@ class Eip(Ec2Resource):
     unsupported: ClassVar[dict[str, str]] = {
         "customer_owned_ipv4_pool": "Outposts are not emulated",
         "ipam_pool_id": "IPAM is not emulated",
-        "instance": "EC2 instances are not emulated",
-        "network_interface": "associating an EIP with an interface is not implemented",
-        "associate_with_private_ip": "associating an EIP with an interface is not implemented",
     }
+    ASSOCIATIONS: ClassVar[tuple[str, ...]] = (
+        "instance", "network_interface", "associate_with_private_ip",
+    )  # fmt: skip
     schema = block(
         optc("id", STRING), comp("arn", STRING), REGION, *TAGS,
         opt("address", STRING, force_new=True),
@@ -44,6 +45,18 @@ class Eip(Ec2Resource):
         comp("public_dns", STRING), comp("public_ip", STRING),
         timeouts("delete", "read", "update"),
     )  # fmt: skip
+
+    def plan(self, prior: State | None, planned: State) -> State:
+        # the address's association is computed too (a NAT gateway's interface shows here):
+        # only a configured change is refused
+        for name in self.ASSOCIATIONS:
+            value, before = planned.get(name), (prior or {}).get(name)
+            if value not in (None, "", UNKNOWN) and value != before:
+                raise ProviderError(
+                    f"aws_eip.{name} is not implemented by the stand-in provider",
+                    "associating an address with an instance or interface is not implemented",
+                )
+        return super().plan(prior, planned)
 
     def create(self, planned: State) -> State:
         args: dict[str, Any] = {"Domain": planned.get("domain") or "vpc"}
