@@ -178,16 +178,17 @@ def _protocol_number(value: str) -> str:
 
 def entry_to_rule(entry: dict[str, Any]) -> dict[str, Any]:
     ports = entry.get("PortRange") or {}
-    icmp = entry.get("IcmpTypeCode") or {}
+    icmp = entry.get("IcmpTypeCode")
     protocol = str(entry["Protocol"])
+    # as the real provider's flattening: only what the entry holds is set
     return {
         "action": entry["RuleAction"],
-        "cidr_block": entry.get("CidrBlock") or "",
-        "ipv6_cidr_block": entry.get("Ipv6CidrBlock") or "",
+        "cidr_block": entry.get("CidrBlock"),
+        "ipv6_cidr_block": entry.get("Ipv6CidrBlock"),
         "from_port": ports.get("From", 0),
         "to_port": ports.get("To", 0),
-        "icmp_code": icmp.get("Code", 0),
-        "icmp_type": icmp.get("Type", 0),
+        "icmp_code": icmp.get("Code") if icmp else None,
+        "icmp_type": icmp.get("Type") if icmp else None,
         # the real provider shows -1 as it is and names the others (tcp, udp...) by number
         "protocol": protocol,
         "rule_no": entry["RuleNumber"],
