@@ -44,9 +44,10 @@ def test_standin_mirror_is_an_unpacked_provider_package(tmp_path: Path) -> None:
     mirror = install.standin_root(tmp_path) / "mirror"
     assert f'path    = "{mirror}"' in text
     assert 'include = ["registry.terraform.io/hashicorp/aws"]' in text
-    assert 'exclude = ["registry.terraform.io/hashicorp/aws"]' in text, (
-        "other providers still come from the registry"
-    )
+    assert (
+        'exclude = ["registry.terraform.io/hashicorp/aws", "registry.terraform.io/hashicorp/random"]'
+        in text
+    ), "other providers still come from the registry"
     package = mirror / install.SOURCE / "6.25.0" / install.target_platform()
     exe = package / "terraform-provider-aws_v6.25.0"
     assert os.access(exe, os.X_OK)

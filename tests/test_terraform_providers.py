@@ -71,9 +71,10 @@ def test_auto_takes_a_mirrored_provider_and_writes_a_filesystem_mirror_config(
     text = Path(chosen.env["TF_CLI_CONFIG_FILE"]).read_text()
     assert f'path    = "{mirror}"' in text
     assert 'include = ["registry.terraform.io/hashicorp/aws"]' in text
-    assert 'exclude = ["registry.terraform.io/hashicorp/aws"]' in text, (
-        "other providers still come from the registry"
-    )
+    assert (
+        'exclude = ["registry.terraform.io/hashicorp/aws", "registry.terraform.io/hashicorp/random"]'
+        in text
+    ), "other providers still come from the registry"
 
 
 def test_a_plugin_cache_becomes_a_mirror(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,13 +23,20 @@ from pathlib import Path
 from harness.paths import REPO_ROOT
 from harness.tfprovider import PROVIDER_VERSION, STANDIN_REVISION
 from harness.tfprovider.versions import VERSIONS
+from harness.tfrandom import RANDOM_VERSION
 
 SOURCE = "registry.terraform.io/hashicorp/aws"
+RANDOM_SOURCE = "registry.terraform.io/hashicorp/random"
 MARKER = "harness-standin.json"
 
 
 def standin_description(version: str = PROVIDER_VERSION) -> str:
     return f"stand-in harness provider v{STANDIN_REVISION} (hashicorp/aws {version} schema)"
+
+
+def random_description() -> str:
+    """How the stand-in hashicorp/random names itself (no ``;``: records split on it)."""
+    return f"stand-in hashicorp/random {RANDOM_VERSION}"
 
 
 def cache_dir() -> Path:
@@ -85,22 +92,39 @@ def install_standin(root: Path | None = None) -> Path:
     """
     mirror = standin_root(root) / "mirror"
     for version in VERSIONS:
-        package = mirror / SOURCE / version / target_platform()
-        package.mkdir(parents=True, exist_ok=True)
-        executable = package / f"terraform-provider-aws_v{version}"
         answer_as = "" if version == PROVIDER_VERSION else repr(version)
-        script = (
-            f"#!{interpreter()}\n"
-            "# The harness's stand-in for hashicorp/aws (written by harness.terraform.install).\n"
-            "import sys\n"
-            f"sys.path.insert(0, {str(REPO_ROOT)!r})\n"
-            "from harness.tfprovider.plugin import serve\n"
-            f"serve({answer_as})\n"
-        )
-        _write_if_changed(executable, script)
-        marker = {"provider": standin_description(version), "revision": STANDIN_REVISION}
-        _write_if_changed(package / MARKER, json.dumps(marker))
+        _write_package(mirror / SOURCE, "aws", version, answer_as, standin_description(version))
+    _write_package(
+        mirror / RANDOM_SOURCE, "random", RANDOM_VERSION, 'None, "random"', random_description()
+    )
     return mirror
+
+
+def _write_package(base: Path, name: str, version: str, args: str, description: str) -> None:
+    package = base / version / target_platform()
+    package.mkdir(parents=True, exist_ok=True)
+    script = (
+        f"#!{interpreter()}\n"
+        f"# The harness's stand-in for hashicorp/{name} (written by harness.terraform.install).\n"
+        "import sys\n"
+        f"sys.path.insert(0, {str(REPO_ROOT)!r})\n"
+        "from harness.tfprovider.plugin import serve\n"
+        f"serve({args})\n"
+    )
+    _write_if_changed(package / f"terraform-provider-{name}_v{version}", script)
+    marker = {"provider": description, "revision": STANDIN_REVISION}
+    _write_if_changed(package / MARKER, json.dumps(marker))
+
+
+def random_mirror_block(root: Path | None = None) -> str:
+    """A ``filesystem_mirror`` block taking hashicorp/random from the stand-in's mirror."""
+    mirror = install_standin(root)
+    return (
+        "  filesystem_mirror {\n"
+        f"    path    = {json.dumps(str(mirror))}\n"
+        f'    include = ["{RANDOM_SOURCE}"]\n'
+        "  }\n"
+    )
 
 
 def cli_config_for_standin(root: Path | None = None) -> Path:
@@ -113,8 +137,9 @@ def cli_config_for_standin(root: Path | None = None) -> Path:
         f"    path    = {json.dumps(str(mirror))}\n"
         f'    include = ["{SOURCE}"]\n'
         "  }\n"
+        f"{random_mirror_block(root)}"
         "  direct {\n"
-        f'    exclude = ["{SOURCE}"]\n'
+        f'    exclude = ["{SOURCE}", "{RANDOM_SOURCE}"]\n'
         "  }\n"
         "}\n"
     )

@@ -29,8 +29,11 @@ from pathlib import Path
 
 from harness.errors import ProviderUnavailable
 from harness.terraform.install import (
+    RANDOM_SOURCE,
     SOURCE,
     cli_config_for_standin,
+    random_description,
+    random_mirror_block,
     standin_description,
     standin_root,
     target_platform,
@@ -82,13 +85,16 @@ class ProviderSelection:
     source: str
     """Where it comes from: a mirror directory, ``registry.terraform.io``, the stand-in's mirror."""
     env: dict[str, str] = field(default_factory=dict)
+    random_standin: bool = False
+    """Whether hashicorp/random comes from the stand-in's mirror (offline: no registry)."""
 
     @property
     def description(self) -> str:
+        random = f", {random_description()}" if self.random_standin else ""
         if self.kind is ProviderKind.STANDIN:
-            return standin_description()
+            return standin_description() + random
         version = f" {self.version}" if self.version else ""
-        return f"hashicorp/aws{version} (real provider, from {self.source})"
+        return f"hashicorp/aws{version} (real provider, from {self.source}){random}"
 
 
 def mirror_dirs(environ: dict[str, str] | None = None) -> list[Path]:
@@ -129,8 +135,9 @@ def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r"\d+", version.split("-")[0]))
 
 
-def cli_config(mirrors: Sequence[Path], path: Path) -> Path:
-    """Write a CLI config taking hashicorp/aws only from ``mirrors``, the rest from the registry."""
+def cli_config(mirrors: Sequence[Path], path: Path, extra: str = "") -> Path:
+    """Write a CLI config taking hashicorp/aws only from ``mirrors``, the rest from the registry
+    (``extra``: more ``filesystem_mirror`` blocks, e.g. the stand-in hashicorp/random's)."""
     blocks = "".join(
         "  filesystem_mirror {\n"
         f"    path    = {json.dumps(str(m))}\n"
@@ -138,7 +145,8 @@ def cli_config(mirrors: Sequence[Path], path: Path) -> Path:
         "  }\n"
         for m in mirrors
     )
-    text = f'provider_installation {{\n{blocks}  direct {{\n    exclude = ["{SOURCE}"]\n  }}\n}}\n'
+    excluded = ", ".join(f'"{s}"' for s in (SOURCE, *([RANDOM_SOURCE] if extra else [])))
+    text = f"provider_installation {{\n{blocks}{extra}  direct {{\n    exclude = [{excluded}]\n  }}\n}}\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not (path.exists() and path.read_text() == text):
         path.write_text(text)
@@ -192,7 +200,8 @@ def _standin(reason: str, root: Path | None) -> ProviderSelection:
     config = cli_config_for_standin(root)
     mirror = standin_root(root) / "mirror"
     return ProviderSelection(ProviderKind.STANDIN, PROVIDER_VERSION, reason or "chosen explicitly",
-                             str(mirror), {"TF_CLI_CONFIG_FILE": str(config)})  # fmt: skip
+                             str(mirror), {"TF_CLI_CONFIG_FILE": str(config)},
+                             random_standin=True)  # fmt: skip
 
 
 def _real(
@@ -202,10 +211,13 @@ def _real(
     if found:
         newest = found[0]
         mirrors = list(dict.fromkeys(p.mirror for p in found))
-        config = cli_config(mirrors, standin_root(root) / "real-provider.tfrc")
+        # a mirror means offline use: hashicorp/random (no real one here) from the stand-in's
+        extra = random_mirror_block(root)
+        config = cli_config(mirrors, standin_root(root) / "real-provider.tfrc", extra)
         reason = f"hashicorp/aws {newest.version} found in filesystem mirror {newest.mirror}"
         return ProviderSelection(ProviderKind.REAL, newest.version, reason, str(newest.mirror),
-                                 {"TF_CLI_CONFIG_FILE": str(config)})  # fmt: skip
+                                 {"TF_CLI_CONFIG_FILE": str(config)},
+                                 random_standin=True)  # fmt: skip
     if registry_answers() if registry is None else registry:
         return ProviderSelection(ProviderKind.REAL, "", "registry.terraform.io answers",
                                  "registry.terraform.io")  # fmt: skip

@@ -32,8 +32,9 @@ VERSION_MARK = "stand-in harness provider"
 PROVIDER_ADDRESS = "registry.terraform.io/hashicorp/aws"
 
 
-def _server(version: str | None, stopped: threading.Event | None) -> Any:
-    """A gRPC server with the provider, controller and stdio services (not started).
+def _server(version: str | None, stopped: threading.Event | None, provider: str = "aws") -> Any:
+    """A gRPC server with the provider (hashicorp/aws, or ``provider="random"``), controller and
+    stdio services (not started).
 
     ``stopped`` is set by the controller's Shutdown; None ignores it (a reattached server
     outlives the commands that use it).
@@ -47,7 +48,8 @@ def _server(version: str | None, stopped: threading.Event | None) -> Any:
     from harness.tfprovider.server import Servicer
 
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    rpc.add_ProviderServicer_to_server(Servicer(version) if version else Servicer(), server)
+    servicer = Servicer(version, provider) if version else Servicer(provider=provider)
+    rpc.add_ProviderServicer_to_server(servicer, server)
 
     class Controller(controller_rpc.GRPCControllerServicer):  # type: ignore[misc]
         def Shutdown(self, request: Any, context: Any) -> Any:
@@ -64,15 +66,16 @@ def _server(version: str | None, stopped: threading.Event | None) -> Any:
     return server
 
 
-def serve(version: str | None = None) -> None:
-    """Serve as hashicorp/aws ``version`` (its schema; default: the one the stand-in implements)."""
+def serve(version: str | None = None, provider: str = "aws") -> None:
+    """Serve as hashicorp/aws ``version`` (its schema; default: the one the stand-in implements),
+    or with ``provider="random"`` as the stand-in hashicorp/random."""
     started = _since_process_start()
     import grpc
 
     from harness.tfprovider.certificate import server_credentials
 
     stopped = threading.Event()
-    server = _server(version, stopped)
+    server = _server(version, stopped, provider)
     with tempfile.TemporaryDirectory(prefix="tfaws-") as tmp:
         socket = Path(tmp) / "plugin.sock"
         chain, credentials = server_credentials(grpc)

@@ -29,33 +29,46 @@ PROVIDER_SCHEMA = block(
 def resources(version: str = PROVIDER_VERSION) -> dict[str, type[Resource]]:
     """Every resource type, its schema as hashicorp/aws ``version`` declares it."""
     from harness.tfprovider.resources import (
+        alb_aliases,
+        declared_only,
         ec2,
+        ec2_defaults,
         ecr,
         ecs,
+        ecs_capacity,
         ecs_service,
         ecs_task_definition,
+        elasticache,
         elbv2,
         elbv2_listeners,
         iam,
+        log_streams,
         logs,
+        nat,
         rds,
+        route53_ses,
         routes,
         s3,
+        s3_controls,
         secretsmanager,
         security_groups,
+        vpc_endpoint,
     )
 
     modules = (
         ec2, routes, security_groups, elbv2, elbv2_listeners, rds, s3,
         ecs, ecs_task_definition, ecs_service, ecr, iam, logs, secretsmanager,
+        # the author's module and its VPC module (#17)
+        alb_aliases, nat, ec2_defaults, vpc_endpoint, elasticache, s3_controls, route53_ses,
+        ecs_capacity, log_streams, declared_only,
     )  # fmt: skip
     return {c.type_name: _as(c, version) for m in modules for c in m.RESOURCES}
 
 
 def data_sources(version: str = PROVIDER_VERSION) -> dict[str, type[DataSource]]:
-    from harness.tfprovider.resources import data, ssm
+    from harness.tfprovider.resources import data, data_lookups, ssm
 
-    found = (*data.DATA_SOURCES, *ssm.DATA_SOURCES)
+    found = (*data.DATA_SOURCES, *data_lookups.DATA_SOURCES, *ssm.DATA_SOURCES)
     return {c.type_name: _as(c, version) for c in found}
 
 

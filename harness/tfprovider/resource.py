@@ -16,6 +16,8 @@ class Resource:
 
     type_name: ClassVar[str]
     schema: ClassVar[Block]
+    schema_version: ClassVar[int] = 0
+    """The state schema version the real provider declares (Terraform stores it in state)."""
     unsupported: ClassVar[dict[str, str]] = {}
     """Arguments declared (they are hashicorp/aws's) whose non-empty values the stand-in cannot honour."""
 

@@ -18,8 +18,8 @@ from typing import Any
 from harness.tfprovider import PROVIDER_VERSION, registry
 from harness.tfprovider.context import Context, CreatedButFailed, ProviderError
 from harness.tfprovider.plan import plan_create, plan_update, replace_paths
-from harness.tfprovider.resource import Resource
-from harness.tfprovider.schema import to_pb
+from harness.tfprovider.resource import DataSource, Resource
+from harness.tfprovider.schema import Block, to_pb
 from harness.tfprovider.values import UNKNOWN, conform, decode, encode, equal
 
 log = logging.getLogger(__name__)
@@ -57,12 +57,22 @@ def guarded(what: str, call: Callable[[], Any]) -> tuple[Any, list[Any]]:
 class Servicer:
     """Implements tfplugin6.Provider (registered with the generated ``add_..._to_server``)."""
 
-    def __init__(self, version: str = PROVIDER_VERSION) -> None:
-        """``version``: the hashicorp/aws version whose schema the stand-in answers with."""
+    def __init__(self, version: str = PROVIDER_VERSION, provider: str = "aws") -> None:
+        """``version``: the hashicorp/aws version whose schema the stand-in answers with;
+        ``provider="random"`` serves the stand-in hashicorp/random instead."""
         self.ctx = Context()
         self._contexts: dict[str, Context] = {}
-        self.resources = registry.resources(version)
-        self.data_sources = registry.data_sources(version)
+        self.provider = provider
+        self.provider_schema = registry.PROVIDER_SCHEMA
+        if provider == "random":
+            from harness.tfrandom.resources import RESOURCES
+
+            self.provider_schema = Block(())
+            self.resources: dict[str, type[Resource]] = {c.type_name: c for c in RESOURCES}
+            self.data_sources: dict[str, type[DataSource]] = {}
+        else:
+            self.resources = registry.resources(version)
+            self.data_sources = registry.data_sources(version)
 
     # schema and configuration ---------------------------------------------------------
     def GetMetadata(self, request: Any, context: Any) -> Any:
@@ -82,9 +92,11 @@ class Servicer:
         from tf.gen import tfplugin_pb2 as pb
 
         return pb.GetProviderSchema.Response(
-            provider=to_pb(registry.PROVIDER_SCHEMA),
+            provider=to_pb(self.provider_schema),
             provider_meta=pb.Schema(block=pb.Schema.Block()),
-            resource_schemas={n: to_pb(c.schema) for n, c in self.resources.items()},
+            resource_schemas={
+                n: to_pb(c.schema, c.schema_version) for n, c in self.resources.items()
+            },
             data_source_schemas={n: to_pb(c.schema) for n, c in self.data_sources.items()},
             server_capabilities=pb.ServerCapabilities(
                 plan_destroy=True, get_provider_schema_optional=True
@@ -110,6 +122,8 @@ class Servicer:
         from tf.gen import tfplugin_pb2 as pb
 
         config = decode(request.config) or {}
+        if self.provider == "random":  # nothing to configure: no API behind it
+            return pb.ConfigureProvider.Response()
         # A reattached server is configured by every command: the same configuration keeps
         # its Context, and so its API clients (creating them costs ~0.1 s each).
         key = json.dumps(config, sort_keys=True, default=str)

@@ -18,12 +18,22 @@ V5 = "5.100.0"
 VERSIONS = (PROVIDER_VERSION, V5)
 """Every version the stand-in's mirror offers (the newest first)."""
 
-_ONLY_IN_6 = {"aws_ecs_service": {"arn"}, "aws_s3_bucket": {"bucket_region"}}
+_ONLY_IN_6 = {"aws_ecs_service": {"arn"}, "aws_s3_bucket": {"bucket_region"},
+              "aws_flow_log": {"regional_nat_gateway_id"}}  # fmt: skip
 """Attributes 6.0 added, besides the per-resource ``region`` argument."""
 _DEFAULT_IN_5 = {"aws_ecs_service": {"availability_zone_rebalancing": "DISABLED"}}
 """Arguments 5.x gave a default that 6.x leaves to the API (optional and computed there)."""
-_REQUIRED_IN_5 = {"aws_lb_listener_rule": {("condition", "path_pattern", "values"),
-                                           ("condition", "host_header", "values")}}  # fmt: skip
+_RULE_VALUES = {("condition", "path_pattern", "values"), ("condition", "host_header", "values")}
+_REQUIRED_IN_5 = {"aws_lb_listener_rule": _RULE_VALUES, "aws_alb_listener_rule": _RULE_VALUES}
+_FLAGS_IN_5: dict[str, dict[str, dict[str, bool]]] = {
+    # 6.x added regional NAT gateways (no subnet) and made the secondary addresses computed
+    "aws_nat_gateway": {
+        "subnet_id": {"required": True, "optional": False},
+        "secondary_allocation_ids": {"computed": False},
+    },
+    "aws_route53_zone": {"vpc_id": {"computed": True}},
+}
+"""Top-level flags 5.100.0 declares differently from 6.x (checked against the real 5.100.0)."""
 
 
 def major(version: str) -> int:
@@ -50,6 +60,9 @@ def _kept(attr: Attr, dropped: set[str], type_name: str) -> bool:
 def _as_v5(attr: Attr, type_name: str) -> Attr:
     if type_name == "aws_s3_bucket" and attr.name == "region":
         return dataclasses.replace(attr, optional=False, computed=True, force_new=False)
+    flags = _FLAGS_IN_5.get(type_name, {}).get(attr.name)
+    if flags:
+        return dataclasses.replace(attr, **flags)
     default = _DEFAULT_IN_5.get(type_name, {}).get(attr.name)
     if default is not None:
         return dataclasses.replace(attr, computed=False, default=default)

@@ -72,3 +72,58 @@ def test_a_deleted_replication_group_is_gone(elasticache: Any) -> None:
     with pytest.raises(ClientError) as caught:
         elasticache.describe_replication_groups(ReplicationGroupId=name)
     assert caught.value.response["Error"]["Code"] == "ReplicationGroupNotFoundFault"
+
+
+def test_a_cluster_lists_its_nodes_with_their_endpoint(elasticache: Any) -> None:
+    """API reference "CacheNode": DescribeCacheClusters with ShowCacheNodeInfo lists each node
+    (id ``0001``, ``available``, an endpoint address and the cluster's port)."""
+    name = cluster(elasticache, "7.1")["CacheClusterId"]
+    found = elasticache.describe_cache_clusters(CacheClusterId=name, ShowCacheNodeInfo=True)
+    nodes = found["CacheClusters"][0]["CacheNodes"]
+    assert [n["CacheNodeId"] for n in nodes] == ["0001"]
+    assert nodes[0]["CacheNodeStatus"] == "available"
+    assert nodes[0]["Endpoint"]["Address"].startswith(f"{name}.")
+    assert nodes[0]["Endpoint"]["Address"].endswith(".cache.amazonaws.com")
+    assert nodes[0]["Endpoint"]["Port"] == 6379
+    elasticache.delete_cache_cluster(CacheClusterId=name)
+
+
+def test_a_cluster_reports_its_parameter_group_and_security_groups(elasticache: Any) -> None:
+    """API reference "CacheCluster": ``CacheParameterGroup`` and ``SecurityGroups``."""
+    name = f"c{uuid.uuid4().hex[:8]}"
+    elasticache.create_cache_cluster(
+        CacheClusterId=name, Engine="redis", CacheNodeType="cache.t3.micro", NumCacheNodes=1,
+        EngineVersion="6.x", CacheParameterGroupName="default.redis6.x",
+        SecurityGroupIds=["sg-12345678"],
+    )  # fmt: skip
+    found = elasticache.describe_cache_clusters(CacheClusterId=name)["CacheClusters"][0]
+    assert found["CacheParameterGroup"]["CacheParameterGroupName"] == "default.redis6.x"
+    assert found["SecurityGroups"] == [{"SecurityGroupId": "sg-12345678", "Status": "active"}]
+    elasticache.delete_cache_cluster(CacheClusterId=name)
+
+
+def test_a_subnet_group_is_deleted_unless_a_cluster_uses_it(
+    elasticache: Any, emulator: Emulator
+) -> None:
+    """API reference DeleteCacheSubnetGroup: an empty answer; CacheSubnetGroupInUse while a
+    cluster uses the group; afterwards CacheSubnetGroupNotFoundFault."""
+    ec2 = emulator.endpoint.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.77.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.77.1.0/24")["Subnet"]["SubnetId"]
+    group = f"g{uuid.uuid4().hex[:8]}"
+    elasticache.create_cache_subnet_group(
+        CacheSubnetGroupName=group, CacheSubnetGroupDescription="d", SubnetIds=[subnet]
+    )
+    name = f"c{uuid.uuid4().hex[:8]}"
+    elasticache.create_cache_cluster(
+        CacheClusterId=name, Engine="redis", CacheNodeType="cache.t3.micro", NumCacheNodes=1,
+        CacheSubnetGroupName=group,
+    )  # fmt: skip
+    with pytest.raises(ClientError) as refused:
+        elasticache.delete_cache_subnet_group(CacheSubnetGroupName=group)
+    assert refused.value.response["Error"]["Code"] == "CacheSubnetGroupInUse"
+    elasticache.delete_cache_cluster(CacheClusterId=name)
+    elasticache.delete_cache_subnet_group(CacheSubnetGroupName=group)
+    with pytest.raises(ClientError) as gone:
+        elasticache.describe_cache_subnet_groups(CacheSubnetGroupName=group)
+    assert gone.value.response["Error"]["Code"] == "CacheSubnetGroupNotFoundFault"

@@ -33,10 +33,20 @@ RESOURCES = [
     "ecs-service", "iam-role", "iam-policy", "iam-role-policy-attachment", "iam-role-policy",
     "cloudwatch-log-group", "ecr-repository", "secretsmanager-secret",
     "secretsmanager-secret-version",
+    # the author's module (briancaffey/terraform-aws-django) and its VPC module (#17)
+    "alb", "alb-listener", "alb-target-group", "alb-listener-rule", "cloudwatch-log-stream",
+    "ecs-cluster-capacity-providers", "elasticache-cluster", "elasticache-subnet-group",
+    "route53-record", "s3-bucket-ownership-controls", "s3-bucket-public-access-block",
+    "ses-domain-identity", "ses-domain-dkim", "vpc-endpoint", "eip", "nat-gateway",
+    "default-security-group", "default-route-table", "default-network-acl",
+    "customer-gateway", "default-vpc", "egress-only-internet-gateway", "flow-log",
+    "network-acl", "network-acl-rule", "redshift-subnet-group", "vpc-dhcp-options",
+    "vpc-dhcp-options-association", "vpc-ipv4-cidr-block-association", "vpn-gateway",
+    "vpn-gateway-attachment", "vpn-gateway-route-propagation",
 ]  # fmt: skip
 DATA_SOURCES = [
     "caller-identity", "region", "availability-zones", "iam-policy-document",
-    "ecs-task-definition",
+    "ecs-task-definition", "partition", "route53-zone",
 ]  # fmt: skip
 
 FLAGS = re.compile(r"^  // (\w+) - computed: (\w+), optional: (\w+), required: (\w+)$", re.M)

@@ -8,6 +8,7 @@ from harness.tfprovider.resource import Resource, State, tag_dict, tag_list
 from harness.tfprovider.resources.common import ARN, ID, REGION, TAGS, not_found
 from harness.tfprovider.schema import (
     BOOL,
+    NUMBER,
     STRING,
     block,
     comp,
@@ -49,11 +50,26 @@ class Vpc(Ec2Resource):
     type_name = "aws_vpc"
     kind = "vpc"
     unsupported: ClassVar[dict[str, str]] = {
-        "assign_generated_ipv6_cidr_block": "IPv6 is not emulated"
+        "assign_generated_ipv6_cidr_block": "IPv6 is not emulated",
+        "ipv6_cidr_block": "IPv6 is not emulated",
+        "ipv6_ipam_pool_id": "IPAM is not emulated",
+        "ipv6_netmask_length": "IPAM is not emulated",
+        "ipv4_ipam_pool_id": "IPAM is not emulated",
+        "ipv4_netmask_length": "IPAM is not emulated",
+        "enable_network_address_usage_metrics": "Network Address Usage metrics are not emulated",
     }
     schema = block(
         ID, ARN, REGION, *TAGS,
         optc("cidr_block", STRING, force_new=True),
+        # what the VPC module always sets (IPv6 and IPAM; null or false in its defaults)
+        opt("ipv4_ipam_pool_id", STRING, force_new=True),
+        opt("ipv4_netmask_length", NUMBER, force_new=True),
+        optc("ipv6_cidr_block", STRING),
+        opt("ipv6_ipam_pool_id", STRING),
+        opt("ipv6_netmask_length", NUMBER),
+        optc("ipv6_cidr_block_network_border_group", STRING),
+        optc("enable_network_address_usage_metrics", BOOL),
+        comp("ipv6_association_id", STRING),
         opt("instance_tenancy", STRING, default="default"),
         opt("enable_dns_support", BOOL, default=True),
         optc("enable_dns_hostnames", BOOL),
@@ -128,6 +144,11 @@ class Vpc(Ec2Resource):
             "default_network_acl_id": acls[0]["NetworkAclId"] if acls else None,
             "dhcp_options_id": vpc.get("DhcpOptionsId"),
             "owner_id": vpc.get("OwnerId"),
+            # no IPv6 association: the real provider reads them as empty
+            "ipv6_cidr_block": "",
+            "ipv6_association_id": "",
+            "ipv6_cidr_block_network_border_group": "",
+            "enable_network_address_usage_metrics": False,
         }
         return self.with_tags(state, out, vpc.get("Tags"))
 
@@ -155,7 +176,32 @@ class Subnet(Ec2Resource):
         optc("availability_zone_id", STRING, force_new=True),
         opt("map_public_ip_on_launch", BOOL, default=False),
         comp("owner_id", STRING),
+        # what the VPC module always sets (IPv6, Outposts, DNS names; false in its defaults)
+        opt("assign_ipv6_address_on_creation", BOOL, default=False),
+        opt("customer_owned_ipv4_pool", STRING),
+        opt("enable_dns64", BOOL, default=False),
+        opt("enable_lni_at_device_index", NUMBER),
+        opt("enable_resource_name_dns_a_record_on_launch", BOOL, default=False),
+        opt("enable_resource_name_dns_aaaa_record_on_launch", BOOL, default=False),
+        opt("ipv6_cidr_block", STRING),
+        comp("ipv6_cidr_block_association_id", STRING),
+        opt("ipv6_native", BOOL, force_new=True, default=False),
+        opt("map_customer_owned_ip_on_launch", BOOL),
+        opt("outpost_arn", STRING),
+        optc("private_dns_hostname_type_on_launch", STRING),
     )  # fmt: skip
+    unsupported: ClassVar[dict[str, str]] = {
+        "assign_ipv6_address_on_creation": "IPv6 is not emulated",
+        "enable_dns64": "IPv6 is not emulated",
+        "enable_resource_name_dns_aaaa_record_on_launch": "IPv6 is not emulated",
+        "ipv6_cidr_block": "IPv6 is not emulated",
+        "ipv6_native": "IPv6 is not emulated",
+        "customer_owned_ipv4_pool": "Outposts are not emulated",
+        "map_customer_owned_ip_on_launch": "Outposts are not emulated",
+        "outpost_arn": "Outposts are not emulated",
+        "enable_lni_at_device_index": "Outposts are not emulated",
+        "enable_resource_name_dns_a_record_on_launch": "resource-name DNS records are not emulated",
+    }
 
     def create(self, planned: State) -> State:
         args: dict[str, Any] = {"VpcId": planned["vpc_id"], "CidrBlock": planned["cidr_block"]}
@@ -191,6 +237,11 @@ class Subnet(Ec2Resource):
             "availability_zone_id": subnet.get("AvailabilityZoneId"),
             "map_public_ip_on_launch": subnet.get("MapPublicIpOnLaunch", False),
             "owner_id": subnet.get("OwnerId"),
+            "ipv6_cidr_block_association_id": "",
+            # AWS's default hostname type for a subnet's instances: the IP address
+            "private_dns_hostname_type_on_launch": (
+                subnet.get("PrivateDnsNameOptionsOnLaunch") or {}
+            ).get("HostnameType", "ip-name"),
         }
         return self.with_tags(state, out, subnet.get("Tags"))
 

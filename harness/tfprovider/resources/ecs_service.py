@@ -51,6 +51,15 @@ CAPACITY = nested(
     opt("weight", NUMBER),
 )
 
+
+def capacity_to_api(planned: State) -> list[dict[str, Any]]:
+    return [
+        {"capacityProvider": c["capacity_provider"], "base": int(c.get("base") or 0),
+         "weight": int(c.get("weight") or 0)}
+        for c in planned.get("capacity_provider_strategy") or []
+    ]  # fmt: skip
+
+
 # attribute -> UpdateService parameter, for plain values sent when changed
 SERVICE_UPDATES = {
     "task_definition": "taskDefinition",
@@ -91,7 +100,7 @@ def service_address(state: State) -> tuple[str | None, str]:
 
 class Service(EcsResource):
     type_name = "aws_ecs_service"
-    unsupported: ClassVar[dict[str, str]] = {"capacity_provider_strategy": "use launch_type"}
+    unsupported: ClassVar[dict[str, str]] = {}
     schema = block(
         optc("id", STRING), comp("arn", STRING), REGION, *TAGS,
         req("name", STRING, force_new=True),
@@ -161,8 +170,8 @@ class Service(EcsResource):
             "desiredCount": int(planned.get("desired_count") or 0),
             "schedulingStrategy": planned["scheduling_strategy"],
             "deploymentConfiguration": self._deployment_config(planned),
-            # as hashicorp/aws: the (empty) strategy is always sent
-            "capacityProviderStrategy": [],
+            # as hashicorp/aws: the strategy is always sent (empty: the cluster's default)
+            "capacityProviderStrategy": capacity_to_api(planned),
         }
         for attr, api in (
             ("cluster", "cluster"),
@@ -272,6 +281,14 @@ class Service(EcsResource):
             "deployment_controller": [
                 {"type": (s.get("deploymentController") or {}).get("type", "ECS")}
             ],
+            "capacity_provider_strategy": [
+                {
+                    "capacity_provider": c["capacityProvider"],
+                    "base": c.get("base", 0),
+                    "weight": c.get("weight", 0),
+                }
+                for c in s.get("capacityProviderStrategy") or []
+            ],
         }
         if not state.get("deployment_controller") and out["deployment_controller"] == [
             {"type": "ECS"}
@@ -318,6 +335,10 @@ class Service(EcsResource):
             args["networkConfiguration"] = self._network(planned)
         if planned.get("load_balancer") != prior.get("load_balancer"):
             args["loadBalancers"] = self._load_balancers(planned)
+        if planned.get("capacity_provider_strategy") != prior.get("capacity_provider_strategy"):
+            # a new strategy takes effect with a new deployment (the real provider forces one)
+            args["capacityProviderStrategy"] = capacity_to_api(planned)
+            args["forceNewDeployment"] = True
         if planned.get("force_new_deployment") or planned.get("triggers") != prior.get("triggers"):
             args["forceNewDeployment"] = bool(
                 planned.get("force_new_deployment") or planned.get("triggers")

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from harness.tfprovider.resource import Resource, State, tag_dict, tag_list
 from harness.tfprovider.resources.common import REGION, TAGS, not_found
+from harness.tfprovider.resources.timeouts import timeouts
 from harness.tfprovider.schema import (
     BOOL,
     NUMBER,
@@ -71,6 +72,7 @@ class LoadBalancer(ElbResource):
         comp("dns_name", STRING),
         comp("zone_id", STRING),
         comp("vpc_id", STRING),
+        timeouts("create", "delete", "update"),
     )  # fmt: skip
 
     def create(self, planned: State) -> State:

@@ -27,11 +27,22 @@ FIXED_RESPONSE = nested(
     "fixed_response", "list", req("content_type", STRING), opt("message_body", STRING), optc("status_code", STRING),
     max_items=1,
 )  # fmt: skip
+# the real provider's defaults: each part of the request URL is kept unless replaced
+REDIRECT = nested(
+    "redirect", "list",
+    opt("host", STRING, default="#{host}"), opt("path", STRING, default="/#{path}"),
+    opt("port", STRING, default="#{port}"), opt("protocol", STRING, default="#{protocol}"),
+    opt("query", STRING, default="#{query}"), req("status_code", STRING),
+    max_items=1,
+)  # fmt: skip
+REDIRECT_FIELDS = {"host": "Host", "path": "Path", "port": "Port", "protocol": "Protocol",
+                   "query": "Query", "status_code": "StatusCode"}  # fmt: skip
 ACTION_ITEMS = (
     optc("order", NUMBER),
     opt("target_group_arn", STRING),
     req("type", STRING),
     FIXED_RESPONSE,
+    REDIRECT,
 )
 
 
@@ -52,6 +63,11 @@ def action_to_api(action: dict[str, Any], index: int) -> dict[str, Any]:
             **({"MessageBody": fixed["message_body"]} if fixed.get("message_body") else {}),
             "StatusCode": fixed.get("status_code") or "200",
         }
+    elif action["type"] == "redirect":
+        redirect = (action.get("redirect") or [{}])[0]
+        out["RedirectConfig"] = {
+            api: redirect[key] for key, api in REDIRECT_FIELDS.items() if redirect.get(key)
+        }
     else:
         raise ProviderError(
             f"action type {action['type']!r} is not implemented by the stand-in provider"
@@ -61,6 +77,7 @@ def action_to_api(action: dict[str, Any], index: int) -> dict[str, Any]:
 
 def action_from_api(action: dict[str, Any]) -> dict[str, Any]:
     fixed = action.get("FixedResponseConfig")
+    redirect = action.get("RedirectConfig")
     return {
         "order": action.get("Order", 1),
         "target_group_arn": action.get("TargetGroupArn"),
@@ -73,6 +90,9 @@ def action_from_api(action: dict[str, Any]) -> dict[str, Any]:
             }
         ]
         if fixed
+        else [],
+        "redirect": [{key: redirect.get(api) for key, api in REDIRECT_FIELDS.items()}]
+        if redirect
         else [],
     }
 

@@ -122,6 +122,7 @@ DB_FIELDS: dict[str, tuple[str, str]] = {
     "deletion_protection": ("DeletionProtection", "DeletionProtection"),
     "db_subnet_group_name": ("DBSubnetGroupName", "DBSubnetGroup"),
     "port": ("Port", "DbInstancePort"),
+    "auto_minor_version_upgrade": ("AutoMinorVersionUpgrade", "AutoMinorVersionUpgrade"),
 }
 
 
@@ -150,6 +151,7 @@ class DbInstance(RdsResource):
         opt("final_snapshot_identifier", STRING),
         opt("deletion_protection", BOOL),
         opt("apply_immediately", BOOL),
+        opt("auto_minor_version_upgrade", BOOL, default=True),
         comp("address", STRING),
         comp("endpoint", STRING),
         comp("hosted_zone_id", STRING),

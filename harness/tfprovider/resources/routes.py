@@ -9,6 +9,7 @@ from harness.tfprovider.context import ProviderError
 from harness.tfprovider.resource import Resource, State
 from harness.tfprovider.resources.common import ARN, ID, REGION, TAGS, not_found
 from harness.tfprovider.resources.ec2 import Ec2Resource
+from harness.tfprovider.resources.timeouts import timeouts
 from harness.tfprovider.schema import STRING, STRING_SET, block, comp, opt, optc, req
 
 ROUTE_FIELDS = {
@@ -45,6 +46,7 @@ class RouteTable(Ec2Resource):
         optc("route", ["set", ROUTE_OBJECT]),
         optc("propagating_vgws", STRING_SET),
         comp("owner_id", STRING),
+        timeouts("create", "delete", "update"),
     )  # fmt: skip
 
     def create(self, planned: State) -> State:
@@ -125,6 +127,7 @@ class Route(Ec2Resource):
         comp("instance_owner_id", STRING),
         comp("origin", STRING),
         comp("state", STRING),
+        timeouts("create", "delete", "update"),
     )  # fmt: skip
 
     def create(self, planned: State) -> State:
