@@ -10,6 +10,7 @@ only as :func:`schema_as` says (checked against the real 5.100.0's own schema by
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from harness.tfprovider import PROVIDER_VERSION
 from harness.tfprovider.schema import Attr, Block, Nested
@@ -25,7 +26,7 @@ _DEFAULT_IN_5 = {"aws_ecs_service": {"availability_zone_rebalancing": "DISABLED"
 """Arguments 5.x gave a default that 6.x leaves to the API (optional and computed there)."""
 _RULE_VALUES = {("condition", "path_pattern", "values"), ("condition", "host_header", "values")}
 _REQUIRED_IN_5 = {"aws_lb_listener_rule": _RULE_VALUES, "aws_alb_listener_rule": _RULE_VALUES}
-_FLAGS_IN_5: dict[str, dict[str, dict[str, bool]]] = {
+_FLAGS_IN_5: dict[str, dict[str, dict[str, Any]]] = {
     # 6.x added regional NAT gateways (no subnet) and made the secondary addresses computed
     "aws_nat_gateway": {
         "subnet_id": {"required": True, "optional": False},
