@@ -100,22 +100,22 @@ class CallCounts:
     own: dict[str, int] = field(default_factory=dict)
     on_behalf: dict[str, dict[str, int]] = field(default_factory=dict)
     """Service that made the calls (``cloudformation``) -> ``service:Action`` -> count."""
-    busy_s: float = 0.0
-    """Seconds the emulator was serving at least one of these calls."""
     faults_injected: dict[str, dict[str, int]] = field(default_factory=dict)
     """``service:Action`` -> fault kind -> how many of those calls the emulator faulted."""
     retries: dict[str, dict[str, int]] = field(default_factory=dict)
     """``service:Action`` -> what the attempt before met (fault kind or ``none``) -> requests
     that said they were a retry (``amz-sdk-request: attempt=N``)."""
+    busy_s: float = 0.0
+    """Seconds the emulator was serving at least one of these calls."""
 
     def since(self, before: CallCounts) -> CallCounts:
         """The calls made after the snapshot ``before``."""
         return CallCounts(
-            _difference(self.own, before.own),
-            _nested_difference(self.on_behalf, before.on_behalf),
-            max(self.busy_s - before.busy_s, 0.0),
-            _nested_difference(self.faults_injected, before.faults_injected),
-            _nested_difference(self.retries, before.retries),
+            own=_difference(self.own, before.own),
+            on_behalf=_nested_difference(self.on_behalf, before.on_behalf),
+            faults_injected=_nested_difference(self.faults_injected, before.faults_injected),
+            retries=_nested_difference(self.retries, before.retries),
+            busy_s=max(self.busy_s - before.busy_s, 0.0),
         )
 
 

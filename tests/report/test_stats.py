@@ -73,7 +73,8 @@ def test_api_calls_for_the_same_change(run_a: list[Record]) -> None:
     assert table.columns[1:] == (
         "terraform · plain", "terraform · ignore-changes", "cdk · unpinned", "cdk · pinned",
     )  # fmt: skip
-    assert table.column("change kind") == [str(k) for k in ChangeKind]
+    ran = {r.change_kind for r in run_a}  # rows for the kinds the run has, in the enum's order
+    assert table.column("change kind") == [str(k) for k in ChangeKind if k in ran]
     assert all(v == 2 for r in table.rows for v in r[1:])
 
 
