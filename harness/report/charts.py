@@ -57,16 +57,24 @@ def timeline_charts(timelines: Sequence[ServiceTimeline]) -> list[Chart]:
         if not services or not tags:
             continue  # no cell of this pair got as far as a deploy
         level = {v: i for i, v in enumerate(sorted(tags))}
-        several_runs = len({t.run for t in group}) > 1
+        several_runs = len({t.run_id for t in group}) > 1
+        # One colour per change kind, one line style per repetition: equal lines stay apart.
+        colours = {
+            k: f"C{i % 10}" for i, k in enumerate(dict.fromkeys(t.change_kind for t in group))
+        }
+        styles = ("-", "--", ":", "-.")
         figure = Figure(figsize=(9.5, 1.7 * len(services) + 1.0))
         panels = figure.subplots(len(services), 1, sharex=True, squeeze=False)[:, 0]
         for axes, service in zip(panels, services, strict=True):
             for offset, t in enumerate(group):
-                nudge = 0.05 * (offset - (len(group) - 1) / 2)  # keep equal lines apart
+                nudge = 0.05 * (offset - (len(group) - 1) / 2)
                 tags_of = t.versions.get(service, (None,) * len(steps))
                 ys = [level[v] + nudge if v is not None else math.nan for v in tags_of]
-                label = str(t.change_kind) + (f" ({t.run})" if several_runs else "")
-                axes.plot(range(len(steps)), ys, marker="o", markersize=3, label=label)
+                label = f"{t.change_kind} #{t.repetition}"
+                if several_runs:  # only then does the run tell lines apart
+                    label += f" ({t.run_id})"
+                axes.plot(range(len(steps)), ys, marker="o", markersize=3, label=label,
+                          color=colours[t.change_kind], linestyle=styles[t.repetition % 4])  # fmt: skip
             axes.set_yticks(range(len(level)), list(level))
             axes.set_xticks(range(len(steps)), steps)  # every step, also one no cell reached
             axes.set_ylabel(service)

@@ -70,8 +70,8 @@ class ServiceTimeline:
     tool: Tool
     strategy: Strategy
     change_kind: ChangeKind
-    run: str
-    """``run-id · repetition``."""
+    run_id: str
+    repetition: int
     versions: dict[str, tuple[str | None, ...]]
 
 
@@ -86,7 +86,9 @@ def service_timelines(records: Sequence[Record]) -> list[ServiceTimeline]:
             for service in services
         }
         found.append(
-            ServiceTimeline(key.tool, key.strategy, key.change_kind, _key_cells(key)[3], versions)
+            ServiceTimeline(
+                key.tool, key.strategy, key.change_kind, key.run_id, key.repetition, versions
+            )
         )
     return found
 
