@@ -18,6 +18,7 @@ uses is refused with CacheSubnetGroupInUse). Conformance: ``tests/fidelity/test_
 
 from __future__ import annotations
 
+import contextvars
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -60,8 +61,14 @@ def resolved_version(engine: str | None, requested: str | None) -> str | None:
     return versions.get(requested or "", requested)
 
 
-def cache_nodes(cluster: Any) -> list[dict[str, Any]]:
+_SHOW_NODES: contextvars.ContextVar[bool] = contextvars.ContextVar("show_nodes", default=False)
+"""Whether the request being answered asked for ShowCacheNodeInfo (AWS lists nodes only then)."""
+
+
+def cache_nodes(cluster: Any) -> list[dict[str, Any]] | None:
     """The nodes AWS lists for a cluster (``<cluster>.<6 chars>.<node>.<region>.cache.amazonaws.com``)."""
+    if not _SHOW_NODES.get():
+        return None
     region = str(getattr(cluster, "region_name", "") or cluster.arn.split(":")[3])
     short = "".join(part[0] for part in region.split("-")[:-1]) + region.split("-")[-1]
     tag = cluster.cache_node_id.replace("-", "")[:6]
@@ -113,8 +120,25 @@ def _delete_subnet_group_response(self: Any) -> Any:
     return EmptyResult()
 
 
+def _showing_nodes(describe: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(describe)
+    def wrapped(self: Any) -> Any:
+        wanted = str(self._get_param("ShowCacheNodeInfo")).lower() == "true"
+        token = _SHOW_NODES.set(wanted)
+        try:
+            # the answer is serialized later, outside this call: make it a value now
+            return self.serialized(describe(self))
+        finally:
+            _SHOW_NODES.reset(token)
+
+    return wrapped
+
+
 def install() -> None:
     models.CacheCluster.cache_nodes = property(cache_nodes)
+    responses.ElastiCacheResponse.describe_cache_clusters = _showing_nodes(
+        responses.ElastiCacheResponse.describe_cache_clusters
+    )
     models.CacheCluster.cache_parameter_group = property(parameter_group)
     models.CacheCluster.security_groups = property(security_groups)
     models.ElastiCacheBackend.delete_cache_subnet_group = delete_cache_subnet_group

@@ -91,3 +91,22 @@ def tag_dict(
     items: list[dict[str, str]] | None, key: str = "Key", value: str = "Value"
 ) -> dict[str, str]:
     return {t[key]: t[value] for t in items or []}
+
+
+_ZERO: tuple[Any, ...] = (None, "", False)  # 0 == False
+
+
+def same_block(a: Any, b: Any) -> bool:
+    """Whether two objects of a block or a set differ at most by zero vs null values (SDK v2
+    keeps an unset number, string or bool there as its zero value: both mean unset)."""
+    if not (isinstance(a, dict) and isinstance(b, dict)):
+        return False
+    return all(a.get(k) == b.get(k) or (a.get(k) in _ZERO and b.get(k) in _ZERO)
+               for k in set(a) | set(b))  # fmt: skip
+
+
+def same_objects(a: Any, b: Any) -> bool:
+    """Two lists of objects (a set attribute) equal under :func:`same_block`, in any order."""
+    if not (isinstance(a, list) and isinstance(b, list)) or len(a) != len(b):
+        return False
+    return all(any(same_block(x, y) for y in b) for x in a)

@@ -18,7 +18,7 @@ from typing import Any
 from harness.tfprovider import PROVIDER_VERSION, registry
 from harness.tfprovider.context import Context, CreatedButFailed, ProviderError
 from harness.tfprovider.plan import plan_create, plan_update, replace_paths
-from harness.tfprovider.resource import DataSource, Resource
+from harness.tfprovider.resource import DataSource, Resource, same_block
 from harness.tfprovider.schema import Block, to_pb
 from harness.tfprovider.values import UNKNOWN, conform, decode, encode, equal
 
@@ -299,4 +299,16 @@ def keep_equivalent(res: Resource, prior: dict[str, Any], fresh: dict[str, Any])
             continue
         if (before in EMPTY and after in EMPTY) or res.equivalent(a.name, before, after, fresh):
             out[a.name] = before
+    for n in res.schema.blocks:
+        if n.nesting != "single" and isinstance(prior.get(n.name), list):
+            out[n.name] = _keep_elements(prior[n.name], fresh.get(n.name))
     return out
+
+
+def _keep_elements(prior: list[Any], fresh: Any) -> Any:
+    """Each block read back as its prior self where they differ only by zero vs null: SDK v2
+    keeps an unset number, string or bool in a block as its zero value, so both mean unset
+    (in a set, a difference would otherwise be a changed element)."""
+    if not isinstance(fresh, list):
+        return fresh
+    return [next((p for p in prior if same_block(p, f)), f) for f in fresh]

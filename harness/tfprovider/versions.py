@@ -63,7 +63,8 @@ def _as_v5(attr: Attr, type_name: str) -> Attr:
         return dataclasses.replace(attr, optional=False, computed=True, force_new=False)
     flags = _FLAGS_IN_5.get(type_name, {}).get(attr.name)
     if flags:
-        return dataclasses.replace(attr, **flags)
+        changed: dict[str, Any] = dict(flags)
+        return dataclasses.replace(attr, **changed)
     default = _DEFAULT_IN_5.get(type_name, {}).get(attr.name)
     if default is not None:
         return dataclasses.replace(attr, computed=False, default=default)

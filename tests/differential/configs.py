@@ -9,6 +9,7 @@ from pathlib import Path
 
 from harness.endpoint import Endpoint
 from tests.differential.runner import Config, HclSteps, ProjectSteps, Steps
+from tests.tfprovider import test_behaviour_author_types as author
 from tests.tfprovider import test_behaviour_resources as behaviour
 
 FARGATE = Path(__file__).resolve().parents[1] / "tfprovider" / "configs" / "fargate"
@@ -73,10 +74,25 @@ def change_project(endpoint: Endpoint, steps: Steps) -> None:
     s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "owner", "Value": "console"}]})
 
 
+def change_author(endpoint: Endpoint, steps: Steps) -> None:
+    """An egress rule added to the VPC's default security group; the cluster's tags changed."""
+    d = _hcl(steps)
+    group = d.state_of("aws_default_security_group.d")["id"]
+    endpoint.client("ec2").authorize_security_group_egress(
+        GroupId=group,
+        IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+    )
+    cluster = d.state_of("aws_elasticache_cluster.c")["arn"]
+    endpoint.client("elasticache").add_tags_to_resource(
+        ResourceName=cluster, Tags=[{"Key": "owner", "Value": "console"}]
+    )
+
+
 CONFIGS = (
     Config("project", ProjectSteps, change_project, deep=True),
     Config("network", hcl(behaviour.NETWORK, "dnet"), change_network),
     Config("iam", hcl(behaviour.IAM, "diam"), change_iam),
     Config("extras", hcl(behaviour.EXTRAS, "dext"), change_extras),
     Config("fargate", hcl(FARGATE, "dfg"), change_fargate, deep=True),
+    Config("author", hcl(author.AUTHOR_TYPES, "dauth"), change_author, deep=True),
 )

@@ -19,7 +19,7 @@ from harness.endpoint import Endpoint
 Snapshot = dict[str, list[Any]]
 
 _IDS = re.compile(
-    r"\b(vpc-cidr-assoc|vpc|subnet|sg|sgr|rtb|rtbassoc|igw|igw-attach|eni|acl|aclassoc|r-rtb|db|eipalloc)"
+    r"\b(vpc-cidr-assoc|vpc|subnet|sg|sgr|rtb|rtbassoc|igw|igw-attach|eni|acl|aclassoc|r-rtb|db|eipalloc|nat|vpce)"
     r"-[0-9a-zA-Z]{8,}\b"
 )
 _ELB_ARN = re.compile(

@@ -127,3 +127,13 @@ def test_a_subnet_group_is_deleted_unless_a_cluster_uses_it(
     with pytest.raises(ClientError) as gone:
         elasticache.describe_cache_subnet_groups(CacheSubnetGroupName=group)
     assert gone.value.response["Error"]["Code"] == "CacheSubnetGroupNotFoundFault"
+
+
+def test_nodes_are_listed_only_when_asked_for(elasticache: Any) -> None:
+    """API reference DescribeCacheClusters, ShowCacheNodeInfo: "An optional flag that can be
+    included in the DescribeCacheCluster request to retrieve information about the
+    individual cache nodes"."""
+    name = cluster(elasticache, "7.1")["CacheClusterId"]
+    found = elasticache.describe_cache_clusters(CacheClusterId=name)["CacheClusters"][0]
+    assert "CacheNodes" not in found
+    elasticache.delete_cache_cluster(CacheClusterId=name)

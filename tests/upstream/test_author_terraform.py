@@ -81,14 +81,18 @@ def lifecycle(path: Path, endpoint: Endpoint, variables: list[str], timings: dic
         done = harness_tf(path, endpoint, *args, ok=ok)
         timings[f"{layer} {step}"] = round(time.perf_counter() - started, 1)
         if step == "second plan":
-            assert done.returncode == 0, f"{layer}: drift on the second plan:\n{done.stdout[-4000:]}"
+            assert done.returncode == 0, (
+                f"{layer}: drift on the second plan:\n{done.stdout[-4000:]}"
+            )
 
 
 def test_ad_hoc_base_and_app_apply_without_drift_and_destroy(
     tmp_path: Path, aws_endpoint: Endpoint
 ) -> None:
     if "aws_secretsmanager_secret" not in registry.resources():
-        pytest.skip("needs the stand-in's aws_secretsmanager_secret(_version) (#17, added in parallel)")
+        pytest.skip(
+            "needs the stand-in's aws_secretsmanager_secret(_version) (#17, added in parallel)"
+        )
     stack: Stack = author_terraform(tmp_path)
     certificate = users_own(aws_endpoint)
     base_vars = [f"-var=certificate_arn={certificate}", f"-var=domain_name={DOMAIN}"]
@@ -114,17 +118,22 @@ def test_ad_hoc_base_and_app_apply_without_drift_and_destroy(
                           "edits": [e.why for e in stack.edits]}))  # fmt: skip
     for path in (stack.app, stack.base):
         state = json.loads((path / "terraform.tfstate").read_text())
-        assert state["resources"] == [] or all(
-            r["mode"] == "data" for r in state["resources"]
-        ), f"{path.name}: destroy left resources in the state"
-    assert aws_endpoint.client("ec2").describe_vpcs(
-        Filters=[{"Name": "tag:Name", "Values": ["default-vpc"]}]
-    )["Vpcs"] == [], "the VPC is gone"
+        assert state["resources"] == [] or all(r["mode"] == "data" for r in state["resources"]), (
+            f"{path.name}: destroy left resources in the state"
+        )
+    assert (
+        aws_endpoint.client("ec2").describe_vpcs(
+            Filters=[{"Name": "tag:Name", "Values": ["default-vpc"]}]
+        )["Vpcs"]
+        == []
+    ), "the VPC is gone"
 
 
 def _count(path: Path, endpoint: Endpoint) -> int:
     shown = json.loads(harness_tf(path, endpoint, "show", "-json").stdout)
+
     def walk(module: dict[str, object]) -> int:
         own = [r for r in module.get("resources", []) if r.get("mode") == "managed"]  # type: ignore[union-attr]
         return len(own) + sum(walk(c) for c in module.get("child_modules", []))  # type: ignore[union-attr]
+
     return walk(shown["values"]["root_module"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from harness.tfprovider.resource import Resource, State
+from harness.tfprovider.resource import Resource, State, same_objects
 from harness.tfprovider.resources.common import ARN, ID, REGION, TAGS, not_found
 from harness.tfprovider.resources.ec2 import Ec2Resource
 from harness.tfprovider.resources.routes import ROUTE_FIELDS
@@ -158,6 +158,9 @@ class DefaultRouteTable(Ec2Resource):
         self.sync_tags(prior["id"], prior, planned)
         return self.read(planned) or planned
 
+    def equivalent(self, name: str, prior: Any, fresh: Any, state: State) -> bool:
+        return name == "route" and same_objects(prior, fresh)
+
     def delete(self, state: State) -> None:
         return None  # as the real provider: the main route table goes with the VPC
 
@@ -254,6 +257,10 @@ class DefaultNetworkAcl(Ec2Resource):
         for entry in acl.get("Entries", []):
             if entry["RuleNumber"] < DEFAULT_RULE:
                 rules[bool(entry["Egress"])].append(entry_to_rule(entry))
+        for egress, key in ((False, "ingress"), (True, "egress")):
+            # the provider hashes a rule with its protocol as a number: "tcp" and "6" are one
+            known = {_rule_key(r): r for r in state.get(key) or [] if isinstance(r, dict)}
+            rules[egress] = [known.get(_rule_key(r), r) for r in rules[egress]]
         out = {
             **state,
             "id": acl["NetworkAclId"],
