@@ -69,7 +69,12 @@ def compare(session: nox.Session) -> None:
     """The whole comparison on the embedded emulator (or --target ...); results in results/<run-id>/."""
     install(session, "cdk", "report")
     install_node_tools(session)
-    session.run("python", "-m", "harness", "compare", *session.posargs)
+    # On Ctrl-C nox by default sends SIGTERM after 0.3 s and SIGKILL 0.2 s later: the run would
+    # be killed while it destroys what it deployed. Wait for it to finish cleaning up instead.
+    session.run(
+        "python", "-m", "harness", "compare", *session.posargs,
+        interrupt_timeout=None, terminate_timeout=None,
+    )  # fmt: skip
 
 
 LOCALSTACK_PYTHON = "3.13"
