@@ -18,6 +18,8 @@ nox.options.sessions = ["tests"]
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+MIN_NPM = 7
+"""npm 7 reads lockfileVersion 3 (cdk/package-lock.json)."""
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -29,6 +31,14 @@ def install_node_tools(session: nox.Session) -> None:
     npm = shutil.which("npm")
     if npm is None:
         session.error("npm is needed for the CDK CLI: install Node.js 20+ with npm")
+    found = subprocess.run([npm, "--version"], capture_output=True, text=True, check=False)
+    major = found.stdout.strip().split(".")[0]
+    if not major.isdigit() or int(major) < MIN_NPM:
+        session.error(
+            f"npm {found.stdout.strip() or '(unknown version)'} is too old for "
+            f"cdk/package-lock.json (lockfileVersion 3 needs npm {MIN_NPM}+): "
+            "install Node.js 20+ with its npm"
+        )
     session.run(npm, "ci", "--no-audit", "--no-fund", "--prefix", str(ROOT / "cdk"), external=True)
 
 
