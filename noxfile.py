@@ -18,6 +18,8 @@ nox.options.sessions = ["tests"]
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+MIN_NPM = 7
+"""npm 7 reads lockfileVersion 3 (cdk/package-lock.json)."""
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -29,6 +31,14 @@ def install_node_tools(session: nox.Session) -> None:
     npm = shutil.which("npm")
     if npm is None:
         session.error("npm is needed for the CDK CLI: install Node.js 20+ with npm")
+    found = subprocess.run([npm, "--version"], capture_output=True, text=True, check=False)
+    major = found.stdout.strip().split(".")[0]
+    if not major.isdigit() or int(major) < MIN_NPM:
+        session.error(
+            f"npm {found.stdout.strip() or '(unknown version)'} is too old for "
+            f"cdk/package-lock.json (lockfileVersion 3 needs npm {MIN_NPM}+): "
+            "install Node.js 20+ with its npm"
+        )
     session.run(npm, "ci", "--no-audit", "--no-fund", "--prefix", str(ROOT / "cdk"), external=True)
 
 
@@ -79,7 +89,12 @@ def compare(session: nox.Session) -> None:
     """The whole comparison on the embedded emulator (or --target ...); results in results/<run-id>/."""
     install(session, "cdk", "report")
     install_node_tools(session)
-    session.run("python", "-m", "harness", "compare", *session.posargs)
+    # On Ctrl-C nox by default sends SIGTERM after 0.3 s and SIGKILL 0.2 s later: the run would
+    # be killed while it destroys what it deployed. Wait for it to finish cleaning up instead.
+    session.run(
+        "python", "-m", "harness", "compare", *session.posargs,
+        interrupt_timeout=None, terminate_timeout=None,
+    )  # fmt: skip
 
 
 @nox.session

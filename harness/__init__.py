@@ -12,6 +12,8 @@ A reading path for a newcomer (``docs/design.md`` has the whole design):
 6. The outside world: ``process`` (every subprocess), ``drivers.terraform`` / ``drivers.cdk``,
    ``emulator`` and ``fidelity`` (the embedded AWS endpoint), ``tfprovider`` (the stand-in
    ``hashicorp/aws``), ``contract`` and ``contract_checks`` (the naming rules both follow).
+7. When things go wrong: ``signals`` (SIGINT and SIGTERM stop a run cleanly), ``recovery``
+   (locks and stacks an interrupted run left), ``errors`` (the exception tree).
 """
 
 from __future__ import annotations

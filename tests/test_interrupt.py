@@ -115,26 +115,35 @@ def left_in_emulator(emulator: Emulator, suffix: str) -> list[str]:
 MATRIX = "HARNESS_INTERRUPT_MATRIX"
 """Set to 1 to run every tool x signal; by default one (Terraform, SIGTERM) keeps the suite
 quick: each run deploys and destroys a base and an app layer (1-3 minutes on 2 cores)."""
+ONLY_WITH_MATRIX = pytest.mark.skipif(
+    os.environ.get(MATRIX) != "1",
+    reason=f"the whole tool x signal matrix runs with {MATRIX}=1 (minutes)",
+)
 
 
 @pytest.mark.parametrize(
     ("tool", "sig"),
     [
         pytest.param(
-            "terraform", signal.SIGINT, marks=pytest.mark.terraform, id="terraform-SIGINT"
+            "terraform",
+            signal.SIGINT,
+            marks=[pytest.mark.terraform, ONLY_WITH_MATRIX],
+            id="terraform-SIGINT",
         ),
         pytest.param(
             "terraform", signal.SIGTERM, marks=pytest.mark.terraform, id="terraform-SIGTERM"
         ),
-        pytest.param("cdk", signal.SIGINT, marks=pytest.mark.cdk, id="cdk-SIGINT"),
-        pytest.param("cdk", signal.SIGTERM, marks=pytest.mark.cdk, id="cdk-SIGTERM"),
+        pytest.param(
+            "cdk", signal.SIGINT, marks=[pytest.mark.cdk, ONLY_WITH_MATRIX], id="cdk-SIGINT"
+        ),
+        pytest.param(
+            "cdk", signal.SIGTERM, marks=[pytest.mark.cdk, ONLY_WITH_MATRIX], id="cdk-SIGTERM"
+        ),
     ],
 )
 def test_interrupted_compare_leaves_nothing(
     tool: str, sig: signal.Signals, own_emulator: Emulator, tmp_path: Path
 ) -> None:
-    if (tool, sig) != ("terraform", signal.SIGTERM) and os.environ.get(MATRIX) != "1":
-        pytest.skip(f"the whole tool x signal matrix runs with {MATRIX}=1 (minutes)")
     if tool == "cdk":
         from harness import cdk_cli
 

@@ -26,14 +26,15 @@ def run(args: argparse.Namespace) -> int:
     except HarnessError as exc:
         print(f"python -m harness emulator: {exc}", file=sys.stderr)
         return 1
-    with emulator as emu:
-        print(f"AWS emulator ({emu.engine}) serving at {emu.url}", flush=True)
-        print("Point tools at it with:", flush=True)
-        for key, value in emu.env().items():
-            print(f"  export {key}={value}", flush=True)
-        print("Ctrl-C stops it.", flush=True)
-        try:
+    # The whole block: a Ctrl-C may come as soon as the first line is out.
+    try:
+        with emulator as emu:
+            print(f"AWS emulator ({emu.engine}) serving at {emu.url}", flush=True)
+            print("Point tools at it with:", flush=True)
+            for key, value in emu.env().items():
+                print(f"  export {key}={value}", flush=True)
+            print("Ctrl-C stops it.", flush=True)
             threading.Event().wait()
-        except KeyboardInterrupt:
-            print("stopping", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("stopping", file=sys.stderr)
     return 0

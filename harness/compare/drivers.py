@@ -47,7 +47,7 @@ def driver_factory(terraform_provider: str = "auto") -> DriverFactory:
 
 
 class Stoppable:
-    """A driver that refuses to start another step once the run is stopping (Ctrl-C).
+    """A driver that refuses to start another step once the run is stopping (Ctrl-C, SIGTERM).
 
     Tools run in their own process group, so Ctrl-C reaches only our main thread; a running
     cell sees it here, at its next step, as the ``KeyboardInterrupt`` the recorder marks

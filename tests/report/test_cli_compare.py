@@ -13,6 +13,7 @@ from harness.cli import compare as cli
 from harness.compare import CellResult, CellSpec, CompareOptions, RunResult
 from harness.compare.terminal import RichProgress
 from harness.endpoint import Target
+from harness.errors import UsageError
 from harness.outcomes import CellStatus
 from harness.records import ChangeKind, Strategy, Tool
 from harness.report.runinfo import RunSummary
@@ -49,13 +50,14 @@ def test_filters_are_comma_separated() -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (("--tools", "pulumi"), "'pulumi' is not a valid Tool; choose from terraform,cdk"),
-        (("--tools", "cdk", "--strategies", "plain"), "strategy plain belongs to none of cdk"),
+        (("--tools", "pulumi"), "--tools: unknown 'pulumi'; choose from terraform,cdk"),
+        (("--tools", "cdk", "--strategies", "plain"), "plain is a terraform strategy"),
         (("--repeat", "0"), "--repeat and --workers must be at least 1"),
     ],
 )
 def test_bad_arguments_say_what_is_wrong(argv: tuple[str, ...], message: str) -> None:
-    with pytest.raises(SystemExit, match=message):
+    """A usage error (``python -m harness`` exits 2 on it: tests/test_bad_input.py)."""
+    with pytest.raises(UsageError, match=message):
         parse(*argv)
 
 
