@@ -31,6 +31,7 @@ REQUIRED_SERVICES = (
     "logs",
     "sts",
     "ssm",
+    "secretsmanager",  # the database password (both stacks)
     "cloudformation",
 )
 

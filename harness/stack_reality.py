@@ -181,7 +181,13 @@ def _status(exc: Exception) -> int | None:
 
 
 # boto3 service names where they differ from the CloudFormation namespace
-SERVICES = {"ElasticLoadBalancingV2": "elbv2", "Logs": "logs", "EC2": "ec2", "S3": "s3"}
+SERVICES = {
+    "ElasticLoadBalancingV2": "elbv2",
+    "Logs": "logs",
+    "EC2": "ec2",
+    "S3": "s3",
+    "SecretsManager": "secretsmanager",
+}
 
 PROBES: dict[str, Callable[[Any], object]] = {
     "ecs": lambda c: c.list_clusters(maxResults=1),
@@ -193,6 +199,7 @@ PROBES: dict[str, Callable[[Any], object]] = {
     "iam": lambda c: c.list_roles(MaxItems=1),
     "ssm": lambda c: c.describe_parameters(MaxResults=1),
     "s3": lambda c: c.list_buckets(),
+    "secretsmanager": lambda c: c.list_secrets(MaxResults=1),
 }
 
 
@@ -223,6 +230,11 @@ def _log_group(ep: Endpoint, name: str) -> bool:
 def _s3_bucket(ep: Endpoint, name: str) -> bool:
     ep.client("s3").head_bucket(Bucket=name)
     return True
+
+
+def _secret(ep: Endpoint, arn: str) -> bool:
+    found = ep.client("secretsmanager").describe_secret(SecretId=arn)
+    return not found.get("DeletedDate")  # scheduled for deletion: gone
 
 
 def _listed(call: Callable[[Endpoint, str], Mapping[str, Any]], key: str) -> Lookup:
@@ -278,6 +290,7 @@ LOOKUPS: dict[str, Lookup] = {
     "AWS::SSM::Parameter": _listed(
         lambda ep, n: ep.client("ssm").get_parameter(Name=n), "Parameter"
     ),
+    "AWS::SecretsManager::Secret": _secret,
 }
 
 # hashicorp/aws resource type -> (the CloudFormation type with that lookup, the state attribute
@@ -302,4 +315,5 @@ TERRAFORM_TYPES: dict[str, tuple[str, str]] = {
     "aws_s3_bucket": ("AWS::S3::Bucket", "bucket"),
     "aws_iam_role": ("AWS::IAM::Role", "name"),
     "aws_ssm_parameter": ("AWS::SSM::Parameter", "name"),
+    "aws_secretsmanager_secret": ("AWS::SecretsManager::Secret", "arn"),
 }

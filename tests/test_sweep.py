@@ -284,3 +284,11 @@ def test_dry_run_lists_the_run_and_yes_removes_only_it(emulator: Emulator) -> No
     assert len(groups) == 1
     assert sweep(emulator, other_id, "--yes").returncode == 0
     untagged.delete_log_group(logGroupName=f"/untagged/{run_id}")
+
+
+def test_aws_needs_the_account_named_before_anything_is_listed() -> None:
+    argv = [sys.executable, "-m", "harness", "sweep", "--run-id", "r-1", "--target", "aws"]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "--aws-account-id" in done.stderr
+    assert done.stdout == ""
