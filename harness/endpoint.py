@@ -55,11 +55,16 @@ class Endpoint:
 
     def client(self, service: str, **kwargs: Any) -> Any:
         """A boto3 client for ``service`` on this endpoint."""
-        if service == "s3" and self.url and "config" not in kwargs:
-            # Emulators serve buckets path-style; virtual hosts (b.localhost) do not resolve to them.
-            from botocore.config import Config
+        from botocore.config import Config
 
-            kwargs["config"] = Config(s3={"addressing_style": "path"})
+        if "config" not in kwargs:
+            # The harness's own calls (setup, reads) retry as the app-update script does, so a
+            # fault injected into them is not taken for the tool's failure.
+            config = Config(retries={"mode": "standard", "total_max_attempts": 8})
+            if service == "s3" and self.url:
+                # Emulators serve buckets path-style; virtual hosts (b.localhost) do not resolve.
+                config = config.merge(Config(s3={"addressing_style": "path"}))
+            kwargs["config"] = config
         with _sessions_lock:  # a boto3 Session is not thread-safe; the clients it makes are
             session = _session(self.credentials, self.region)
             return session.client(service, endpoint_url=self.url, **kwargs)

@@ -46,11 +46,11 @@ class _Row:
 
 
 def fault_table(records: Sequence[Record]) -> Table:
-    """Per tool (and the script) and fault kind: faults met, retries seen, how it ended."""
-    rows: dict[tuple[str, str], _Row] = {}
+    """Per tool (and the script), fault kind and plan: faults met, retries seen, how it ended."""
+    rows: dict[tuple[str, str, str], _Row] = {}
     for record in records:
         for kind, n in kinds_injected(record).items():
-            row = rows.setdefault((actor(record), kind), _Row())
+            row = rows.setdefault((actor(record), kind, record.faults), _Row())
             row.faults += n
             row.retries += sum(c.get(kind, 0) for c in record.retries_seen.values())
             if record.status is Status.OK:
@@ -61,7 +61,8 @@ def fault_table(records: Sequence[Record]) -> Table:
                 row.cells.add(cell_key(record))
     by_cell = cells(records)
     body = []
-    for (who, kind), row in sorted(rows.items(), key=lambda kv: (_actor_order(kv[0][0]), kv[0][1])):
+    order = sorted(rows.items(), key=lambda kv: (_actor_order(kv[0][0]), kv[0][1], kv[0][2]))
+    for (who, kind, plan), row in order:
         statuses = [_status(by_cell.get(key, [])) for key in sorted(row.cells, key=str)]
         documented = statuses.count(CellStatus.AS_DOCUMENTED)
         wrong = statuses.count(CellStatus.DIFFERS)
@@ -76,6 +77,7 @@ def fault_table(records: Sequence[Record]) -> Table:
                 f"{documented} of {len(statuses)}" if statuses else "—",
                 _verdict(row, wrong),
                 "; ".join(sorted(set(row.failures))[:3]) or "—",
+                plan,
             )
         )
     plans = sorted({r.faults for r in records if r.faults})
@@ -83,9 +85,9 @@ def fault_table(records: Sequence[Record]) -> Table:
         "Under injected faults",
         "The embedded emulator answered a fraction of the calls with throttling errors, 5xx, "
         "slow answers or dropped connections (worded as each service words them), reproducibly "
-        f"by seed; plans: {'; '.join(plans) or 'none'}. Per tool (and the shared script) and "
-        "fault kind: faults met, retries of the calls that met them (clients announce a retry "
-        "in amz-sdk-request), phases that still finished or failed, and cells that still "
+        f"by seed; plans: {'; '.join(plans) or 'none'}. Per tool (and the shared script), "
+        "fault kind and plan: faults met, retries of the calls that met them (clients announce "
+        "a retry in amz-sdk-request), phases that still finished or failed, and cells that still "
         "came out as documented. Survived: all finished as without faults; failed clearly: a "
         "phase failed with its error recorded; a wrong outcome would be a cell that finished "
         "otherwise than documented.",
@@ -99,6 +101,7 @@ def fault_table(records: Sequence[Record]) -> Table:
             "cells as documented",
             "verdict",
             "what failed",
+            "plan",
         ),
         tuple(body),
     )
