@@ -9,8 +9,8 @@ ran it (a trivial command of the tool, measured by :func:`probe_tool_starts`: Te
 is above it is the script's polling and the emulator's compressed waits (deployments that
 roll and settle). The ratio median / floor says how far each phase is from its floor.
 
-    starts = probe_tool_starts()
-    rows = phase_rows(records.load([folder]), starts)
+    starts = fastest(probe_tool_starts(), ...)   # before and after the run
+    rows = phase_rows(list(records.load([folder])), starts)
     print(render(rows, starts))
 """
 
@@ -88,7 +88,8 @@ def phase_rows(records: Sequence[Record], starts: Mapping[Tool, float]) -> list[
 def probe_tool_starts(
     probes: Mapping[Tool, Callable[[], object]] | None = None, times: int = PROBES
 ) -> dict[Tool, float]:
-    """The median seconds of a trivial command of each tool (``times`` runs each).
+    """The fastest of ``times`` runs of a trivial command of each tool: a floor is a lower
+    bound, and on a shared machine the slow runs measure the machine, not the tool.
 
     ``probes`` replaces the commands (tests); by default Terraform ``version -json`` and
     ``cdk --version``, the pinned binaries the drivers run. A tool that is not installed is
@@ -102,7 +103,7 @@ def probe_tool_starts(
             began = time.perf_counter()
             probe()
             seconds.append(time.perf_counter() - began)
-        starts[tool] = statistics.median(seconds)
+        starts[tool] = min(seconds)
     return starts
 
 
@@ -122,10 +123,16 @@ def _default_probes() -> dict[Tool, Callable[[], object]]:
     return probes
 
 
+def fastest(*probed: Mapping[Tool, float]) -> dict[Tool, float]:
+    """Each tool's fastest start over several probes (before and after a run)."""
+    tools = {tool for starts in probed for tool in starts}
+    return {tool: min(s[tool] for s in probed if tool in s) for tool in tools}
+
+
 def render(rows: Sequence[PhaseRow], starts: Mapping[Tool, float]) -> str:
     """A plain-text table: phase, cells, median, floor (AWS + start), ratio."""
     lines = [
-        "tool starts (median of a trivial command): "
+        "tool starts (fastest trivial command): "
         + ", ".join(f"{tool} {s:.2f} s" for tool, s in sorted(starts.items())),
         "",
         f"{'phase':<40} {'n':>3} {'median s':>9} {'aws s':>7} {'floor s':>8} {'ratio':>6}",

@@ -56,6 +56,11 @@ class CdkCli:
                 "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1",
             }
         )
+        # Node's on-disk cache of compiled JavaScript: each CLI start (and jsii's kernel) skips
+        # compiling the CLI's bundle again (seen here: ~0.95 -> ~0.83 s CPU per `cdk --version`).
+        env.setdefault(
+            "NODE_COMPILE_CACHE", str(Path(tempfile.gettempdir()) / "harness-node-cache")
+        )
         if endpoint.url:
             # Path-style S3 whatever the host (the CLI only assumes it for loopback URLs).
             env["CDK_S3_FORCE_PATH_STYLE"] = "1"

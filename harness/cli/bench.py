@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
             f"{_cpu_s() - cpu_before:.1f} s CPU (harness and tools), "
             f"load average {load_before} before, {_load()} after; records: {folder}"
         )
+    starts = bench.fastest(starts, bench.probe_tool_starts())  # the machine may be quieter now
     try:
         rows = bench.phase_rows(list(records.load([folder])), starts)
     except HarnessError as exc:
