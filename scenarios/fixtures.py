@@ -37,12 +37,20 @@ STRATEGY_SHORT = {
     Strategy.IGNORE_CHANGES: "ign",
     Strategy.UNPINNED: "unp",
     Strategy.PINNED: "pin",
+    Strategy.LATEST_REVISION: "lat",
+    Strategy.TRACK_LATEST: "trk",
+    Strategy.SSM_TAG: "ssm",
+    Strategy.HOTSWAP: "hot",
 }
 CHANGE_SHORT = {
     ChangeKind.NONE: "none",
     ChangeKind.UNRELATED: "unrel",
     ChangeKind.SERVICE: "svc",
     ChangeKind.TASK_DEFINITION: "td",
+    ChangeKind.DESIRED_COUNT: "cnt",
+    ChangeKind.SECURITY_GROUP_RULE: "sg",
+    ChangeKind.SERVICE_REPLACEMENT: "repl",
+    ChangeKind.TASK_SIZE: "size",
 }
 """Short names for environment names (they become parts of AWS resource names)."""
 

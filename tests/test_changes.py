@@ -42,3 +42,10 @@ def test_the_ingress_cidr_is_the_environment_s_own() -> None:
 
 def test_the_replacement_renames_the_web_service_as_the_contract_allows() -> None:
     assert apply_change(BASE, ChangeKind.SERVICE_REPLACEMENT).web_service_name == "alpha-web-r"
+
+
+def test_every_strategy_and_change_kind_has_a_short_name_for_scenario_environments() -> None:
+    from scenarios.fixtures import CHANGE_SHORT, STRATEGY_SHORT
+
+    assert set(STRATEGY_SHORT) == set(Strategy)
+    assert set(CHANGE_SHORT) == set(ChangeKind)

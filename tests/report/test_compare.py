@@ -13,6 +13,7 @@ from harness.compare import CellResult, CellSpec, CompareOptions, DeployedBase, 
 from harness.drivers.base import AppSettings
 from harness.endpoint import Endpoint, Target
 from harness.errors import CommandError
+from harness.expectations import ARTICLE_STRATEGIES
 from harness.outcomes import CellStatus
 from harness.paths import REPO_ROOT
 from harness.records import ChangeKind, Phase, Record, Status, Strategy, Tool
@@ -60,6 +61,10 @@ def run_fake(
 ) -> compare.RunResult:
     """The comparison on fake drivers and the fake application side of ``world``."""
     return compare.run_comparison(opts, events, fake, build_report, app_side=app_side(world))
+
+
+# The fake driver models the article's strategies (two per tool).
+ARTICLE = tuple(s for strategies in ARTICLE_STRATEGIES.values() for s in strategies)
 
 
 def options(tmp_path: Path, **values: object) -> CompareOptions:
@@ -190,7 +195,7 @@ def test_a_tool_that_cannot_run_is_skipped_with_a_note(tmp_path: Path, world: Wo
         return fake(tool, workdir, endpoint)
 
     opts = options(
-        tmp_path, tools=(Tool.TERRAFORM, Tool.CDK), strategies=(), changes=(ChangeKind.NONE,)
+        tmp_path, tools=(Tool.TERRAFORM, Tool.CDK), strategies=ARTICLE, changes=(ChangeKind.NONE,)
     )
     run = run_fake(world, opts, Events(), only_terraform)
     assert {r.cell.tool for r in run.cells} == {Tool.TERRAFORM}
@@ -284,7 +289,7 @@ def test_first_line_of_an_error() -> None:
 
 def test_bases_of_both_tools_deploy_in_parallel(tmp_path: Path, world: World) -> None:
     opts = options(
-        tmp_path, tools=(Tool.TERRAFORM, Tool.CDK), strategies=(), changes=(ChangeKind.NONE,)
+        tmp_path, tools=(Tool.TERRAFORM, Tool.CDK), strategies=ARTICLE, changes=(ChangeKind.NONE,)
     )
     run = run_fake(world, opts, Events(), factory(world, delay_s=0.6), build_report=False)
     assert world.most_bases_active == 2
@@ -302,7 +307,7 @@ def test_a_failed_base_skips_its_tool_and_is_destroyed(tmp_path: Path, world: Wo
             raise CommandError(["cdk", "deploy"], 1, "DeploymentError: Resource updates failed")
 
     opts = options(
-        tmp_path, tools=(Tool.TERRAFORM, Tool.CDK), strategies=(), changes=(ChangeKind.NONE,)
+        tmp_path, tools=(Tool.TERRAFORM, Tool.CDK), strategies=ARTICLE, changes=(ChangeKind.NONE,)
     )
     run = run_fake(world, opts, Events(), factory(world, cdk_base_fails))
     assert {r.cell.tool for r in run.cells} == {Tool.TERRAFORM}
@@ -324,7 +329,7 @@ def test_ctrl_c_during_the_base_deploys_destroys_them(tmp_path: Path, world: Wor
             raise KeyboardInterrupt
 
     opts = options(
-        tmp_path, tools=(Tool.TERRAFORM, Tool.CDK), strategies=(), changes=(ChangeKind.NONE,)
+        tmp_path, tools=(Tool.TERRAFORM, Tool.CDK), strategies=ARTICLE, changes=(ChangeKind.NONE,)
     )
     run = run_fake(world, opts, Events(), factory(world, interrupt_cdk_base, delay_s=0.2))
     assert run.cells == ()
