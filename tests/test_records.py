@@ -75,7 +75,7 @@ def test_a_version_1_record_is_upgraded() -> None:
     del v1["versions_after"], v1["api_calls_on_behalf"]
     v1["api_calls"] = {"cloudformation:UpdateStack": 1, "cloudformation>ecs:UpdateService": 2}
     record = Record.from_dict(v1)
-    assert record.schema_version == records.SCHEMA_VERSION == 2
+    assert record.schema_version == records.SCHEMA_VERSION == 3
     assert record.versions_after == {"web": "v2"}
     assert record.api_calls == {"cloudformation:UpdateStack": 1}
     assert record.api_calls_on_behalf == {"cloudformation": {"ecs:UpdateService": 2}}
@@ -83,7 +83,7 @@ def test_a_version_1_record_is_upgraded() -> None:
 
 def test_version_1_records_of_a_whole_run_still_make_a_report() -> None:
     old = list(records.load([Path(__file__).parent / "report" / "fixtures" / "run-v1"]))
-    assert {r.schema_version for r in old} == {2}
+    assert {r.schema_version for r in old} == {records.SCHEMA_VERSION}
     assert all(set(r.versions_after) <= {"web"} for r in old)
     assert any(r.versions_after for r in old)
 
