@@ -155,7 +155,7 @@ def tool_state(driver: StackDriver, endpoint: Endpoint, env: str) -> str:
             return f"unknown ({exc})"
     workdir = Path(getattr(driver, "workdir", "."))
     # The local backend writes .<state file>.lock.info beside the state while it holds the lock.
-    locks = list((workdir / "state").glob("*lock.info"))
+    locks = list((workdir / "state").glob(f"*app-{env}.tfstate.lock.info"))
     return "lock held" if locks else "unlocked"
 
 
