@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import threading
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -154,7 +155,7 @@ def tool_state(driver: StackDriver, endpoint: Endpoint, env: str) -> str:
             return f"unknown ({exc})"
     workdir = Path(getattr(driver, "workdir", "."))
     # The local backend writes .<state file>.lock.info beside the state while it holds the lock.
-    locks = list((workdir / "state").glob("*lock.info"))
+    locks = list((workdir / "state").glob(f"*app-{env}.tfstate.lock.info"))
     return "lock held" if locks else "unlocked"
 
 
@@ -179,14 +180,29 @@ def _heal(endpoint: Endpoint, env: str) -> None:
             _control(endpoint, "ecs/task-outcome", {"family": family})
 
 
+_settings_lock = threading.Lock()
+_settings_held: dict[tuple[str, str, str], list[Any]] = {}
+"""(endpoint, path, key) -> [cells holding the setting, the value before the first]."""
+
+
 @contextlib.contextmanager
 def _emulator_setting(endpoint: Endpoint, path: str, key: str, value: float) -> Iterator[None]:
-    before = _control(endpoint, path).get(key)
-    _control(endpoint, path, {key: value})
+    """Set an emulator setting while the block runs; failure cells running side by side share
+    it, and the last one out restores the value from before the first."""
+    slot = (str(endpoint.url), path, key)
+    with _settings_lock:
+        held = _settings_held.setdefault(slot, [0, None])
+        if held[0] == 0:
+            held[1] = _control(endpoint, path).get(key)
+            _control(endpoint, path, {key: value})
+        held[0] += 1
     try:
         yield
     finally:
-        _control(endpoint, path, {key: before})
+        with _settings_lock:
+            held[0] -= 1
+            if held[0] == 0:
+                _control(endpoint, path, {key: held[1]})
 
 
 def _control(endpoint: Endpoint, path: str, body: dict[str, Any] | None = None) -> Any:

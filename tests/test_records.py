@@ -75,7 +75,7 @@ def test_a_version_1_record_is_upgraded() -> None:
     del v1["versions_after"], v1["api_calls_on_behalf"]
     v1["api_calls"] = {"cloudformation:UpdateStack": 1, "cloudformation>ecs:UpdateService": 2}
     record = Record.from_dict(v1)
-    assert record.schema_version == records.SCHEMA_VERSION
+    assert record.schema_version == records.SCHEMA_VERSION == 3
     assert record.versions_after == {"web": "v2"}
     assert record.api_calls == {"cloudformation:UpdateStack": 1}
     assert record.api_calls_on_behalf == {"cloudformation": {"ecs:UpdateService": 2}}

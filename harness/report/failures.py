@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.contract import SERVICES
+from harness.expectations import STRATEGIES
 from harness.failure_expectations import STUCK_STATES, FailureExpectation, expected_failure
 from harness.failure_outcomes import observe_failure
 from harness.records import FailureKind, Record, Status, Strategy, Tool
@@ -31,8 +32,10 @@ COLUMNS = (
 
 
 def regular(records: Sequence[Record]) -> list[Record]:
-    """The records of the regular lifecycle (the other sections' input)."""
-    return [r for r in records if r.failure_kind is None]
+    """The records of the regular lifecycle (the other sections' input): none of a failure
+    cell, whose first deploy and destroy carry no failure kind of their own."""
+    failing = {(r.run_id, r.env_name, r.repetition) for r in records if r.failure_kind is not None}
+    return [r for r in records if (r.run_id, r.env_name, r.repetition) not in failing]
 
 
 def failure_tables(records: Sequence[Record]) -> list[Table]:
@@ -42,9 +45,9 @@ def failure_tables(records: Sequence[Record]) -> list[Table]:
         if r.failure_kind is not None:
             key = (r.run_id, r.env_name, r.repetition)
             cells.setdefault((r.tool, r.strategy), {}).setdefault(key, []).append(r)
-    return [
-        _table(tool, strategy, executions) for (tool, strategy), executions in sorted(cells.items())
-    ]
+    order = [(tool, s) for tool, strategies in STRATEGIES.items() for s in strategies]
+    found = sorted(cells, key=lambda ts: order.index(ts) if ts in order else len(order))
+    return [_table(tool, strategy, cells[(tool, strategy)]) for tool, strategy in found]
 
 
 def _table(

@@ -74,6 +74,7 @@ def options(tmp_path: Path, **values: object) -> CompareOptions:
         "changes": (ChangeKind.NONE, ChangeKind.SERVICE),
         "workers": 2,
         "results": tmp_path,
+        "failure_scenarios": False,  # they need the emulator's hooks (tests/test_failures.py)
     }
     return CompareOptions(**(base | values))  # type: ignore[arg-type]
 
