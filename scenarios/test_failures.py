@@ -13,9 +13,8 @@ from __future__ import annotations
 import pytest
 
 from harness.endpoint import Target
-from harness.expectations import STRATEGIES
 from harness.external_targets import REQUIRED_SERVICES
-from harness.failure_expectations import expected_failure
+from harness.failure_expectations import FAILURE_STRATEGIES, expected_failure
 from harness.failures import INFRA_CHANGE, run_failure_cell
 from harness.records import FailureKind, Status, Strategy, Tool
 from scenarios.fixtures import STRATEGY_SHORT, TOOL_SHORT, ScenarioBases
@@ -30,7 +29,7 @@ NOT_FAITHFUL_YET: dict[tuple[Tool, Strategy], str] = {}
 
 def cells() -> list[object]:
     params = []
-    for tool, strategies in STRATEGIES.items():
+    for tool, strategies in FAILURE_STRATEGIES.items():
         for strategy in strategies:
             gap = NOT_FAITHFUL_YET.get((tool, strategy))
             marks = [TOOL_MARKS[tool]]
@@ -44,7 +43,9 @@ def test_failing_app_update_then_infra_update(
     scenario_bases: ScenarioBases, target: Target, tool: Tool, strategy: Strategy
 ) -> None:
     if target is not Target.EMBEDDED:
-        pytest.skip("the failure scenarios use the embedded emulator's ECS and CloudFormation hooks")
+        pytest.skip(
+            "the failure scenarios use the embedded emulator's ECS and CloudFormation hooks"
+        )
     env = f"{TOOL_SHORT[tool]}-{STRATEGY_SHORT[strategy]}-fail"
     spec = scenario_bases.cell(tool, strategy, INFRA_CHANGE, env=env)
     cell = scenario_bases.open(spec)

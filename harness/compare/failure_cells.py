@@ -14,8 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from harness.compare.matrix import CellResult, CellSpec, CompareOptions, DeployedBase
 from harness.compare.run import Run, first_line
 from harness.endpoint import Target
-from harness.expectations import STRATEGIES
-from harness.failure_expectations import expected_failure
+from harness.failure_expectations import FAILURE_STRATEGIES, expected_failure
 from harness.failure_outcomes import FailureObserved
 from harness.failures import INFRA_CHANGE, run_failure_cell
 from harness.outcomes import CellStatus
@@ -33,7 +32,7 @@ def plan_failure_cells(
     for base in bases:
         if not base.image_repository:
             continue
-        for strategy in STRATEGIES[base.tool]:
+        for strategy in FAILURE_STRATEGIES[base.tool]:
             if options.strategies and strategy not in options.strategies:
                 continue
             n = first + len(cells)
