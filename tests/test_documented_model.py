@@ -114,4 +114,4 @@ def test_after_a_plain_reapply_no_strategy_reports_drift(
     assert model.drift() is False
     if strategy is Strategy.PLAIN:
         assert model.running == {s: model.tool_revisions[s] for s in SERVICES}
-        assert set(model.desired.values()) == {model.config.desired_count}
+        assert model.desired == {s: model.config.count(s) for s in SERVICES}
