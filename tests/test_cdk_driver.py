@@ -112,6 +112,11 @@ def test_app_context_passes_every_knob_and_the_tag_verbatim() -> None:
         "log_retention_days": "14",
         "web_health_check_grace_s": "120",
         "web_environment": '{"A": "1"}',
+        "web_desired_count": "1",
+        "task_cpu": "256",
+        "task_memory": "512",
+        "app_ingress_cidr": "",
+        "web_service_name": "",
     }
     assert cdk.context_args({"b": "2", "a": "1"}) == ["-c", "a=1", "-c", "b=2"]
 

@@ -112,6 +112,7 @@ def test_no_secret_value_in_any_output_of_a_comparison(
         workers=1,
         results=tmp_path,
         terraform_provider="standin",
+        failure_scenarios=False,  # one cell (a failure cell would run its own, failing phases)
     )
 
     run = run_comparison(options, app_side=probe)
