@@ -19,6 +19,7 @@ LAYERS: tuple[str, ...] = (
     "elbv2",
     "s3",
     "elasticache",
+    "lambda_runtime",
 )
 
 _installed: list[str] = []
