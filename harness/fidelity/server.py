@@ -66,6 +66,14 @@ def counting_app(app: WSGIApp) -> WSGIApp:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(body)
+        if path.startswith(_CUSTOM_RESOURCE_RESPONSES):  # a custom resource's ResponseURL
+            from harness.fidelity.cloudformation.handlers import lambda_backed
+
+            status, answer = lambda_backed.answer(
+                environ["REQUEST_METHOD"], path, environ.get("QUERY_STRING", ""), body
+            )
+            start_response(f"{status} X", [("Content-Type", "application/xml")])
+            return [answer]
         if path.startswith(control.PREFIX):
             payload: dict[str, Any] = json.loads(body) if body else {}
             payload.update({k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()})
@@ -98,6 +106,8 @@ def counting_app(app: WSGIApp) -> WSGIApp:
     return wrapped
 
 
+_CUSTOM_RESOURCE_RESPONSES = "/cloudformation-custom-resource-response-"
+"""``lambda_backed.RESPONSE_PREFIX`` (not imported here: the server starts before the layers)."""
 _ISSUES_TEMPORARY_KEYS = {"sts:AssumeRole", "sts:GetSessionToken", "sts:AssumeRoleWithWebIdentity"}
 _ACCESS_KEY_ID = re.compile(rb"<AccessKeyId>([^<]+)</AccessKeyId>")
 

@@ -705,8 +705,9 @@ def test_cdk_restrict_default_security_group_is_done_natively(stacks: Stacks) ->
 
 @pytest.mark.embedded_only
 def test_other_custom_resources_fail_with_a_clear_reason(stacks: Stacks) -> None:
-    """Custom resources run Lambda code; the emulator has none, so a custom resource it does
-    not know fails the stack (rolled back) with a reason saying so, never a silent fake."""
+    """Other custom resources run their Lambda (``tests/fidelity/test_lambda_custom_resources.py``);
+    one whose ServiceToken names no function fails the stack (rolled back) with the reason the
+    Invoke gave (Lambda's ResourceNotFoundException), never a silent fake."""
     template = {
         "Resources": {
             "Thing": {
@@ -723,7 +724,7 @@ def test_other_custom_resources_fail_with_a_clear_reason(stacks: Stacks) -> None
         if e["LogicalResourceId"] == "Thing" and e["ResourceStatus"] == "CREATE_FAILED"
     ]
     assert reasons
-    assert "need Lambda execution" in reasons[0]
+    assert reasons[0].startswith("ResourceNotFoundException: Function not found")
 
 
 def test_delete_succeeds_when_a_resource_was_deleted_outside(stacks: Stacks) -> None:

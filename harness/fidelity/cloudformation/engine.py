@@ -122,6 +122,11 @@ def _apply_resources(stack: Stack, evaluation: Evaluation, journal: _Journal, ve
             # Journal first: a failed update is rolled back too (it may be half applied).
             journal.updated.append((previous, current))
             _update(stack, evaluation, current, properties)
+            if current.physical_id != previous.physical_id and getattr(
+                handler_for(current.type), "replaces_on_new_physical_id", False
+            ):  # a custom resource answered a new id: the old one is deleted at cleanup
+                journal.updated.pop()
+                journal.replaced.append((previous, current))
 
 
 def _create(
@@ -334,6 +339,8 @@ def _already_gone(message: str) -> bool:
 
 
 def _reason(exc: Exception) -> str:
+    if isinstance(exc, ResourceFailed):  # a handler's own words, as CloudFormation shows them
+        return str(exc)
     response = getattr(exc, "response", None)
     if isinstance(response, dict) and "Error" in response:
         error = response["Error"]

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from harness.fidelity.cloudformation.errors import ResourceFailed
-from harness.fidelity.cloudformation.handlers import api_types, custom, ecs, noop, rds
+from harness.fidelity.cloudformation.handlers import (
+    api_types,
+    custom,
+    ecs,
+    lambda_backed,
+    noop,
+    rds,
+)
 from harness.fidelity.cloudformation.handlers.base import Handler
 from harness.fidelity.cloudformation.handlers.moto_models import MotoModelHandler, supports
 
@@ -25,7 +32,7 @@ HANDLERS: dict[str, Handler] = {
     "AWS::CloudFormation::WaitConditionHandle": noop.NoopHandler(),
 }
 _MOTO = MotoModelHandler()
-_CUSTOM = custom.UnsupportedCustomResource()
+_CUSTOM = lambda_backed.LambdaBackedCustomResource()
 
 
 def handler_for(resource_type: str) -> Handler:
