@@ -20,6 +20,7 @@ from typing import Any
 
 RESULT = os.environ.pop("_HARNESS_LAMBDA_RESULT")
 DEADLINE_MS = int(os.environ.pop("_HARNESS_LAMBDA_DEADLINE_MS"))
+NO_SDK = os.environ.pop("_HARNESS_LAMBDA_NO_SDK", "")
 
 
 class LambdaContext:
@@ -68,6 +69,11 @@ def main() -> None:
         module = importlib.import_module(module_name)
     except Exception as exc:  # what the runtime reports as Runtime.ImportModuleError
         message = f"Unable to import module '{module_name}': {exc}"
+        if NO_SDK and getattr(exc, "name", "") in ("boto3", "botocore"):
+            message += (
+                f" (the emulator's local {NO_SDK} runtime has no bundled boto3: the machine's"
+                " boto3 needs Python 3.10+; package boto3 with the function)"
+            )
         print(f"[ERROR] Runtime.ImportModuleError: {message}", file=sys.stderr)
         _write(_error("Runtime.ImportModuleError", message, "", []))
         return

@@ -32,6 +32,9 @@ NODE_SDK = HERE / "node" / "node_modules"
 """The AWS SDK for JavaScript v3 as Node.js runtimes bundle it (``npm ci --prefix`` here)."""
 BUNDLED_PYTHON = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
 """What the Python runtimes bundle beside the standard library (boto3 and what it needs)."""
+NO_BUNDLED_SDK = ("python3.9",)
+"""Runtimes our boto3 cannot run on (it needs Python 3.10+): their functions get no boto3, and
+an import of it fails saying so (``python_shim.py``)."""
 
 _ROOT = Path(tempfile.gettempdir()) / "harness-lambda"
 _lock = threading.Lock()
@@ -167,6 +170,8 @@ def _environment(
             "_HARNESS_LAMBDA_EMULATOR_PORT": port,
         }
     )
+    if runtime.name in NO_BUNDLED_SDK:
+        env["_HARNESS_LAMBDA_NO_SDK"] = runtime.name
     if runtime.language == "node":
         env["NODE_PATH"] = f"{task_root}:{NODE_SDK}"
     return env
@@ -210,11 +215,12 @@ def _runtime_dir(runtime: runtimes.Runtime) -> Path:
     """``/var/runtime``: for Python, boto3 and its dependencies (pure Python) from our own."""
     if runtime.language == "node":
         return NODE_SDK
-    target = _ROOT / "runtime-python"
+    bundled = runtime.name not in NO_BUNDLED_SDK
+    target = _ROOT / ("runtime-python" if bundled else "runtime-python-without-sdk")
     with _lock:
         if not target.exists():
             staging = Path(tempfile.mkdtemp(prefix="staging-", dir=_ensure(_ROOT)))
-            for name in BUNDLED_PYTHON:
+            for name in BUNDLED_PYTHON if bundled else ():
                 module = __import__(name)
                 source = Path(module.__file__ or "")
                 source = source.parent if source.name == "__init__.py" else source

@@ -39,8 +39,11 @@ def _python(minor: str) -> Path | None:
 
 
 def _node(major: str) -> Path | None:
-    """The project's pinned Node (``cdk/package.json``), else a ``node`` on PATH, of ``major``."""
-    candidates = [TOOLS_DIR / "node_modules" / "node" / "bin" / "node"]
+    """A Node of ``major``: ours (``node/package.json``), the CDK CLI's, or one on PATH."""
+    candidates = [
+        Path(__file__).parent / "node" / "node_modules" / "node" / "bin" / "node",  # Node 24
+        TOOLS_DIR / "node_modules" / "node" / "bin" / "node",  # the CDK CLI's Node 22
+    ]
     found = shutil.which("node")
     if found:
         candidates.append(Path(found))
@@ -58,10 +61,11 @@ def _node_major(node: Path) -> str:
     return out.strip().lstrip("v").split(".", 1)[0]
 
 
-PYTHON_RUNTIMES = ("python3.9", "python3.10", "python3.11", "python3.12", "python3.13")
-NODE_RUNTIMES = ("nodejs18.x", "nodejs20.x", "nodejs22.x")
+PYTHON_RUNTIMES = ("python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14")
+NODE_RUNTIMES = ("nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x")
 """Lambda's supported Python and Node.js runtimes ("Lambda runtimes", AWS Lambda Developer
-Guide), as of the moto this emulator embeds; the others are deprecated or not yet known."""
+Guide); the others are deprecated or not yet known. nodejs24.x is what aws-cdk-lib 2.275's
+framework handlers (Provider, AwsCustomResource) use."""
 
 _resolved: dict[str, Runtime | None] = {}
 
