@@ -27,7 +27,8 @@ def install(session: nox.Session, *groups: str) -> None:
 
 
 def install_node_tools(session: nox.Session) -> None:
-    """The pinned CDK CLI (and the Node it runs on) from cdk/package-lock.json."""
+    """The pinned CDK CLI (and the Node it runs on) from cdk/package-lock.json, and the local
+    Lambda runtime's Node 24 and SDK from harness/fidelity/lambda_runtime/node/package-lock.json."""
     npm = shutil.which("npm")
     if npm is None:
         session.error("npm is needed for the CDK CLI: install Node.js 20+ with npm")
@@ -40,6 +41,9 @@ def install_node_tools(session: nox.Session) -> None:
             "install Node.js 20+ with its npm"
         )
     session.run(npm, "ci", "--no-audit", "--no-fund", "--prefix", str(ROOT / "cdk"), external=True)
+    # The emulator's local Lambda runtime: Node 24 (nodejs24.x) and the SDK v3 Node.js runtimes bundle.
+    lambda_node = ROOT / "harness" / "fidelity" / "lambda_runtime" / "node"
+    session.run(npm, "ci", "--no-audit", "--no-fund", "--prefix", str(lambda_node), external=True)
 
 
 @nox.session

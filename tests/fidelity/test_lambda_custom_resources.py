@@ -234,7 +234,7 @@ def test_a_failed_response_fails_the_resource_with_its_reason(stacks: Stacks) ->
 
 def test_no_response_fails_after_the_timeout(stacks: Stacks, emulator: Emulator) -> None:
     knob = f"{emulator.endpoint.url}/_harness/cloudformation/custom-resources"
-    _post(knob, {"timeout_s": 3})
+    _post(knob, {"timeout_s": 1.5})
     try:
         name = stacks.create(_template(_prefix(), "one", answer="SILENT"))
     finally:

@@ -253,3 +253,28 @@ def test_a_runtime_without_local_interpreter_is_refused(aws: Any, role: str) -> 
             Code={"ZipFile": _zip("x.txt", "x")},
         )
     assert "java21" in caught.value.response["Error"]["Message"]
+
+
+def test_a_known_runtime_without_local_interpreter_fails_at_invoke(
+    aws: Any, role: str, emulator: Emulator
+) -> None:
+    """Created (a stack may never invoke it), but Invoke fails naming the runtime (Lambda's
+    InvalidRuntimeException, Invoke API Reference)."""
+    from botocore.config import Config
+
+    missing = next((n for n, path in runtimes.table().items() if not path), None)
+    if missing is None:
+        pytest.skip("this machine has an interpreter for every known runtime")
+    name = f"fn-{uuid.uuid4().hex[:8]}"
+    aws.lam.create_function(
+        FunctionName=name,
+        Runtime=missing,
+        Role=role,
+        Handler="index.handler",
+        Code={"ZipFile": _zip("index.js", NODE_HANDLER)},
+    )
+    once = emulator.endpoint.client("lambda", config=Config(retries={"max_attempts": 1}))
+    with pytest.raises(ClientError) as caught:
+        once.invoke(FunctionName=name, Payload=b"{}")
+    assert caught.value.response["Error"]["Code"] == "InvalidRuntimeException"
+    assert missing in caught.value.response["Error"]["Message"]

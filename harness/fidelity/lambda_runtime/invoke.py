@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from harness.fidelity import control
-from harness.fidelity.lambda_runtime import runner
+from harness.fidelity.lambda_runtime import refusals, runner
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,14 @@ def served_invoke(resp: Any) -> tuple[int, dict[str, str], bytes | str]:
     name = unquote(resp.path.rsplit("/", 2)[-2])
     qualifier = resp._get_param("qualifier") or resp.querystring.get("Qualifier", [None])[0]
     function = resp.backend.get_function(name, qualifier)  # UnknownFunction: moto's 404
+    why = refusals.unavailable(function.run_time)
+    if why:
+        from moto.awslambda.exceptions import LambdaClientError
+
+        # Lambda's error for a runtime it cannot start (Invoke, API Reference: 502).
+        error = LambdaClientError("InvalidRuntimeException", why)
+        error.code = 502
+        raise error
     invoked_arn = function.function_arn + (f":{qualifier}" if qualifier else "")
     kind = resp.headers.get("X-Amz-Invocation-Type", "RequestResponse")
     body = resp.body if isinstance(resp.body, bytes) else (resp.body or "").encode()

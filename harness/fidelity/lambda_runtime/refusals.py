@@ -1,5 +1,9 @@
 """What the local Lambda runtime does not do, refused at CreateFunction with its name.
 
+A known runtime this machine has no interpreter for is not refused here but at Invoke
+(:func:`unavailable`): a stack may well create functions it never invokes (CDK's providers of
+the custom resources the emulator does natively).
+
 A function that would need one of these would run here without it (moto stores them and
 ignores them), so the emulator refuses it instead, in Lambda's own error
 (InvalidParameterValueException), naming what is not covered.
@@ -49,9 +53,8 @@ def refusal(spec: dict[str, Any]) -> str | None:
     if (spec.get("SnapStart") or {}).get("ApplyOn", "None") != "None":
         return f"SnapStart {NOT_COVERED}"
     runtime = spec.get("Runtime")
-    if runtime is not None and runtimes.resolve(runtime) is None:
-        known = ", ".join(n for n, path in runtimes.table().items() if path)
-        return f"Runtime {runtime} has no local interpreter on this machine; it runs {known}"
+    if runtime is not None and runtime not in runtimes.KNOWN:
+        return f"Runtime {runtime} {NOT_COVERED}; it knows {', '.join(runtimes.KNOWN)}"
     reserved = sorted(set((spec.get("Environment") or {}).get("Variables") or {}) & set(RESERVED))
     if reserved:
         # Lambda's own message for it (CreateFunction with a reserved key).
@@ -61,3 +64,17 @@ def refusal(spec: dict[str, Any]) -> str | None:
             f" supported for modification. Reserved keys used in this request: {', '.join(reserved)}"
         )
     return None
+
+
+def unavailable(runtime: str) -> str | None:
+    """Why a function of ``runtime`` cannot run on this machine, or None when it can."""
+    if runtimes.resolve(runtime) is not None:
+        return None
+    known = ", ".join(n for n, path in runtimes.table().items() if path)
+    hint = ""
+    if runtime == "nodejs24.x":
+        hint = " (npm ci --prefix harness/fidelity/lambda_runtime/node installs its Node)"
+    return (
+        f"Runtime {runtime} has no local interpreter on this machine{hint};"
+        f" the emulator's local Lambda runtime runs {known}"
+    )

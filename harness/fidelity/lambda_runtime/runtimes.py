@@ -61,11 +61,20 @@ def _node_major(node: Path) -> str:
     return out.strip().lstrip("v").split(".", 1)[0]
 
 
-PYTHON_RUNTIMES = ("python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14")
+PYTHON_RUNTIMES = (
+    "python3.9",
+    "python3.10",
+    "python3.11",
+    "python3.12",
+    "python3.13",
+    "python3.14",
+)
 NODE_RUNTIMES = ("nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x")
 """Lambda's supported Python and Node.js runtimes ("Lambda runtimes", AWS Lambda Developer
 Guide); the others are deprecated or not yet known. nodejs24.x is what aws-cdk-lib 2.275's
 framework handlers (Provider, AwsCustomResource) use."""
+
+KNOWN = (*PYTHON_RUNTIMES, *NODE_RUNTIMES)
 
 _resolved: dict[str, Runtime | None] = {}
 
@@ -89,7 +98,4 @@ def _lookup(name: str) -> Runtime | None:
 
 def table() -> dict[str, str]:
     """Every known runtime and the interpreter that runs it here ("" when none)."""
-    return {
-        name: str(r.interpreter) if (r := resolve(name)) else ""
-        for name in (*PYTHON_RUNTIMES, *NODE_RUNTIMES)
-    }
+    return {name: str(r.interpreter) if (r := resolve(name)) else "" for name in KNOWN}
