@@ -12,7 +12,9 @@ Sources (CloudFormation User Guide):
 - "AWS::CloudFormation::CustomResource" ServiceTimeout: with no response the resource fails
   when the timeout passes (3600 s by default; compressed on the emulator, with a knob).
 - A FAILED response fails the resource with "Received response status [FAILED] from custom
-  resource. Message returned: <Reason>" (the event CloudFormation shows).
+  resource. Message returned: <Reason>" (the event CloudFormation shows); the rollback of a
+  failed Create sends a Delete for the PhysicalResourceId it answered (what CDK's Provider
+  framework expects: ``CREATE_FAILED_PHYSICAL_ID_MARKER`` in its ``cfn-response.js``).
 """
 
 from __future__ import annotations
@@ -223,13 +225,16 @@ def test_a_new_physical_id_on_update_replaces_and_deletes_the_old(stacks: Stacks
 
 
 def test_a_failed_response_fails_the_resource_with_its_reason(stacks: Stacks) -> None:
-    name = stacks.create(_template(_prefix(), "one", answer="FAILED"))
+    prefix = _prefix()
+    name = stacks.create(_template(prefix, "one", answer="FAILED"))
     assert stacks.stack(name)["StackStatus"] == "ROLLBACK_COMPLETE"
     (reason,) = stacks.reasons(name, "CREATE_FAILED")
     assert reason.startswith(
         "Received response status [FAILED] from custom resource. Message returned:"
         " the handler was told to fail (RequestId: "
     )
+    kinds = [(r["RequestType"], r.get("PhysicalResourceId")) for r in stacks.requests(prefix)]
+    assert kinds == [("Create", None), ("Delete", "thing-one")]  # the rollback deletes it
 
 
 def test_no_response_fails_after_the_timeout(stacks: Stacks, emulator: Emulator) -> None:

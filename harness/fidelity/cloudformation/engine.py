@@ -107,7 +107,16 @@ def _apply_resources(stack: Stack, evaluation: Evaluation, journal: _Journal, ve
         except ValidationError as exc:
             raise ResourceFailed(f"{logical_id}: {exc}") from exc
         if current is None:
-            new = _create(stack, evaluation, logical_id, spec, properties, verb)
+            try:
+                new = _create(stack, evaluation, logical_id, spec, properties, verb)
+            except ResourceFailed as exc:
+                # A custom resource that answered FAILED with an id gets a Delete on rollback.
+                failed_id = getattr(exc.__cause__, "physical_id", None)
+                if failed_id:
+                    left = Resource(logical_id, spec["Type"], properties=properties)
+                    left.physical_id = failed_id
+                    journal.created.append(left)
+                raise
             journal.created.append(new)
             continue
         _refresh_policies(current, spec)

@@ -167,12 +167,23 @@ def _wait(mailbox: _Mailbox, timeout_s: float, request_id: str) -> dict[str, Any
     return mailbox.response
 
 
+class FailedResponse(ResourceFailed):
+    """The function answered FAILED. On a Create, CloudFormation's rollback sends a Delete for
+    the PhysicalResourceId it answered (CDK's framework marks it
+    ``AWSCDK::CustomResourceProviderFramework::CREATE_FAILED`` for that reason)."""
+
+    def __init__(self, message: str, physical_id: str | None) -> None:
+        super().__init__(message)
+        self.physical_id = physical_id
+
+
 def _checked(response: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
     status = response.get("Status")
     if status == "FAILED":
-        raise ResourceFailed(
+        raise FailedResponse(
             "Received response status [FAILED] from custom resource. Message returned:"
-            f" {response.get('Reason', '')} (RequestId: {event['RequestId']})"
+            f" {response.get('Reason', '')} (RequestId: {event['RequestId']})",
+            response.get("PhysicalResourceId") if event["RequestType"] == "Create" else None,
         )
     if status != "SUCCESS":
         raise ResourceFailed(f"Invalid response status [{status}] from custom resource")
