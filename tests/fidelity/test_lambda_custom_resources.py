@@ -249,6 +249,31 @@ def test_no_response_fails_after_the_timeout(stacks: Stacks, emulator: Emulator)
     assert "Custom Resource failed to stabilize in expected time" in reason
 
 
+NODE_HANDLER = """
+const response = require("cfn-response");
+exports.handler = async (event, context) => {
+  const name = event.ResourceProperties.Name;
+  await response.send(event, context, response.SUCCESS, { Greeting: "hello " + name }, "node-" + name);
+};
+"""
+
+
+def test_inline_node_function_answers_through_cfn_response(stacks: Stacks) -> None:
+    """ "AWS::Lambda::Function Code" ZipFile: inline Node.js code lands in ``index`` beside the
+    ``cfn-response`` module ("cfn-response module"), whose send() PUTs the response."""
+    runtime = next(
+        (r for r in ("nodejs22.x", "nodejs20.x", "nodejs24.x") if runtimes.resolve(r)), None
+    )
+    if runtime is None:
+        pytest.skip("no local Node.js runtime")
+    template = _template(_prefix(), "n")
+    template["Resources"]["Fn"]["Properties"].update(
+        {"Runtime": runtime, "Code": {"ZipFile": NODE_HANDLER}}
+    )
+    name = stacks.create(template)
+    assert stacks.outputs(name) == {"Greeting": "hello n", "Id": "node-n"}
+
+
 def test_a_response_url_with_a_wrong_signature_is_refused(emulator: Emulator) -> None:
     url = f"{emulator.endpoint.url}/cloudformation-custom-resource-response-useast1/x%7Cy%7Cz?X-Amz-Signature=no"
     request = urllib.request.Request(url, data=b"{}", method="PUT")

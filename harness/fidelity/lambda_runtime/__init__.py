@@ -15,7 +15,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from harness.fidelity.lambda_runtime import invoke, refusals
+from harness.fidelity.lambda_runtime import inline, invoke, refusals
 
 
 def install() -> None:
@@ -28,6 +28,7 @@ def install() -> None:
     backend.update_function_configuration = _refusing(
         backend.update_function_configuration, lambda args: args[2]
     )
+    inline.install()
 
 
 def _refusing(method: Callable[..., Any], spec_of: Callable[[tuple[Any, ...]], Any]) -> Any:
