@@ -185,7 +185,7 @@ def _prefix() -> str:
     return f"/cr/{uuid.uuid4().hex[:8]}"
 
 
-def test_create_update_delete_requests_and_responses(stacks: Stacks) -> None:
+def test_create_update_replace_delete_requests_and_responses(stacks: Stacks) -> None:
     prefix = _prefix()
     name = stacks.create(_template(prefix, "one"))
     assert stacks.stack(name)["StackStatus"] == "CREATE_COMPLETE"
@@ -199,7 +199,8 @@ def test_create_update_delete_requests_and_responses(stacks: Stacks) -> None:
     assert "OldResourceProperties" not in create
     uuid.UUID(create["RequestId"])
     props = create["ResourceProperties"]
-    assert props["ServiceToken"].endswith(":function:" + props["ServiceToken"].rsplit(":", 1)[-1])
+    assert props["ServiceToken"] == create["ServiceToken"]
+    assert ":lambda:" in props["ServiceToken"]
     assert (props["Count"], props["Enabled"]) == ("3", "true")  # scalars arrive as strings
 
     stacks.update(name, _template(prefix, "one", Extra="x"))
@@ -210,18 +211,15 @@ def test_create_update_delete_requests_and_responses(stacks: Stacks) -> None:
     assert update["ResourceProperties"]["Extra"] == "x"
     assert stacks.outputs(name)["Id"] == "thing-one"
 
-    assert stacks.delete(name) == "DELETE_COMPLETE"
-    delete = stacks.requests(prefix)[-1]
-    assert (delete["RequestType"], delete["PhysicalResourceId"]) == ("Delete", "thing-one")
-
-
-def test_a_new_physical_id_on_update_replaces_and_deletes_the_old(stacks: Stacks) -> None:
-    prefix = _prefix()
-    name = stacks.create(_template(prefix, "one"))
+    # A new PhysicalResourceId on Update: replacement, the old one deleted at cleanup.
     stacks.update(name, _template(prefix, "two"))
     assert stacks.outputs(name) == {"Greeting": "hello two", "Id": "thing-two"}
     kinds = [(r["RequestType"], r.get("PhysicalResourceId")) for r in stacks.requests(prefix)]
-    assert kinds == [("Create", None), ("Update", "thing-one"), ("Delete", "thing-one")]
+    assert kinds[2:] == [("Update", "thing-one"), ("Delete", "thing-one")]
+
+    assert stacks.delete(name) == "DELETE_COMPLETE"
+    delete = stacks.requests(prefix)[-1]
+    assert (delete["RequestType"], delete["PhysicalResourceId"]) == ("Delete", "thing-two")
 
 
 def test_a_failed_response_fails_the_resource_with_its_reason(stacks: Stacks) -> None:
