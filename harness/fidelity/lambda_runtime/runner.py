@@ -13,6 +13,8 @@ import hashlib
 import io
 import json
 import os
+import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -207,7 +209,7 @@ def _code_dir(code: bytes) -> Path:
             with zipfile.ZipFile(io.BytesIO(code)) as archive:
                 archive.extractall(staging)
             target.parent.mkdir(parents=True, exist_ok=True)
-            staging.replace(target)
+            _publish(staging, target)
     return target
 
 
@@ -216,7 +218,9 @@ def _runtime_dir(runtime: runtimes.Runtime) -> Path:
     if runtime.language == "node":
         return NODE_SDK
     bundled = runtime.name not in NO_BUNDLED_SDK
-    target = _ROOT / ("runtime-python" if bundled else "runtime-python-without-sdk")
+    # Per harness environment: the links point into its site-packages.
+    home = hashlib.sha256(sys.prefix.encode()).hexdigest()[:12]
+    target = _ROOT / (f"runtime-python-{home}" if bundled else "runtime-python-without-sdk")
     with _lock:
         if not target.exists():
             staging = Path(tempfile.mkdtemp(prefix="staging-", dir=_ensure(_ROOT)))
@@ -226,8 +230,18 @@ def _runtime_dir(runtime: runtimes.Runtime) -> Path:
                 source = source.parent if source.name == "__init__.py" else source
                 with contextlib.suppress(FileExistsError):
                     (staging / source.name).symlink_to(source)
-            staging.replace(target)
+            _publish(staging, target)
     return target
+
+
+def _publish(staging: Path, target: Path) -> None:
+    """Move ``staging`` to ``target``; another emulator process may have got there first."""
+    try:
+        staging.replace(target)
+    except OSError:
+        if not target.exists():
+            raise
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _ensure(path: Path) -> Path:
