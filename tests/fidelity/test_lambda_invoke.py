@@ -278,3 +278,23 @@ def test_a_known_runtime_without_local_interpreter_fails_at_invoke(
         once.invoke(FunctionName=name, Payload=b"{}")
     assert caught.value.response["Error"]["Code"] == "InvalidRuntimeException"
     assert missing in caught.value.response["Error"]["Message"]
+
+
+def test_python39_has_no_bundled_boto3_and_says_so(aws: Any, role: str) -> None:
+    """The seed author's HighestPriorityRule asks for python3.9; our boto3 needs 3.10+, so a
+    3.9 function that imports boto3 fails as the runtime reports a failed import
+    (Runtime.ImportModuleError), naming why."""
+    if runtimes.resolve("python3.9") is None:
+        pytest.skip("no local python3.9")
+    name = f"fn-{uuid.uuid4().hex[:8]}"
+    aws.lam.create_function(
+        FunctionName=name,
+        Runtime="python3.9",
+        Role=role,
+        Handler="index.handler",
+        Code={"ZipFile": _zip("index.py", PYTHON_HANDLER)},
+    )
+    answer, payload = _invoke(aws, name, {})
+    assert answer["FunctionError"] == "Unhandled"
+    assert payload["errorType"] == "Runtime.ImportModuleError"
+    assert "no bundled boto3" in payload["errorMessage"]

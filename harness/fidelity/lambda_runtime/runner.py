@@ -56,7 +56,7 @@ class Invocation:
 def invoke(function: Any, event: bytes, qualifier_arn: str) -> Invocation:
     """Run ``function`` (moto's LambdaFunction) on ``event`` and wait for it, up to its timeout."""
     runtime = runtimes.resolve(function.run_time)
-    if runtime is None:  # CreateFunction refuses these; a function made before may still ask
+    if runtime is None:  # Invoke answers InvalidRuntimeException before asking (invoke.py)
         raise ValueError(f"runtime {function.run_time} has no local interpreter")
     request_id = str(uuid.uuid4())
     task_root = _code_dir(function.code_bytes)
