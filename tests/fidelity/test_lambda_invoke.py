@@ -298,3 +298,23 @@ def test_python39_has_no_bundled_boto3_and_says_so(aws: Any, role: str) -> None:
     assert answer["FunctionError"] == "Unhandled"
     assert payload["errorType"] == "Runtime.ImportModuleError"
     assert "no bundled boto3" in payload["errorMessage"]
+
+
+def test_update_function_code_and_configuration_take_effect(aws: Any, role: str) -> None:
+    """UpdateFunctionCode / UpdateFunctionConfiguration (API Reference): the next Invoke runs
+    the new code with the new variables."""
+    name = _function(aws, role, "python")
+    new_code = (
+        "import os\ndef handler(event, context):\n    return ['v2', os.environ['GREETING']]\n"
+    )
+    aws.lam.update_function_code(FunctionName=name, ZipFile=_zip("index.py", new_code))
+    aws.lam.update_function_configuration(
+        FunctionName=name, Environment={"Variables": {"GREETING": "updated"}}
+    )
+    _, payload = _invoke(aws, name, {})
+    assert payload == ["v2", "updated"]
+    with pytest.raises(ClientError) as caught:
+        aws.lam.update_function_configuration(
+            FunctionName=name, Layers=["arn:aws:lambda:us-east-1:123456789012:layer:x:1"]
+        )
+    assert "layers" in caught.value.response["Error"]["Message"]

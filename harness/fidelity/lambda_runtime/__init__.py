@@ -24,19 +24,21 @@ def install() -> None:
 
     LambdaResponse.invoke = invoke.served_invoke  # type: ignore[method-assign]
     backend: Any = models.LambdaBackend
-    backend.create_function = _refusing(backend.create_function, lambda args: args[0])
+    backend.create_function = _refusing(backend.create_function, "spec", 0)
     backend.update_function_configuration = _refusing(
-        backend.update_function_configuration, lambda args: args[2]
+        backend.update_function_configuration, "body", 2
     )
     inline.install()
 
 
-def _refusing(method: Callable[..., Any], spec_of: Callable[[tuple[Any, ...]], Any]) -> Any:
+def _refusing(method: Callable[..., Any], name: str, position: int) -> Any:
+    """``method`` refusing a spec (its argument ``name``, or positional ``position``)."""
+
     @functools.wraps(method)
     def wrapped(self: Any, *args: Any, **kwargs: Any) -> Any:
         from moto.awslambda.exceptions import InvalidParameterValueException
 
-        spec = spec_of(args) if args else next(iter(kwargs.values()))
+        spec = kwargs[name] if name in kwargs else args[position] if len(args) > position else {}
         why = refusals.refusal(spec or {})
         if why:
             raise InvalidParameterValueException(why)
