@@ -290,3 +290,19 @@ def _post(url: str, body: dict[str, Any]) -> None:
     )
     with urllib.request.urlopen(request) as answer:
         answer.read()
+
+
+def test_a_template_function_with_layers_is_refused(stacks: Stacks) -> None:
+    """moto's template path would drop Layers and run the function without them: refused."""
+    template = _template(_prefix(), "l")
+    layer = "arn:aws:lambda:us-east-1:123456789012:layer:shared:1"
+    template["Resources"]["Fn"]["Properties"]["Layers"] = [layer]
+    name = stacks.create(template)
+    assert stacks.stack(name)["StackStatus"] == "ROLLBACK_COMPLETE"
+    events = stacks.cf.describe_stack_events(StackName=name)["StackEvents"]
+    (reason,) = [
+        e["ResourceStatusReason"]
+        for e in events
+        if e["LogicalResourceId"] == "Fn" and e["ResourceStatus"] == "CREATE_FAILED"
+    ]
+    assert "Lambda layers" in reason

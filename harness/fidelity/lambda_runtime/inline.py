@@ -1,4 +1,4 @@
-"""Inline code (CloudFormation ``Code.ZipFile``) of Node.js functions, packaged as AWS does.
+"""Functions from templates: inline Node.js code packaged as AWS does, refusals applied.
 
 "AWS::Lambda::Function Code": with ZipFile, CloudFormation "places it in a file named index
 and zips it", next to the ``cfn-response`` module. moto names that file ``index.py`` whatever
@@ -12,6 +12,8 @@ import io
 import zipfile
 from pathlib import Path
 from typing import Any
+
+from harness.fidelity.lambda_runtime import refusals
 
 CFN_RESPONSE = Path(__file__).with_name("cfn-response.js")
 
@@ -34,6 +36,12 @@ def install() -> None:
         cls: Any, resource_name: str, cloudformation_json: Any, *args: Any, **kw: Any
     ) -> Any:
         properties = cloudformation_json["Properties"]
+        # moto's template path drops Layers, SnapStart, FileSystemConfigs: refuse them here.
+        why = refusals.refusal(properties)
+        if why:
+            from moto.awslambda.exceptions import InvalidParameterValueException
+
+            raise InvalidParameterValueException(why)
         code = properties.get("Code") or {}
         source = code.get("ZipFile")
         node = str(properties.get("Runtime", "")).startswith("nodejs")
