@@ -142,12 +142,18 @@ def _invoke(aws: Any, name: str, event: dict[str, Any], **extra: Any) -> tuple[d
     return answer, json.loads(answer["Payload"].read() or b"null")
 
 
-def test_python_function_gets_its_event_context_and_environment(aws: Any, role: str) -> None:
+def test_python_function_gets_its_event_context_environment_and_endpoint(
+    aws: Any, role: str
+) -> None:
     name = _function(aws, role, "python", Environment={"Variables": {"GREETING": "hi"}})
-    answer, payload = _invoke(aws, name, {"n": 1}, LogType="Tail")
+    parameter = f"/lambda-test/{uuid.uuid4().hex[:8]}"
+    event = {"n": 1, "parameter": parameter}
+    answer, payload = _invoke(aws, name, event, LogType="Tail")
     assert answer["StatusCode"] == 200
     assert "FunctionError" not in answer
-    assert payload["event"] == {"n": 1}
+    assert payload["event"] == event
+    # Its SDK call (AWS_ENDPOINT_URL, its role's credentials) landed on the emulator.
+    assert aws.ssm.get_parameter(Name=parameter)["Parameter"]["Value"] == "from-lambda"
     assert payload["function_name"] == name
     assert payload["invoked_arn"].endswith(f":function:{name}")
     assert 0 < payload["remaining_ms"] <= 10_000
@@ -164,14 +170,6 @@ def test_python_function_gets_its_event_context_and_environment(aws: Any, role: 
     assert "hello from the function" in log
     assert f"START RequestId: {payload['request_id']}" in log
     assert f"REPORT RequestId: {payload['request_id']}" in log
-
-
-def test_the_function_sdk_calls_land_on_the_emulator(aws: Any, role: str) -> None:
-    name = _function(aws, role, "python")
-    parameter = f"/lambda-test/{uuid.uuid4().hex[:8]}"
-    answer, _ = _invoke(aws, name, {"parameter": parameter})
-    assert "FunctionError" not in answer
-    assert aws.ssm.get_parameter(Name=parameter)["Parameter"]["Value"] == "from-lambda"
 
 
 def test_python_handler_error_in_the_documented_shape(aws: Any, role: str) -> None:
