@@ -13,6 +13,10 @@ itself through a probe app (:func:`cli_context`), overlaid with the ``-c`` value
     server.stop()   # also at interpreter exit, and by itself when its parent is gone
 
 Deploys then run on the assembly with ``cdk deploy --app DIR`` as before.
+
+A TypeScript app (:func:`harness.cdk_typescript.is_typescript`) is not served by the Python
+worker: each of its contexts is a ``cdk synth -o DIR`` of its own, with the pinned TypeScript
+toolchain (installed on first use).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from harness import process
+from harness import cdk_typescript, process
 from harness.cdk_cli import CdkCli
 from harness.endpoint import Endpoint
 from harness.errors import CommandError
@@ -74,6 +78,8 @@ class SynthServer:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.start_s = 0.0
         """Seconds the probe and the app's start took (paid by the first synth)."""
+        self.typescript = cdk_typescript.is_typescript(app_dir)
+        """A TypeScript app: synthesized by ``cdk synth`` (the worker imports Python apps)."""
 
     def synth(self, outdir: Path, context: Mapping[str, str], endpoint: Endpoint) -> float:
         """Synthesize ``context`` (the ``-c`` values) into ``outdir``; the seconds it took.
@@ -81,6 +87,9 @@ class SynthServer:
         The first call also pays the probe and the app's start (:attr:`start_s`).
         """
         began = time.perf_counter()
+        if self.typescript:
+            self._synth_with_cli(outdir, context, endpoint)
+            return time.perf_counter() - began
         with self._lock:
             base = self._start(endpoint)
             request = {
@@ -93,6 +102,16 @@ class SynthServer:
             raise SynthFailed(["synth", str(outdir)], None, str(answer.get("error", "")),
                               message="synthesizing the CDK app failed")  # fmt: skip
         return time.perf_counter() - began
+
+    def _synth_with_cli(self, outdir: Path, context: Mapping[str, str], endpoint: Endpoint) -> None:
+        cdk_typescript.ensure()
+        args = ["synth", "--quiet", "--no-notices", "-o", str(outdir)]
+        args += [arg for key in sorted(context) for arg in ("-c", f"{key}={context[key]}")]
+        try:
+            self.cli.run(args, endpoint, cwd=self.app_dir, timeout=READY_TIMEOUT_S)
+        except CommandError as exc:
+            raise SynthFailed(exc.argv, exc.returncode, exc.stderr_tail,
+                              message="synthesizing the TypeScript CDK app failed") from exc  # fmt: skip
 
     def _start(self, endpoint: Endpoint) -> dict[str, Any]:
         if self._proc is not None and self._proc.poll() is None and self._base is not None:
