@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from harness.fidelity.cloudformation.errors import ResourceFailed
-from harness.fidelity.cloudformation.handlers import api_types, custom, ecs, noop, rds
+from harness.fidelity.cloudformation.handlers import (
+    api_types,
+    custom,
+    ecs,
+    elasticache,
+    noop,
+    rds,
+    small_types,
+)
 from harness.fidelity.cloudformation.handlers.base import Handler
 from harness.fidelity.cloudformation.handlers.moto_models import MotoModelHandler, supports
 
@@ -21,6 +29,11 @@ HANDLERS: dict[str, Handler] = {
     "AWS::SecretsManager::SecretTargetAttachment": api_types.SecretTargetAttachmentHandler(),
     "Custom::VpcRestrictDefaultSG": custom.RestrictDefaultSecurityGroup(),
     "Custom::S3AutoDeleteObjects": custom.S3AutoDeleteObjects(),
+    "AWS::ElastiCache::CacheCluster": elasticache.CacheClusterHandler(),
+    "AWS::ElastiCache::SubnetGroup": elasticache.SubnetGroupHandler(),
+    "AWS::ElastiCache::ParameterGroup": elasticache.ParameterGroupHandler(),
+    "AWS::Logs::LogStream": small_types.LogStreamHandler(),
+    "AWS::ECS::ClusterCapacityProviderAssociations": small_types.CapacityProviderAssociationsHandler(),
     "AWS::CDK::Metadata": noop.NoopHandler(),
     "AWS::CloudFormation::WaitConditionHandle": noop.NoopHandler(),
 }
