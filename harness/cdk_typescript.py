@@ -19,6 +19,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shlex
 import shutil
 import tempfile
 from pathlib import Path
@@ -30,6 +31,8 @@ from harness.paths import CDK_DIR
 TS_DIR = CDK_DIR / "typescript"
 """Where ``cdk/typescript/package.json`` pins the toolchain; ``node_modules`` lands beside it."""
 INSTALL_TIMEOUT_S = 600.0
+TS_NODE_FLAGS = frozenset({"--prefer-ts-exts"})
+"""ts-node flags the Node worker honours (it always prefers .ts): others go to ``cdk synth``."""
 TS_MARKERS = ("ts-node", "tsx", ".ts ", ".ts'", '.ts"')
 
 
@@ -74,6 +77,33 @@ def is_typescript(app_dir: Path, app: str | None = None) -> bool:
         app = str(json.loads(config.read_text()).get("app", ""))
     command = f"{app} "
     return any(marker in command for marker in TS_MARKERS)
+
+
+def ts_node_entry(app_dir: Path, app: str | None = None) -> tuple[str, str] | None:
+    """``(entry, tsconfig)`` of an app command ``[npx] ts-node [options] ENTRY.ts`` (tsconfig
+    ``""`` when not given); None for any other command (tsx, a build step first, ...)."""
+    if app is None:
+        config = app_dir / "cdk.json"
+        app = str(json.loads(config.read_text()).get("app", "")) if config.exists() else ""
+    words = shlex.split(app)
+    if words[:1] == ["npx"]:
+        words = words[1:]
+    if not words or Path(words[0]).name != "ts-node":
+        return None
+    project, entry, rest = "", None, iter(words[1:])
+    for word in rest:
+        if word in ("-P", "--project"):
+            project = next(rest, "")
+        elif word.startswith("--project="):
+            project = word.split("=", 1)[1]
+        elif word.startswith("-"):
+            if word not in TS_NODE_FLAGS:
+                return None  # an option we do not pass on: let the CLI run it as written
+        elif entry is None:
+            entry = word
+        else:
+            return None  # arguments to the app
+    return (entry, project) if entry and entry.endswith((".ts", ".tsx")) else None
 
 
 def bin_dirs(tools_dir: Path = TS_DIR) -> list[str]:

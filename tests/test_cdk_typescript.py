@@ -126,13 +126,39 @@ def test_python_m_harness_cdk_synthesizes_a_typescript_app(app_copy: Path) -> No
 
 @needs_toolchain
 @pytest.mark.cdk
-def test_the_synth_server_hands_a_typescript_app_to_cdk_synth(app_copy: Path) -> None:
+def test_the_synth_server_serves_a_typescript_app_from_one_node_process(app_copy: Path) -> None:
+    """Two contexts, one Node worker: each assembly is the one ``cdk synth -c`` would write."""
     server = cdk_synth.SynthServer(cdk_cli.locate(), app_copy)
     assert server.typescript
+    endpoint = Endpoint(Target.EMBEDDED, NOWHERE)
     try:
-        seconds = server.synth(app_copy / "a", {"bucket_prefix": "server"},
-                               Endpoint(Target.EMBEDDED, NOWHERE))  # fmt: skip
+        first = server.synth(app_copy / "a", {"bucket_prefix": "first"}, endpoint)
+        pid = server._proc.pid if server._proc else None
+        second = server.synth(app_copy / "b", {"bucket_prefix": "second"}, endpoint)
+        assert server._proc is not None
+        assert server._proc.pid == pid, "the same process served both"
     finally:
         server.stop()
-    assert seconds > 0
-    check(app_copy / "a", "server")
+    check(app_copy / "a", "first")
+    check(app_copy / "b", "second")
+    print(f"first {first:.2f}s (start {server.start_s:.2f}s), second {second:.2f}s")
+    manifest = json.loads((app_copy / "b" / "manifest.json").read_text())
+    assert manifest["artifacts"][STACK]["type"] == "aws:cloudformation:stack"
+
+
+@pytest.mark.parametrize(
+    ("app", "entry"),
+    [
+        ("npx ts-node --prefer-ts-exts bin/app.ts", ("bin/app.ts", "")),
+        ("npx ts-node -P tsconfig.dev.json --prefer-ts-exts src/examples/ecs/index.ts",
+         ("src/examples/ecs/index.ts", "tsconfig.dev.json")),
+        ("ts-node --project=tsconfig.json main.ts", ("main.ts", "tsconfig.json")),
+        ("npx ts-node --swc main.ts", None),  # an option the worker does not honour
+        ("npx ts-node main.ts --stage prod", None),  # arguments to the app
+        ("npx tsx main.ts", None),
+    ],
+)  # fmt: skip
+def test_the_node_worker_runs_plain_ts_node_commands_only(
+    app: str, entry: tuple[str, str] | None
+) -> None:
+    assert cdk_typescript.ts_node_entry(Path("/nonexistent"), app) == entry
