@@ -42,6 +42,8 @@ from harness.endpoint import Endpoint
 from harness.errors import CommandError
 
 READY_TIMEOUT_S = 180.0
+CLI_SYNTH_TIMEOUT_S = 900.0
+"""A ``cdk synth`` of a TypeScript app: type-checking it takes minutes on a loaded machine."""
 PROBE = (
     "import json, os, sys; "
     "open(sys.argv[1], 'w').write(json.dumps({k: os.environ.get(k) for k in "
@@ -123,7 +125,7 @@ class SynthServer:
         args += ["--app", self.app] if self.app else []
         args += [arg for key in sorted(context) for arg in ("-c", f"{key}={context[key]}")]
         try:
-            self.cli.run(args, endpoint, cwd=self.app_dir, timeout=READY_TIMEOUT_S)
+            self.cli.run(args, endpoint, cwd=self.app_dir, timeout=CLI_SYNTH_TIMEOUT_S)
         except CommandError as exc:
             raise SynthFailed(exc.argv, exc.returncode, exc.stderr_tail,
                               message="synthesizing the TypeScript CDK app failed") from exc  # fmt: skip
@@ -159,7 +161,8 @@ class SynthServer:
         assert proc.stdin is not None  # spawned with pipes
         proc.stdin.write((json.dumps(request) + "\n").encode())
         proc.stdin.flush()
-        return self._read(READY_TIMEOUT_S)
+        # a TypeScript app's first request type-checks it (minutes on a loaded machine)
+        return self._read(CLI_SYNTH_TIMEOUT_S if self.typescript else READY_TIMEOUT_S)
 
     def _running(self) -> subprocess.Popen[bytes]:
         if self._proc is None:
