@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import process
+from harness import cdk_cli, cdk_synth, process
 from harness.endpoint import Endpoint
 from harness.images import _manifest
 from harness.paths import REPO_ROOT
@@ -60,6 +60,20 @@ def harness_cdk(cwd: Path, endpoint: Endpoint, env: dict[str, str], *args: str) 
     return round(time.perf_counter() - began, 1)
 
 
+def served(root: Path, endpoint: Endpoint, env: dict[str, str], tmp: Path) -> list[float]:
+    """Two syntheses by the harness's synth server (its Node worker); their seconds. The
+    lookups are in cdk.context.json by now (the CLI's synth wrote them)."""
+    server = cdk_synth.SynthServer(cdk_cli.locate(), root, app=APP_COMMAND)
+    assert server.typescript
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            for key, value in env.items():
+                patch.setenv(key, value)
+            return [round(server.synth(tmp / f"served-{i}", {}, endpoint), 1) for i in (1, 2)]
+    finally:
+        server.stop()
+
+
 def users_own(endpoint: Endpoint) -> str:
     """The hosted zone, images and certificate the example expects; the certificate's ARN."""
     endpoint.client("route53").create_hosted_zone(Name=DOMAIN, CallerReference=uuid.uuid4().hex)
@@ -91,6 +105,12 @@ def test_ecs_example_base_and_app_deploy_and_destroy(
     try:
         timings["bootstrap"] = run("bootstrap", f"aws://{account}/{aws_endpoint.region}")
         timings["synth"] = run("synth", "--app", APP_COMMAND, "--quiet", "-o", str(out))
+        timings["synth server (first, second)"] = served(stack.root, aws_endpoint, env, tmp_path)
+        for logical in (BASE_STACK, APP_STACK):  # the Node worker writes what cdk synth writes
+            name = f"{logical}.template.json"
+            assert json.loads((tmp_path / "served-1" / name).read_text()) == json.loads(
+                (out / name).read_text()
+            ), name
         for phase, logical in (("deploy base", BASE_STACK), ("deploy app", APP_STACK)):
             deployed.append(logical)
             timings[phase] = run("deploy", "--app", str(out), logical, "--exclusively",
