@@ -26,9 +26,11 @@ def install(session: nox.Session, *groups: str) -> None:
     session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, *groups))
 
 
-def install_node_tools(session: nox.Session) -> None:
-    """The pinned CDK CLI (and the Node it runs on) from cdk/package-lock.json, and the local
-    Lambda runtime's Node 24 and SDK from harness/fidelity/lambda_runtime/node/package-lock.json."""
+def install_node_tools(session: nox.Session, *, typescript: bool = False) -> None:
+    """The pinned CDK CLI (and the Node it runs on) from cdk/package-lock.json, the local Lambda
+    runtime's Node 24 and SDK from harness/fidelity/lambda_runtime/node/package-lock.json; with
+    ``typescript``, the TypeScript toolchain too (cdk/typescript: ~10 s, 212 MB; elsewhere the
+    harness installs it the first time a TypeScript app is synthesized)."""
     npm = shutil.which("npm")
     if npm is None:
         session.error("npm is needed for the CDK CLI: install Node.js 20+ with npm")
@@ -44,6 +46,9 @@ def install_node_tools(session: nox.Session) -> None:
     # The emulator's local Lambda runtime: Node 24 (nodejs24.x) and the SDK v3 Node.js runtimes bundle.
     lambda_node = ROOT / "harness" / "fidelity" / "lambda_runtime" / "node"
     session.run(npm, "ci", "--no-audit", "--no-fund", "--prefix", str(lambda_node), external=True)
+    if typescript:
+        prefix = str(ROOT / "cdk" / "typescript")
+        session.run(npm, "ci", "--no-audit", "--no-fund", "--prefix", prefix, external=True)
 
 
 @nox.session
@@ -59,7 +64,7 @@ def lint(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Lint, the Django app's tests, then the harness's tests and scenarios on the embedded emulator."""
     install(session, "test", "lint")
-    install_node_tools(session)
+    install_node_tools(session, typescript=True)  # tests/test_cdk_typescript.py
     session.run("ruff", "check", ".")
     session.run("mypy")
     with session.chdir(ROOT / "app"):

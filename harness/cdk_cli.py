@@ -18,7 +18,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import process
+from harness import cdk_typescript, process
 from harness.endpoint import Endpoint, Target
 from harness.errors import CommandNotFound, ToolTooOld
 from harness.paths import CDK_DIR
@@ -47,7 +47,12 @@ class CdkCli:
         """
         env = process.child_env(endpoint.env())
         first = [str(self.node.parent), str(Path(sys.executable).parent)]
+        # and TypeScript apps our ts-node and aws-cdk-lib (cdk/typescript), when installed
+        first += cdk_typescript.bin_dirs()
         env["PATH"] = os.pathsep.join([*first, env.get("PATH", "")])
+        modules_path = cdk_typescript.node_path()
+        if modules_path:
+            env["NODE_PATH"] = modules_path
         env.update(
             {
                 "CDK_DEFAULT_REGION": endpoint.region,

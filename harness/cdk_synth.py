@@ -13,12 +13,20 @@ itself through a probe app (:func:`cli_context`), overlaid with the ``-c`` value
     server.stop()   # also at interpreter exit, and by itself when its parent is gone
 
 Deploys then run on the assembly with ``cdk deploy --app DIR`` as before.
+
+A TypeScript app run by ts-node (``[npx] ts-node [-P tsconfig] entry.ts``) is served the same
+way by a Node worker (``cdk_synth_worker.js``: ts-node and aws-cdk-lib loaded, and the app's
+sources type-checked, once); any other TypeScript app command, or ``HARNESS_CDK_SYNTH_TS=cli``,
+is a ``cdk synth -o DIR`` per context. Both use the pinned TypeScript toolchain (installed on
+first use). An assembly that misses context only the CLI can look up (``fromLookup``) is
+synthesized again by ``cdk synth``, which looks it up and stores it in ``cdk.context.json``.
 """
 
 from __future__ import annotations
 
 import atexit
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -28,18 +36,22 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from harness import process
+from harness import cdk_typescript, process
 from harness.cdk_cli import CdkCli
 from harness.endpoint import Endpoint
 from harness.errors import CommandError
 
 READY_TIMEOUT_S = 180.0
+CLI_SYNTH_TIMEOUT_S = 900.0
+"""A ``cdk synth`` of a TypeScript app: type-checking it takes minutes on a loaded machine."""
 PROBE = (
     "import json, os, sys; "
     "open(sys.argv[1], 'w').write(json.dumps({k: os.environ.get(k) for k in "
     "('CDK_CONTEXT_JSON', 'CDK_DEFAULT_ACCOUNT', 'CDK_DEFAULT_REGION')}))"
 )
 """The probe app: writes what the CLI hands an app, then exits (the CLI then fails: no assembly)."""
+TS_SWITCH = "HARNESS_CDK_SYNTH_TS"
+"""``cli``: TypeScript apps by ``cdk synth`` each time, never by the Node worker."""
 
 
 class SynthFailed(CommandError):
@@ -66,14 +78,18 @@ def cli_context(cli: CdkCli, app_dir: Path, endpoint: Endpoint) -> dict[str, Any
 class SynthServer:
     """One app process for a CDK app directory; requests are served one at a time."""
 
-    def __init__(self, cli: CdkCli, app_dir: Path) -> None:
-        self.cli, self.app_dir = cli, app_dir
+    def __init__(self, cli: CdkCli, app_dir: Path, app: str | None = None) -> None:
+        """``app``: the app command (``cdk --app``), else ``cdk.json``'s."""
+        self.cli, self.app_dir, self.app = cli, app_dir, app
         self._proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
         self._base: dict[str, Any] | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.start_s = 0.0
         """Seconds the probe and the app's start took (paid by the first synth)."""
+        self.typescript = cdk_typescript.is_typescript(app_dir, app)
+        """A TypeScript app: served by the Node worker when ts-node runs it, else ``cdk synth``."""
+        self._ts_entry = cdk_typescript.ts_node_entry(app_dir, app) if self.typescript else None
 
     def synth(self, outdir: Path, context: Mapping[str, str], endpoint: Endpoint) -> float:
         """Synthesize ``context`` (the ``-c`` values) into ``outdir``; the seconds it took.
@@ -81,6 +97,9 @@ class SynthServer:
         The first call also pays the probe and the app's start (:attr:`start_s`).
         """
         began = time.perf_counter()
+        if self.typescript and (self._ts_entry is None or os.environ.get(TS_SWITCH) == "cli"):
+            self._synth_with_cli(outdir, context, endpoint)
+            return time.perf_counter() - began
         with self._lock:
             base = self._start(endpoint)
             request = {
@@ -92,16 +111,42 @@ class SynthServer:
         if not answer.get("ok"):
             raise SynthFailed(["synth", str(outdir)], None, str(answer.get("error", "")),
                               message="synthesizing the CDK app failed")  # fmt: skip
+        if answer.get("missing"):
+            # Context only the CLI can look up (a hosted zone, AZs): it does, writes it to
+            # cdk.context.json, and the next request's probe reads it from there.
+            self._synth_with_cli(outdir, context, endpoint)
+            with self._lock:
+                self._base = None
         return time.perf_counter() - began
 
+    def _synth_with_cli(self, outdir: Path, context: Mapping[str, str], endpoint: Endpoint) -> None:
+        cdk_typescript.ensure()
+        args = ["synth", "--quiet", "--no-notices", "-o", str(outdir)]
+        args += ["--app", self.app] if self.app else []
+        args += [arg for key in sorted(context) for arg in ("-c", f"{key}={context[key]}")]
+        try:
+            self.cli.run(args, endpoint, cwd=self.app_dir, timeout=CLI_SYNTH_TIMEOUT_S)
+        except CommandError as exc:
+            raise SynthFailed(exc.argv, exc.returncode, exc.stderr_tail,
+                              message="synthesizing the TypeScript CDK app failed") from exc  # fmt: skip
+
     def _start(self, endpoint: Endpoint) -> dict[str, Any]:
-        if self._proc is not None and self._proc.poll() is None and self._base is not None:
+        alive = self._proc is not None and self._proc.poll() is None
+        if alive and self._base is not None:
             return self._base
         began = time.perf_counter()
         self._base = cli_context(self.cli, self.app_dir, endpoint)
-        argv = [sys.executable, "-m", "harness.cdk_synth_worker", str(self.app_dir)]
+        if alive:
+            return self._base
         env = self.cli.env(endpoint)  # the pinned Node first on PATH, for jsii
-        env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+        if self._ts_entry is not None:
+            entry, project = self._ts_entry
+            worker = Path(__file__).with_name("cdk_synth_worker.js")
+            modules = str(cdk_typescript.ensure())
+            argv = [str(self.cli.node), str(worker), str(self.app_dir), entry, project, modules]
+        else:
+            argv = [sys.executable, "-m", "harness.cdk_synth_worker", str(self.app_dir)]
+            env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
         self._tmp = tempfile.TemporaryDirectory(prefix="harness-cdk-synth-")
         self._proc = process.spawn(argv, env=env, log_path=self._log_path(), pipes=True)
         atexit.register(self.stop)
@@ -116,7 +161,8 @@ class SynthServer:
         assert proc.stdin is not None  # spawned with pipes
         proc.stdin.write((json.dumps(request) + "\n").encode())
         proc.stdin.flush()
-        return self._read(READY_TIMEOUT_S)
+        # a TypeScript app's first request type-checks it (minutes on a loaded machine)
+        return self._read(CLI_SYNTH_TIMEOUT_S if self.typescript else READY_TIMEOUT_S)
 
     def _running(self) -> subprocess.Popen[bytes]:
         if self._proc is None:

@@ -2,7 +2,9 @@
 
 Like LocalStack's ``cdklocal``: any CDK app, in the current directory, deployed to the
 endpoint given by ``--endpoint`` or ``AWS_ENDPOINT_URL`` (what ``python -m harness emulator``
-printed), with dummy credentials unless ``AWS_ACCESS_KEY_ID`` is set.
+printed), with dummy credentials unless ``AWS_ACCESS_KEY_ID`` is set. A TypeScript app
+(``cdk.json`` or ``--app`` running ts-node) gets the pinned TypeScript toolchain, installed
+on first use (:mod:`harness.cdk_typescript`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from harness import cdk_cli
+from harness import cdk_cli, cdk_typescript
 from harness.endpoint import DEFAULT_REGION, DUMMY_CREDENTIALS, Endpoint, Target
 from harness.errors import CommandError
 
@@ -41,6 +43,16 @@ def endpoint_from(url: str, region: str) -> Endpoint:
     return Endpoint(Target.EMBEDDED, url, region=region, credentials=credentials)
 
 
+def app_option(cdk_args: list[str]) -> str | None:
+    """The ``--app``/``-a`` command among ``cdk_args``, if one is given."""
+    for i, arg in enumerate(cdk_args):
+        if arg in ("--app", "-a") and i + 1 < len(cdk_args):
+            return cdk_args[i + 1]
+        if arg.startswith("--app="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     cdk_args = args.cdk_args[1:] if args.cdk_args[:1] == ["--"] else args.cdk_args
     if not args.endpoint:
@@ -48,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         cli = cdk_cli.locate()
+        if cdk_typescript.is_typescript(Path.cwd(), app_option(cdk_args)):
+            cdk_typescript.ensure()
     except CommandError as exc:
         print(f"python -m harness cdk: {exc}", file=sys.stderr)
         return 2

@@ -7,9 +7,11 @@ from harness.fidelity.cloudformation.handlers import (
     api_types,
     custom,
     ecs,
+    elasticache,
     lambda_backed,
     noop,
     rds,
+    small_types,
 )
 from harness.fidelity.cloudformation.handlers.base import Handler
 from harness.fidelity.cloudformation.handlers.moto_models import MotoModelHandler, supports
@@ -28,6 +30,11 @@ HANDLERS: dict[str, Handler] = {
     "AWS::SecretsManager::SecretTargetAttachment": api_types.SecretTargetAttachmentHandler(),
     "Custom::VpcRestrictDefaultSG": custom.RestrictDefaultSecurityGroup(),
     "Custom::S3AutoDeleteObjects": custom.S3AutoDeleteObjects(),
+    "AWS::ElastiCache::CacheCluster": elasticache.CacheClusterHandler(),
+    "AWS::ElastiCache::SubnetGroup": elasticache.SubnetGroupHandler(),
+    "AWS::ElastiCache::ParameterGroup": elasticache.ParameterGroupHandler(),
+    "AWS::Logs::LogStream": small_types.LogStreamHandler(),
+    "AWS::ECS::ClusterCapacityProviderAssociations": small_types.CapacityProviderAssociationsHandler(),
     "AWS::CDK::Metadata": noop.NoopHandler(),
     "AWS::CloudFormation::WaitConditionHandle": noop.NoopHandler(),
 }
