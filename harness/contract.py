@@ -1,7 +1,10 @@
 """The naming and tagging contract shared by the Terraform stack, the CDK app and the app-update script.
 
 One app-update script serves both tools only because both deployments follow these rules,
-and the script finds everything through them, never through a tool's state:
+and the script finds everything through them, never through a tool's state. The names of an
+app environment are a :class:`Contract`: ours (below, :data:`HARNESS_CONTRACT`) or another
+stack's, from its profile's ``[contract]`` (``harness.profiles``); the tags and the base's names
+are ours. Our stacks' rules:
 
 Base layer (name ``BASE``, e.g. ``dev``), shared by several app environments:
   - every resource tagged ``base=BASE`` (and ``managed-by=terraform|cdk``)
