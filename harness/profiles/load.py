@@ -127,7 +127,7 @@ def _read(data: dict[str, Any], check: _Check) -> Profile | None:
         _dirs_exist(tree, base, app, tool, check)
     if tool is None or base is None or app is None or contract is None:
         return None
-    return Profile(check.path, name, tool, check.text(data, "description", required=False),
+    return Profile(check.path.resolve(), name, tool, check.text(data, "description", required=False),
                    tree, base, app, strategies, changes, contract, source, modules,
                    edits)  # fmt: skip
 
