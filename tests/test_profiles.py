@@ -125,3 +125,25 @@ def test_templates_keep_types_and_cdk_context_is_text() -> None:
     assert render({"m": "{settings.web_environment}"}, values) == {"m": {"K": "V"}}
     assert as_context({"n": 256, "m": {"K": "V"}, "s": "a", "z": None}) == {
         "n": "256", "m": '{"K": "V"}', "s": "a", "z": ""}  # fmt: skip
+
+
+def test_a_change_kind_must_list_what_it_turns_and_reach_an_input(tmp_path: Path) -> None:
+    text = profiles.BUILTIN[Tool.CDK].read_text()
+    text = text.replace('settings = ["task_cpu", "task_memory"]', 'settings = ["task_cpu"]')
+    text = text.replace('web_desired_count = "{settings.web_desired_count}"\n', "")
+    path = tmp_path / "p.toml"
+    path.write_text(text)
+    with pytest.raises(profiles.ProfileError) as info:
+        profiles.load(path)
+    assert info.value.problems == (
+        "changes.desired-count.settings: web_desired_count reaches no input of layers.app: add "
+        "an input {settings.web_desired_count} or drop [changes.desired-count]",
+        "changes.task-size.settings: the harness turns task_cpu, task_memory for task-size "
+        "(harness/changes.py): list exactly those",
+    )
+
+
+def test_an_ecs_environment_is_a_name_value_list() -> None:
+    values = {"settings.web_environment": {"B": "2", "A": "1"}}
+    assert render("{settings.web_environment|name_value_list}", values) == [
+        {"name": "A", "value": "1"}, {"name": "B", "value": "2"}]  # fmt: skip

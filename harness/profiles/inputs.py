@@ -14,7 +14,8 @@ as they are. Placeholders:
   the app layer only.
 
 Filters: ``null_if_empty`` (``""`` becomes null: a Terraform variable's default applies),
-``json`` (the value as JSON text).
+``json`` (the value as JSON text), ``name_value_list`` (a map as ``[{name, value}, ...]``, sorted
+by name: the shape of ECS container environments, e.g. for ``settings.web_environment``).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ APP_PLACEHOLDERS = BASE_PLACEHOLDERS | {
     "commands",
 }
 SETTINGS_FIELDS = frozenset(f.name for f in fields(AppSettings))
-FILTERS = frozenset({"null_if_empty", "json"})
+FILTERS = frozenset({"null_if_empty", "json", "name_value_list"})
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)(?:\|(\w+))?\}")
 
 
@@ -144,4 +145,6 @@ def _filtered(value: Any, filt: str | None) -> Any:
         return value
     if filt == "null_if_empty":
         return None if value in ("", {}, []) else value
+    if filt == "name_value_list":
+        return [{"name": k, "value": v} for k, v in sorted(dict(value).items())]
     return json.dumps(value, sort_keys=True)  # json

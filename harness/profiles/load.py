@@ -119,7 +119,7 @@ def _read(data: dict[str, Any], check: _Check) -> Profile | None:
     base = _layer(layers, "base", tool, check)
     app = _layer(layers, "app", tool, check)
     strategies = _strategies(check.table(data, "strategies"), tool, check)
-    changes = _changes(check.table(data, "changes"), check)
+    changes = _changes(check.table(data, "changes"), app, check)
     contract = _contract(check.table(data, "contract"), check)
     edits = _edits(data.get("edits", []), source, check)
     tree = check.text(data, "tree", required=False, default=".")
@@ -208,31 +208,47 @@ def _strategies(
     return found
 
 
-def _changes(table: dict[str, Any], check: _Check) -> dict[ChangeKind, Change]:
+def _changes(table: dict[str, Any], app: Layer | None, check: _Check) -> dict[ChangeKind, Change]:
     known = {k.value: k for k in ChangeKind}
     found = {ChangeKind.NONE: Change()}  # every stack can be deployed again unchanged
+    used = (
+        {n.removeprefix("settings.") for n, _ in inputs.placeholders(dict(app.inputs))}
+        if app
+        else set()
+    )
     for name, spec in table.items():
         where = f"changes.{name}"
         if name not in known:
             check.add(where, f"unknown change kind; choose from {', '.join(known)}")
             continue
         if not isinstance(spec, dict):
-            check.add(where, "must be a table (settings = [...] or inputs = {...})")
+            check.add(where, "must be a table (settings = [...])")
             continue
-        check.keys(spec, f"{where}.", {"settings", "inputs"})
+        check.keys(spec, f"{where}.", {"settings"})
         settings = spec.get("settings", [])
         if not isinstance(settings, list) or not all(isinstance(s, str) for s in settings):
             check.add(f"{where}.settings", "must be a list of AppSettings field names")
             settings = []
+        turned = sorted(turned_settings(known[name]))
+        if sorted(settings) != turned:
+            check.add(f"{where}.settings", f"the harness turns {', '.join(turned) or 'nothing'} for "
+                                          f"{name} (harness/changes.py): list exactly those")  # fmt: skip
         for field_name in settings:
-            if field_name not in inputs.SETTINGS_FIELDS:
-                check.add(f"{where}.settings", f"{field_name!r} is no AppSettings field; choose "
-                                              f"from {', '.join(sorted(inputs.SETTINGS_FIELDS))}")  # fmt: skip
-        raw = check.table(spec, "inputs", f"{where}.")
-        if not settings and not raw and known[name] is not ChangeKind.NONE:
-            check.add(where, "says nothing: give the settings it turns or the inputs it sets")
-        found[known[name]] = Change(tuple(settings), raw)
+            if app is not None and field_name in inputs.SETTINGS_FIELDS and field_name not in used:
+                check.add(f"{where}.settings", f"{field_name} reaches no input of layers.app: add "
+                                              f"an input {{settings.{field_name}}} or drop [{where}]")  # fmt: skip
+        found[known[name]] = Change(tuple(settings))
     return found
+
+
+def turned_settings(kind: ChangeKind) -> set[str]:
+    """The AppSettings fields the change ``kind`` turns (``harness/changes.py``)."""
+    from harness.changes import apply_change
+    from harness.drivers.base import AppSettings
+
+    before = AppSettings("env", "base", Strategy.PLAIN, "repo", "v1")
+    after = apply_change(before, kind)
+    return {f for f in inputs.SETTINGS_FIELDS if getattr(after, f) != getattr(before, f)}
 
 
 def _contract(table: dict[str, Any], check: _Check) -> Contract | None:

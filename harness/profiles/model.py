@@ -53,12 +53,11 @@ class Layer:
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """How a change kind is expressed for the stack."""
+    """A change kind the stack has: the :class:`~harness.drivers.base.AppSettings` fields it
+    turns (``harness/changes.py``), which reach the stack through the app layer's
+    ``{settings.FIELD}`` inputs."""
 
     settings: tuple[str, ...] = ()
-    """The :class:`~harness.drivers.base.AppSettings` fields the change turns (``harness/changes.py``)."""
-    inputs: Mapping[str, Any] = field(default_factory=dict)
-    """Extra raw inputs of the infra-update phase, for stacks whose inputs are not AppSettings."""
 
 
 @dataclass(frozen=True, slots=True)

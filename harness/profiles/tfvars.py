@@ -105,7 +105,6 @@ def check_fits(profile: Profile, source_root: Path) -> None:
         given = set(layer.inputs) | set(layer.secret_inputs)
         if kind == "app":
             given |= {k for s in profile.strategies.values() for k in s}
-            given |= {k for c in profile.changes.values() for k in c.inputs}
         problems += misfits(root, given, f"layers.{kind}")
     if problems:
         raise ProfileError(profile.path, problems)
