@@ -37,12 +37,7 @@ from harness.contract import (
     BACKEND_UPDATE,
     COMPONENTS,
     HARNESS_CONTRACT,
-    ROLE_APP,
     SERVICES,
-    TAG_BASE,
-    TAG_ROLE,
-    TAG_TIER,
-    TIER_PRIVATE,
     WEB,
     Contract,
     EnvNames,
@@ -140,7 +135,7 @@ def _update(endpoint: Endpoint, names: EnvNames, version: str, waits: Waits) -> 
     _require_services(ecs, names)
     old_version = _running_version(ecs, names)
     current = {c: _latest_revision(ecs, names.family(c)) for c in COMPONENTS}
-    network = _private_network(_client(endpoint, "ec2"), base)
+    network = _private_network(_client(endpoint, "ec2"), names)
     images = {
         _app_container(d["taskDefinition"], names.container(c))["image"] for c, d in current.items()
     }
@@ -185,7 +180,7 @@ def run_backend_update(
     with _aws_refusals(env):
         _require_cluster(ecs, names)
         revision = _latest_revision(ecs, names.family(BACKEND_UPDATE))["taskDefinition"]
-        network = _private_network(_client(endpoint, "ec2"), base)
+        network = _private_network(_client(endpoint, "ec2"), names)
         waits = waits or Waits.for_endpoint(endpoint)
         return _run_task(ecs, names, revision["taskDefinitionArn"], network, waits)
 
@@ -318,23 +313,21 @@ def _app_container(definition: Mapping[str, Any], name: str) -> dict[str, Any]:
     raise AppUpdateError(f"task definition {family} has no container named {name!r}")
 
 
-def _private_network(ec2: Any, base: str) -> dict[str, Any]:
-    """awsvpc configuration: the base's private subnets and app security group, no public IP."""
-    subnets = ec2.describe_subnets(Filters=_tags({TAG_BASE: base, TAG_TIER: TIER_PRIVATE}))[
-        "Subnets"
-    ]
+def _private_network(ec2: Any, names: EnvNames) -> dict[str, Any]:
+    """awsvpc configuration: the base's private subnets and app security group, no public IP
+    (found as the contract says: ours by their tags)."""
+    base = names.base
+    subnets = ec2.describe_subnets(Filters=names.subnet_filters())["Subnets"]
     if not subnets:
         raise AppUpdateError(
-            f"base {base!r} has no private subnets (tagged {TAG_BASE}={base}, {TAG_TIER}={TIER_PRIVATE})"
+            f"base {base!r} has no private subnets ({_described(names.subnet_filters())})"
         )
-    groups = ec2.describe_security_groups(Filters=_tags({TAG_BASE: base, TAG_ROLE: ROLE_APP}))[
-        "SecurityGroups"
-    ]
+    groups = ec2.describe_security_groups(Filters=names.security_group_filters())["SecurityGroups"]
     if len(groups) != 1:
         found = ", ".join(g["GroupId"] for g in groups) or "none"
         raise AppUpdateError(
-            f"base {base!r} needs exactly one app security group (tagged {TAG_BASE}={base}, "
-            f"{TAG_ROLE}={ROLE_APP}); found {found}"
+            f"base {base!r} needs exactly one app security group "
+            f"({_described(names.security_group_filters())}); found {found}"
         )
     return {
         "awsvpcConfiguration": {
@@ -343,6 +336,13 @@ def _private_network(ec2: Any, base: str) -> dict[str, Any]:
             "assignPublicIp": "DISABLED",
         }
     }
+
+
+def _described(filters: list[dict[str, Any]]) -> str:
+    """EC2 filters as the user reads them: ``tagged base=dev, tier=private``."""
+    if all(f["Name"].startswith("tag:") for f in filters):
+        return "tagged " + ", ".join(f"{f['Name'][4:]}={f['Values'][0]}" for f in filters)
+    return ", ".join(f"{f['Name']}={f['Values'][0]}" for f in filters)
 
 
 def _require_images(endpoint: Endpoint, images: list[str]) -> None:

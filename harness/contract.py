@@ -34,7 +34,8 @@ definition the ``ENV-web`` service currently runs.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 SERVICES: tuple[str, ...] = ("web", "worker", "beat")
 """Components that run as ECS services, in the order the app update rolls them."""
@@ -117,6 +118,14 @@ class Contract:
     components: Mapping[str, Component]
     target_group: str = ""
     """The web target group ("": the stack's is not found by name, the downtime sampler is off)."""
+    private_subnets: Mapping[str, str] = field(
+        default_factory=lambda: {f"tag:{TAG_BASE}": "{base}", f"tag:{TAG_TIER}": TIER_PRIVATE}
+    )
+    """EC2 ``DescribeSubnets`` filters (name -> value template) finding the subnets tasks run in."""
+    app_security_group: Mapping[str, str] = field(
+        default_factory=lambda: {f"tag:{TAG_BASE}": "{base}", f"tag:{TAG_ROLE}": ROLE_APP}
+    )
+    """EC2 ``DescribeSecurityGroups`` filters finding the one security group tasks run in."""
 
     def component(self, name: str) -> Component:
         try:
@@ -180,6 +189,19 @@ class EnvNames:
     @property
     def target_group(self) -> str:
         return self._fill(self.contract.target_group)
+
+    def subnet_filters(self) -> list[dict[str, Any]]:
+        """EC2 filters of the private subnets the app's tasks run in."""
+        return [
+            {"Name": k, "Values": [self._fill(v)]} for k, v in self.contract.private_subnets.items()
+        ]
+
+    def security_group_filters(self) -> list[dict[str, Any]]:
+        """EC2 filters of the app security group the app's tasks run in."""
+        return [
+            {"Name": k, "Values": [self._fill(v)]}
+            for k, v in self.contract.app_security_group.items()
+        ]
 
     def tags(self, managed_by: str) -> dict[str, str]:
         return {TAG_ENV: self.env, TAG_BASE: self.base, TAG_MANAGED_BY: managed_by}

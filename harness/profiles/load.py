@@ -29,7 +29,8 @@ BUILTIN = {Tool.TERRAFORM: PROFILES_DIR / "harness-terraform.toml",
 _TOP = {"format", "name", "tool", "description", "tree", "source", "edits", "layers",
         "strategies", "changes", "contract"}  # fmt: skip
 _LAYER = {"dir", "stack", "workspace", "inputs", "secret_inputs"}
-_CONTRACT = {"cluster", "log_group", "image_repository", "target_group", "components"}
+_CONTRACT = {"cluster", "log_group", "image_repository", "target_group", "components",
+             "private_subnets", "app_security_group"}  # fmt: skip
 _CONTRACT_VALUES = {"cluster": {"env", "base"}, "log_group": {"env", "base", "component"},
                     "image_repository": {"env", "base", "account", "region"},
                     "target_group": {"env", "base"}}  # fmt: skip
@@ -284,13 +285,39 @@ def _contract(table: dict[str, Any], check: _Check) -> Contract | None:
             check.add(f"{where}service", "the one-off task runs without a service: remove it")
         components[name] = Component(service, check.text(spec, "family", where),
                                      check.text(spec, "container", where))  # fmt: skip
+    network = {
+        key: _filters(table, key, check) for key in ("private_subnets", "app_security_group")
+    }
     return Contract(
         check.text(table, "cluster", "contract."),
         check.text(table, "log_group", "contract."),
         check.text(table, "image_repository", "contract."),
         components,
         check.text(table, "target_group", "contract.", required=False),
+        **{k: v for k, v in network.items() if v is not None},
     )
+
+
+def _filters(table: dict[str, Any], key: str, check: _Check) -> dict[str, str] | None:
+    """EC2 filters (name -> value template of ``{base}``); None when not given (ours)."""
+    if key not in table:
+        return None
+    given = table[key]
+    if (
+        not isinstance(given, dict)
+        or not given
+        or not all(isinstance(v, str) for v in given.values())
+    ):
+        check.add(
+            f"contract.{key}",
+            'must be a table of EC2 filters, e.g. { "tag:Name" = "{base}-private-*" }',
+        )
+        return None
+    for value in given.values():
+        for name, _ in inputs.placeholders(value):
+            if name != "base":
+                check.add(f"contract.{key}", f"unknown placeholder {{{name}}}; only {{base}}")
+    return dict(given)
 
 
 def _edits(items: Any, source: Upstream | None, check: _Check) -> tuple[Edit, ...]:
