@@ -107,7 +107,7 @@ class Component:
 class Contract:
     """The names an app environment's resources have in one stack: a profile's ``[contract]``.
 
-    Templates take ``{env}`` and ``{base}`` (``log_group`` also ``{component}``;
+    Templates take ``{env}`` and ``{base}`` (``log_group`` also ``{component}``, ``{container}``;
     ``image_repository`` also ``{account}`` and ``{region}``). :data:`HARNESS_CONTRACT` is our two
     stacks' (the rules above); a stack profile gives another stack's.
     """
@@ -181,7 +181,8 @@ class EnvNames:
         return self._fill(self.contract.component(component).container)
 
     def log_group(self, component: str) -> str:
-        return self._fill(self.contract.log_group, component=component)
+        container = self.container(component) if "{container}" in self.contract.log_group else ""
+        return self._fill(self.contract.log_group, component=component, container=container)
 
     def image_repository(self, account: str, region: str) -> str:
         return self._fill(self.contract.image_repository, account=account, region=region)

@@ -49,7 +49,7 @@ from harness.endpoint import Endpoint, Target
 from harness.errors import CommandError
 from harness.paths import COMMANDS_FILE, REPO_ROOT
 from harness.paths import HCL_ROOT as HCL_ROOT  # tests copy it
-from harness.profiles import Profile, builtin
+from harness.profiles import Profile, builtin, requires
 from harness.profiles.inputs import ABSENT, render_inputs
 from harness.profiles.strategy import strategy_inputs
 from harness.records import Strategy, Tool
@@ -356,12 +356,16 @@ class TerraformDriver:
         text = json.dumps(variables, indent=2, sort_keys=True)
         (layer.root / VARS_FILE).write_text(text + "\n", encoding="utf-8")
 
-    def _common(self) -> dict[str, Any]:
+    def _common(self, base: str) -> dict[str, Any]:
         """The placeholders of every layer."""
         values: dict[str, Any] = {
             "region": self.endpoint.region,
             "run_tags": dict(self.endpoint.tags),
         }
+        if self.profile.requires is not None:  # what the stack's user owns, made if missing
+            key = self.endpoint.credentials.get("AWS_ACCESS_KEY_ID", "")
+            own = self.endpoint.with_access_key(f"{key}-requires") if key else self.endpoint
+            values |= requires.values(own, self.profile, base)
         if "account" in repr(self.profile.base.inputs) + repr(self.profile.app.inputs):
             values["account"] = self.endpoint.client("sts").get_caller_identity()["Account"]
         return values
@@ -369,12 +373,12 @@ class TerraformDriver:
     def _base_vars(self, base: str) -> dict[str, Any]:
         # No database password here: it would be written to the variables file (see
         # _secret_env).
-        return render_inputs(self.profile.base.inputs, {**self._common(), "base": base})
+        return render_inputs(self.profile.base.inputs, {**self._common(base), "base": base})
 
     def _app_vars(self, settings: AppSettings) -> dict[str, Any]:
         from harness.profiles.inputs import app_values
 
-        values = app_values(settings, self._common())
+        values = app_values(settings, self._common(settings.base))
         # Only the path: the base's working copy belongs to the driver that deployed it.
         values["base_state_path"] = str(self._state_of("base", settings.base))
         values["commands"] = ABSENT

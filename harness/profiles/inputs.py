@@ -7,7 +7,8 @@ written as text. Tables and arrays are filled element by element; other values a
 as they are. Placeholders:
 
 - ``{region}`` ``{base}`` ``{account}`` ``{run_tags}`` (a map: the run's tags on a sandbox
-  account, else empty) in every layer;
+  account, else empty), ``{domain}`` and ``{certificate_arn}`` (a profile's ``[requires]``:
+  :mod:`harness.profiles.requires`) in every layer;
 - ``{env}`` ``{strategy}`` ``{image_repository}`` ``{image_tag}`` ``{base_state_path}`` (the
   base layer's Terraform state file) ``{commands}`` (the app's container commands; the input
   is left out when the app has none) and ``{settings.FIELD}`` (an ``AppSettings`` field) in
@@ -29,7 +30,9 @@ from typing import Any
 
 from harness.drivers.base import AppSettings
 
-BASE_PLACEHOLDERS = frozenset({"region", "base", "account", "run_tags"})
+BASE_PLACEHOLDERS = frozenset(
+    {"region", "base", "account", "run_tags", "domain", "certificate_arn"}
+)
 APP_PLACEHOLDERS = BASE_PLACEHOLDERS | {
     "env",
     "strategy",

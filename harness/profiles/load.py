@@ -17,7 +17,7 @@ from harness.errors import UsageError
 from harness.expectations import STRATEGIES
 from harness.paths import REPO_ROOT
 from harness.profiles import inputs
-from harness.profiles.model import Change, Edit, Layer, Profile, Upstream
+from harness.profiles.model import Change, Edit, Layer, Profile, Requires, Upstream
 from harness.records import ChangeKind, Strategy, Tool
 
 FORMAT = 1
@@ -27,11 +27,12 @@ BUILTIN = {Tool.TERRAFORM: PROFILES_DIR / "harness-terraform.toml",
 """Our two stacks' profiles: what runs when no ``--stack`` is given."""
 
 _TOP = {"format", "name", "tool", "description", "tree", "source", "edits", "layers",
-        "strategies", "changes", "contract"}  # fmt: skip
+        "strategies", "changes", "contract", "requires"}  # fmt: skip
 _LAYER = {"dir", "stack", "workspace", "inputs", "secret_inputs"}
 _CONTRACT = {"cluster", "log_group", "image_repository", "target_group", "components",
              "private_subnets", "app_security_group"}  # fmt: skip
-_CONTRACT_VALUES = {"cluster": {"env", "base"}, "log_group": {"env", "base", "component"},
+_CONTRACT_VALUES = {"cluster": {"env", "base"},
+                    "log_group": {"env", "base", "component", "container"},
                     "image_repository": {"env", "base", "account", "region"},
                     "target_group": {"env", "base"}}  # fmt: skip
 
@@ -124,13 +125,27 @@ def _read(data: dict[str, Any], check: _Check) -> Profile | None:
     contract = _contract(check.table(data, "contract"), check)
     edits = _edits(data.get("edits", []), source, check)
     tree = check.text(data, "tree", required=False, default=".")
+    requires = _requires(check.table(data, "requires"), check)
     if source is None:
         _dirs_exist(tree, base, app, tool, check)
     if tool is None or base is None or app is None or contract is None:
         return None
     return Profile(check.path.resolve(), name, tool, check.text(data, "description", required=False),
                    tree, base, app, strategies, changes, contract, source, modules,
-                   edits)  # fmt: skip
+                   edits, requires)  # fmt: skip
+
+
+def _requires(table: dict[str, Any], check: _Check) -> Requires | None:
+    if not table:
+        return None
+    check.keys(table, "requires.", {"hosted_zone", "certificate", "images"})
+    images = table.get("images", [])
+    if not isinstance(images, list) or not all(isinstance(i, str) and ":" in i for i in images):
+        check.add("requires.images", 'must be a list of "REPO:TAG" (e.g. "{base}-frontend:latest")')
+        images = []
+    return Requires(check.text(table, "hosted_zone", "requires.", required=False),
+                    check.text(table, "certificate", "requires.", required=False),
+                    tuple(images))  # fmt: skip
 
 
 def _source(table: dict[str, Any], check: _Check) -> tuple[Upstream | None, dict[str, Upstream]]:

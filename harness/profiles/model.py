@@ -61,6 +61,18 @@ class Change:
 
 
 @dataclass(frozen=True, slots=True)
+class Requires:
+    """What the stack's user must have made before applying it (:mod:`harness.profiles.requires`)."""
+
+    hosted_zone: str = ""
+    """A public Route 53 zone the stack looks up; ``{domain}`` in the inputs."""
+    certificate: str = ""
+    """The domain of an ACM certificate the stack uses; ``{certificate_arn}`` in the inputs."""
+    images: tuple[str, ...] = ()
+    """``REPO:TAG`` images (templates of ``{base}``) the stack runs besides the app's."""
+
+
+@dataclass(frozen=True, slots=True)
 class Profile:
     """One stack, as the harness drives it."""
 
@@ -82,6 +94,7 @@ class Profile:
     modules: Mapping[str, Upstream] = field(default_factory=dict)
     """Registry module source -> upstream repository (``--module-source NAME=DIR``)."""
     edits: tuple[Edit, ...] = ()
+    requires: Requires | None = None
 
     def layer(self, kind: str) -> Layer:
         return self.base if kind == "base" else self.app
