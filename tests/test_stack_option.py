@@ -120,8 +120,8 @@ def test_upstream_code_is_exported_pointed_at_its_modules_and_edited(tmp_path: P
     stack = prepare(profile, tmp_path / "stack", {"acme/vpc/aws": tmp_path / "vpc"}, work)
     assert (stack.root / "envs/app/main.tf").read_text() == "b = 2\n"
     base = (stack.root / "envs/base/main.tf").read_text()
-    assert 'source = "../../../up-module-0"' in base
-    assert (stack.root / "envs/base" / "../../../up-module-0/main.tf").resolve().is_file()
+    assert 'source = "../../.harness-modules/0"' in base
+    assert (stack.root / "envs/base/../../.harness-modules/0/main.tf").resolve().is_file()
     assert [e.file for e in stack.applied] == ["envs/base/main.tf", "envs/app/main.tf"]
     assert (tmp_path / "stack/envs/app/main.tf").read_text() == "a = 1\n", "checkout untouched"
 

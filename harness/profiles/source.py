@@ -10,8 +10,8 @@ profile's commit is exported with ``git archive`` into the run's work dir, so th
 checkout is never touched, and the profile's edits are applied to that copy (each ``find``
 must match exactly once, so an upstream change that moves one fails loudly instead of
 silently running something else). A registry module the profile maps (``[source.modules]``)
-is exported the same way and every ``source = "NAME"`` of the stack's ``.tf`` files points at
-that copy; those rewrites are listed with the edits.
+is exported the same way into the stack's copy (``.harness-modules/N``) and every
+``source = "NAME"`` of the stack's ``.tf`` files points at it; those rewrites are listed with the edits.
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ from pathlib import Path
 from harness.errors import UsageError
 from harness.paths import REPO_ROOT
 from harness.profiles.model import Edit, Profile
+
+MODULES_DIR = ".harness-modules"
+"""Where registry modules are exported, inside the stack's exported tree."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +74,16 @@ def prepare(
                          f"it maps {', '.join(profile.modules) or 'none'}")  # fmt: skip
     root = export(stack_source, upstream.commit, workdir / profile.name)
     applied: list[Edit] = []
-    for module, spec in profile.modules.items():
+    for number, (module, spec) in enumerate(profile.modules.items()):
         checkout = module_sources.get(module)
         if checkout is None:
             raise UsageError(f"stack {profile.name} uses the registry module {module} "
                              f"({spec.repository} at {spec.commit}): git clone "
                              f"https://github.com/{spec.repository} and pass "
                              f"--module-source {module}=DIR")  # fmt: skip
-        copy = export(checkout, spec.commit, workdir / f"{profile.name}-module-{len(applied)}")
+        # Inside the stack's tree: Terraform copies the tree per layer instance, and a local
+        # module source must be a relative path (./ or ../).
+        copy = export(checkout, spec.commit, root / MODULES_DIR / str(number))
         applied += point_module_at(root, module, copy, spec.commit)
     for edit in profile.edits:
         apply_edit(root, edit, profile)
