@@ -285,7 +285,8 @@ class TerraformDriver:
         """Run one Terraform command in ``layer``; raise :class:`TerraformError` on failure."""
         rt = self.runtime
         # Options go before positional arguments (a saved plan's path): Go's flag parsing.
-        full = [*rt.argv, argv[0], "-no-color", *argv[1:]]
+        head = 2 if argv[0] == "workspace" else 1  # `workspace select`: a subcommand
+        full = [*rt.argv, *argv[:head], "-no-color", *argv[head:]]
         # TF_LOG=debug: core logs each provider start, which is how start-up time is measured
         # (stderr only; values of variables are not logged).
         env = {**rt.env, **self.endpoint.env(), "TF_IN_AUTOMATION": "1", "TF_LOG": "debug"}
