@@ -119,8 +119,10 @@ class ScenarioBases:
         """The spec of one scenario cell on ``tool``'s base (deployed if need be); skipped
         when the stack has not the strategy or change kind."""
         profile = self.run.stack(tool).profile
-        if strategy not in profile.strategies or kind not in profile.changes:
-            pytest.skip(f"stack {profile.name} has no {strategy} / {kind} ({profile.path})")
+        if strategy not in profile.strategies:
+            pytest.skip(f"stack {profile.name} has no strategy {strategy} ({profile.path})")
+        if kind not in profile.changes:
+            pytest.skip(f"stack {profile.name} has no change kind {kind} ({profile.path})")
         base = self.ensure(tool)
         env = env or f"{TOOL_SHORT[tool]}-{STRATEGY_SHORT[strategy]}-{CHANGE_SHORT[kind]}"
         return CellSpec(0, tool, strategy, kind, 0, env, base.name, base.image_repository)
