@@ -11,12 +11,13 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from harness import app_update
+from harness import app_update, profiles
 from harness.__main__ import main
 from harness.app_side import ContractAppSide
 from harness.app_update import Waits, copy_with_tag, running_version, running_versions
@@ -35,6 +36,7 @@ from harness.emulator import Emulator
 from harness.endpoint import Endpoint, Target
 from harness.errors import AppUpdateError
 from harness.fidelity.faults import FaultPlan
+from harness.records import Tool
 
 pytestmark = pytest.mark.services("ecs", "ecr", "ec2", "sts")
 
@@ -395,6 +397,31 @@ def test_cli_runs_the_update(layout: Layout, capsys: pytest.CaptureFixture[str])
     assert code == 0
     assert f"{layout.env}: v1 -> v2" in capsys.readouterr().out
     assert running_version(layout.endpoint, layout.env) == "v2"
+
+
+def test_cli_runs_the_update_on_another_stack_s_names(
+    other_layout: Layout, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``--stack FILE``: the names come from the profile's [contract] (its components here are
+    OTHER_STACK's; the rest is our Terraform profile)."""
+    if other_layout.endpoint.url is None:
+        pytest.skip("the CLI test passes --endpoint")
+    text = profiles.BUILTIN[Tool.TERRAFORM].read_text()
+    components = text.index("[contract.components]")
+    text = text[:components] + (
+        "[contract.components]\n"
+        'web = { service = "{env}-gunicorn", family = "{env}-gunicorn", container = "gunicorn" }\n'
+        'worker = { service = "{env}-default", family = "{env}-default", container = "default" }\n'
+        'beat = { service = "{env}-beat", family = "{env}-beat", container = "beat" }\n'
+        'backend-update = { family = "{env}-backend_update", container = "backend_update" }\n'
+    )
+    stack = tmp_path / "other.toml"
+    stack.write_text(text)
+    env, url = other_layout.env, other_layout.endpoint.url
+    argv = ["app-update", "--env", env, "--base", other_layout.base, "--version", "v2"]
+    assert main([*argv, "--endpoint", url, "--stack", str(stack)]) == 0
+    assert f"{env}: v1 -> v2" in capsys.readouterr().out
+    assert running_version(other_layout.endpoint, env, OTHER_STACK) == "v2"
 
 
 def test_cli_fails_with_one_clear_line(layout: Layout, capsys: pytest.CaptureFixture[str]) -> None:
