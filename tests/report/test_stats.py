@@ -152,10 +152,9 @@ def test_report_and_cli_state_the_same_overhead_failure_cells_included(tmp_path:
             writer.write(record)
     line = cli.closing_line(RunResult(tmp_path, run, (), ()))
     assert line.endswith("harness overhead 10.0%")
-    summary = document.assemble(records, [run]).summary
-    assert any(s.startswith("Run r: harness overhead 10.0% of 100.0 s wall") for s in summary)
-    table = document.assemble(records, [run]).sections
-    overhead_rows = next(s.table.rows for s in table if s.table.title == "Harness overhead")
+    doc = document.assemble(records, [run])
+    assert any(s.startswith("Run r: harness overhead 10.0% of 100.0 s wall") for s in doc.summary)
+    overhead_rows = next(s.table.rows for s in doc.sections if s.table.title == "Harness overhead")
     assert overhead_rows[0][5] == pytest.approx(10.0)
 
 
