@@ -215,17 +215,17 @@ def options_from(args: argparse.Namespace) -> CompareOptions:
 def closing_line(result: RunResult) -> str:
     """Cells by outcome, wall time and harness overhead, e.g. for the closing note of a run."""
     from harness import records
-    from harness.report.stats import busy_seconds
+    from harness.report.stats import overhead
 
     counts = Counter(c.status for c in result.cells)
     outcomes = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no cells"
     wall = result.summary.wall_s
     try:
-        busy = busy_seconds(records.load([result.folder]))
+        # The report's definition (``harness.report.stats.Overhead``), over the same records.
+        share = overhead(records.load([result.folder]), result.summary).share
     except HarnessError:
         return f"{outcomes}; {wall:.0f} s wall time"
-    overhead = 100 * max(wall - busy, 0.0) / wall if wall else 0.0
-    return f"{outcomes}; {wall:.0f} s wall time, harness overhead {overhead:.1f}%"
+    return f"{outcomes}; {wall:.0f} s wall time, harness overhead {share or 0.0:.1f}%"
 
 
 def _compare(options: CompareOptions) -> RunResult:

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from harness.expectations import ChangeOutcome, VersionOutcome
-from harness.report.glance import Heatmap
+from harness.report.glance import Heatmap, row_label
 from harness.report.model import Table
 from harness.report.timeline import TIMELINE_STEPS, ServiceTimeline
 
@@ -148,7 +148,7 @@ def heatmap_chart(glance: Heatmap) -> Chart:
     axes.set_ylim(len(rows), 0)
     axes.set_xticks([j + 0.5 for j in range(len(kinds))], [str(k) for k in kinds], fontsize=8)
     axes.xaxis.tick_top()
-    axes.set_yticks([i + 0.5 for i in range(len(rows))], [f"{t} · {s}" for t, s in rows])
+    axes.set_yticks([i + 0.5 for i in range(len(rows))], [row_label(row) for row in rows])
     axes.tick_params(length=0)
     for spine in axes.spines.values():
         spine.set_visible(False)
@@ -170,7 +170,7 @@ def heatmap_chart(glance: Heatmap) -> Chart:
     return Chart(
         "outcomes-heatmap.png",
         "Outcomes at a glance",
-        "Rows: tool · strategy; columns: the infrastructure change applied after the script "
+        "Rows: tool · strategy (and provider, when a tool ran with more than one); columns: the infrastructure change applied after the script "
         "deployed v2. Each cell has a band per service: green kept v2, red rolled back to the "
         "tool's v1, amber differs between runs; under the bands, when the change took effect. "
         "A heavy border and ✗ mark a cell that differs from the tools' documentation.",

@@ -57,6 +57,7 @@ class Document:
 def assemble(records: Sequence[Record], runs: Sequence[RunSummary] = ()) -> Document:
     """Every table and chart of the report, from records (and run summaries, if any)."""
     failure_sections = [Section(t) for t in failures.failure_tables(records)]
+    every = records  # the overhead counts the whole run's wall time, failure cells included
     records = failures.regular(records)  # the failure scenarios have their own section
     outcome = model.outcome_matrix(records)
     versions = timeline.version_timeline(records)
@@ -81,7 +82,7 @@ def assemble(records: Sequence[Record], runs: Sequence[RunSummary] = ()) -> Docu
         Section(calls, (api_calls_chart(calls),) if _has_counts(calls) else ()),
         Section(stats.api_calls_on_behalf_by_phase(records)),
         Section(stats.api_calls_by_change(records)),
-        Section(stats.overhead_table(records, runs)),
+        Section(stats.overhead_table(every, runs)),
         Section(stats.environment_table(records, runs)),
         *failure_sections,
     ]
@@ -91,7 +92,7 @@ def assemble(records: Sequence[Record], runs: Sequence[RunSummary] = ()) -> Docu
         TITLE,
         INTRO,
         datetime.now(UTC).isoformat(timespec="seconds"),
-        tuple(_summary(records, runs) + glance.recommendations(advice)),
+        tuple(_summary(records, runs, every) + glance.recommendations(advice)),
         tuple(sections),
     )
 
@@ -100,7 +101,10 @@ def _has_counts(table: model.Table) -> bool:
     return any(isinstance(v, int | float) for row in table.rows for v in row[1:])
 
 
-def _summary(records: Sequence[Record], runs: Sequence[RunSummary]) -> list[str]:
+def _summary(
+    records: Sequence[Record], runs: Sequence[RunSummary], every: Sequence[Record]
+) -> list[str]:
+    """``records``: the regular cells; ``every``: all records of the runs (for the overhead)."""
     seen = model.observations(records)
     total = sum(len(v) for v in seen.values())
     agree = sum(
@@ -121,11 +125,7 @@ def _summary(records: Sequence[Record], runs: Sequence[RunSummary]) -> list[str]
             lines.append(
                 f"Run {run.run_id} was interrupted (Ctrl-C or SIGTERM); its records are partial."
             )
-    for row in stats.overhead_table(records, runs).rows:
-        run_id, _, wall, _, busy, _, share, *_ = row
-        if isinstance(share, float):
-            lines.append(
-                f"Run {run_id}: harness overhead {share:.1f}% of {wall:.1f} s wall time "
-                f"({busy:.1f} s inside tool processes and AWS calls)."
-            )
+    for run in sorted(runs, key=lambda r: r.run_id):
+        if (sentence := stats.overhead_sentence(stats.overhead(every, run))) is not None:
+            lines.append(f"Run {run.run_id}: {sentence}")
     return lines

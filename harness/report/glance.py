@@ -2,11 +2,15 @@
 
 Pure functions. Rows, change kinds and services are those the records hold, ordered as the
 enums and ``STRATEGIES`` list them (anything else after, in enum order), so strategies and
-change kinds added later appear without a change here.
+change kinds added later appear without a change here. A tool whose records came from more
+than one provider or engine (merged runs: the stand-in and the real ``hashicorp/aws``, the
+emulator and LocalStack) gets a row per tool · strategy · provider: their outcomes may differ,
+and folding them into one cell would read as "varies between runs".
 """
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,9 +19,18 @@ from harness.contract import SERVICES
 from harness.expectations import STRATEGIES, ChangeOutcome, Expectation, VersionOutcome
 from harness.outcomes import Observed, judge
 from harness.records import ChangeKind, Phase, Record, Status, Strategy, Tool
-from harness.report.model import Judged, Table, Value, cells, documented, observations
+from harness.report.model import (
+    Judged,
+    Table,
+    Value,
+    by_provider,
+    cells,
+    documented,
+    observations,
+)
 
-Row = tuple[Tool, Strategy]
+Row = tuple[Tool, Strategy, str]
+"""Tool, strategy and provider label; the label is "" when the tool ran with one provider."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,26 +57,56 @@ class Heatmap:
 
 
 def ordered_rows(present: Iterable[Row]) -> list[Row]:
-    """Tool · strategy pairs in ``STRATEGIES`` order, then any other in enum order."""
+    """Tool · strategy pairs in ``STRATEGIES`` order, then any other in enum order; the
+    providers of one pair in name order."""
     listed = [(t, s) for t, strategies in STRATEGIES.items() for s in strategies]
     tools, strategies = list(Tool), list(Strategy)
 
-    def position(row: Row) -> tuple[int, int, int]:
-        index = listed.index(row) if row in listed else len(listed)
-        return index, tools.index(row[0]), strategies.index(row[1])
+    def position(row: Row) -> tuple[int, int, int, str]:
+        pair = row[:2]
+        index = listed.index(pair) if pair in listed else len(listed)
+        return index, tools.index(row[0]), strategies.index(row[1]), row[2]
 
     return sorted(set(present), key=position)
 
 
-def heatmap(records: Sequence[Record]) -> Heatmap:
-    seen = observations(records)
-    rows = ordered_rows((t, s) for t, s, _ in seen)
-    kinds = tuple(k for k in ChangeKind if any(kind is k for _, _, kind in seen))
+def row_label(row: Row) -> str:
+    """``terraform · plain``, or ``terraform · plain · real hashicorp/aws 5.100.0``."""
+    return " · ".join(str(part) for part in row if part)
+
+
+_STANDIN = re.compile(r"stand-in harness provider v\d+ \(hashicorp/aws (\S+) schema\)")
+_REAL = re.compile(r"(hashicorp/aws(?: \S+)?) \(real provider")
+
+
+def provider_label(provider: str) -> str:
+    """A short name for the provider part of a record's ``engine`` (``model.provider_of``):
+    which hashicorp/aws served Terraform, which CloudFormation engine served CDK."""
+    if found := _STANDIN.search(provider):
+        return f"stand-in hashicorp/aws {found[1]}"
+    if found := _REAL.search(provider):
+        return f"real {found[1]}"
+    short = re.sub(r"\s*[\[(][^\])]*[\])]", "", provider)  # versions stay, details go
+    return short.split(", ")[0].strip() or provider
+
+
+def heatmap(records: Sequence[Record], *, split_providers: bool = True) -> Heatmap:
+    """The heatmap of ``records``; ``split_providers=False`` folds every provider into one row
+    per tool · strategy (what the strategy advice judges)."""
+    seen: dict[tuple[Row, ChangeKind], list[Observed]] = {}
+    for tool in Tool:
+        groups = by_provider(records, tool) if split_providers else [("", list(records))]
+        for provider, mine in groups:
+            label = provider_label(provider) if provider else ""
+            for (t, s, k), observed in observations(r for r in mine if r.tool is tool).items():
+                seen.setdefault(((t, s, label), k), []).extend(observed)
+    rows = ordered_rows(row for row, _ in seen)
+    kinds = tuple(k for k in ChangeKind if any(kind is k for _, kind in seen))
     measured = {s for observed in seen.values() for o in observed for s in o.services}
     services = tuple(s for s in SERVICES if s in measured) + tuple(sorted(measured - {*SERVICES}))
     found = {
-        ((t, s), k): _fold(observed, services, documented(t, s, k))
-        for (t, s, k), observed in seen.items()
+        (row, k): _fold(observed, services, documented(row[0], row[1], k))
+        for (row, k), observed in seen.items()
     }
     return Heatmap(tuple(rows), kinds, services, found)
 
@@ -120,7 +163,7 @@ def cell_text(cell: GlanceCell) -> str:
 def heatmap_table(glance: Heatmap) -> Table:
     body = []
     for row in glance.rows:
-        values: list[Value] = [f"{row[0]} · {row[1]}"]
+        values: list[Value] = [row_label(row)]
         for kind in glance.kinds:
             cell = glance.cells.get((row, kind))
             if cell is None:
@@ -135,10 +178,14 @@ def heatmap_table(glance: Heatmap) -> Table:
         "Outcomes at a glance",
         "After the shared script deployed v2 outside the tool, did the tool's next update keep "
         "each service's version (kept) or put the tool's own back (rolled back), and when did "
-        "the infrastructure change take effect? One row per tool and strategy, one column per "
-        "change kind, over every run; ✓ agrees with the tools' documentation, ✗ differs. The "
+        "the infrastructure change take effect? One row per tool and strategy (and provider, when "
+        "the records hold more than one for a tool), one column per change kind, over every run; "
+        "✓ agrees with the tools' documentation, ✗ differs. The "
         "figure shows the same, a band per service.",
-        ("tool · strategy", *(str(k) for k in glance.kinds)),
+        (
+            "tool · strategy" + (" · provider" if any(r[2] for r in glance.rows) else ""),
+            *(str(k) for k in glance.kinds),
+        ),
         tuple(body),
     )
 
@@ -164,7 +211,7 @@ class Advice:
 
 
 def advice(records: Sequence[Record]) -> list[Advice]:
-    glance = heatmap(records)
+    glance = heatmap(records, split_providers=False)
     grouped = cells(records)
     found = []
     for row in glance.rows:
@@ -180,14 +227,14 @@ def advice(records: Sequence[Record]) -> list[Advice]:
             if change in (ChangeOutcome.DEFERRED, ChangeOutcome.NOT_APPLIED)
         )
         failed = sum(c.failed for c in mine.values())
-        own = [rs for key, rs in grouped.items() if (key.tool, key.strategy) == row]
+        own = [rs for key, rs in grouped.items() if (key.tool, key.strategy) == row[:2]]
         infra = [
             r for rs in own for r in rs if r.phase is Phase.INFRA_UPDATE and r.status is Status.OK
         ]
         finished = [rs for rs in own if all(r.status is Status.OK for r in rs)]
         found.append(
             Advice(
-                *row,
+                *row[:2],
                 safe=not rolls_back and not failed,
                 kinds_run=tuple(mine),
                 rolls_back=rolls_back,

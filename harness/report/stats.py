@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from harness.expectations import STRATEGIES
@@ -189,27 +190,104 @@ def busy_seconds(records: Iterable[Record]) -> float:
     return total.total_seconds()
 
 
+NESTED_STEPS = frozenset({"provider_startup", "cloudformation"})
+"""Timed steps that are part of another timed step (the provider starts inside ``init`` /
+``plan``; CloudFormation works inside ``cdk deploy``): not added again to the tool's time."""
+
+
+@dataclass(frozen=True, slots=True)
+class Overhead:
+    """Where a run's wall time went; the one definition the report and ``compare`` print.
+
+    * **harness overhead** (``overhead_s``, ``share``): wall time during which no phase of any
+      cell ran (emulator start, scheduling, bookkeeping between phases), over *every* record
+      of the run, the failure cells' included (they are part of the wall time);
+    * inside the phases, summed over phases (parallel cells add up, so these can exceed the
+      wall time): **tool time** (``tool_s``, the timed tool steps: terraform init / plan /
+      apply, cdk synth / deploy, drift checks), **driver work** around them (``driver_s``),
+      and the phases no driver times (``untimed_s``: the shared script's app updates and the
+      post-deploy checks); these three add up to ``phases_sum_s``;
+    * **AWS time** (``aws_s``): the seconds the AWS side was serving a phase's calls
+      (``api_busy_s``, measured at the emulator), which the tool time includes (a tool waits
+      for its calls); None when no record carries it (real AWS).
+    """
+
+    run_id: str
+    workers: int
+    wall_s: float
+    in_phases_s: float
+    """Wall time during which at least one phase ran."""
+    phases_sum_s: float
+    tool_s: float
+    driver_s: float
+    untimed_s: float
+    aws_s: float | None
+
+    @property
+    def overhead_s(self) -> float:
+        return max(self.wall_s - self.in_phases_s, 0.0)
+
+    @property
+    def share(self) -> float | None:
+        """Harness overhead in percent of the wall time."""
+        return 100 * self.overhead_s / self.wall_s if self.wall_s else None
+
+
+def tool_seconds(record: Record) -> float:
+    return sum(v for k, v in record.timings.items() if k not in NESTED_STEPS)
+
+
+def overhead(records: Iterable[Record], run: RunSummary) -> Overhead:
+    """:class:`Overhead` of ``run`` from its records (those of other runs are ignored)."""
+    mine = [r for r in records if r.run_id == run.run_id]
+    timed = [r for r in mine if r.timings]
+    tool = sum(min(tool_seconds(r), r.duration_s) for r in timed)
+    busy = [r.api_busy_s for r in mine if r.api_busy_s is not None]
+    return Overhead(
+        run.run_id,
+        run.workers,
+        run.wall_s,
+        busy_seconds(mine),
+        sum(r.duration_s for r in mine),
+        tool,
+        sum(r.duration_s for r in timed) - tool,
+        sum(r.duration_s for r in mine if not r.timings),
+        sum(busy) if busy else None,
+    )
+
+
+def overhead_sentence(o: Overhead) -> str | None:
+    """``harness overhead 0.4% of 699.4 s wall time (...)``; None without a wall time."""
+    if o.share is None:
+        return None
+    aws = f"; AWS time {o.aws_s:.1f} s, within the tools' time" if o.aws_s is not None else ""
+    return (
+        f"harness overhead {o.share:.1f}% of {o.wall_s:.1f} s wall time (no phase running for "
+        f"{o.overhead_s:.1f} s). Summed over phases: tool steps {o.tool_s:.1f} s, driver work "
+        f"{o.driver_s:.1f} s, untimed phases {o.untimed_s:.1f} s{aws}."
+    )
+
+
 def overhead_table(records: Sequence[Record], runs: Sequence[RunSummary]) -> Table:
+    """``records``: every record of the runs, the failure cells' included."""
     body = []
     for run in sorted(runs, key=lambda r: r.run_id):
-        mine = [r for r in records if r.run_id == run.run_id]
-        busy = busy_seconds(mine)
-        idle = max(run.wall_s - busy, 0.0)
-        share = 100 * idle / run.wall_s if run.wall_s else None
-        summed = sum(r.duration_s for r in mine)
-        split = [r for r in mine if r.timings]
-        steps = sum(sum(r.timings.values()) for r in split)
-        glue = sum(max(r.duration_s - sum(r.timings.values()), 0.0) for r in split)
-        body.append((run.run_id, run.workers, run.wall_s, summed, busy, idle, share, steps, glue))
+        o = overhead(records, run)
+        body.append((o.run_id, o.workers, o.wall_s, o.in_phases_s, o.overhead_s, o.share,
+                     o.phases_sum_s, o.tool_s, o.driver_s, o.untimed_s, o.aws_s))  # fmt: skip
     return Table(
         "Harness overhead",
-        "Wall time of each run against the time during which at least one phase (a tool process "
-        "or AWS calls) was running; the rest, given as overhead, is the harness's own work "
-        "(emulator start, scheduling, bookkeeping). The sum of phase durations exceeds the wall "
-        "time when cells ran in parallel. The last two columns add up, over the phases whose "
-        "driver timed its steps, the time inside those steps and the driver's own work around them.",
-        ("run", "workers", "wall s", "sum of phases s", "inside phases s", "overhead s",
-         "overhead %", "timed tool steps s", "driver work around them s"),
+        "Harness overhead is the wall time of a run during which no phase of any cell was "
+        "running (emulator start, scheduling, bookkeeping between phases), failure cells "
+        "included. Inside the phases, summed over phases (parallel cells add up, so the sum "
+        "exceeds the wall time): the tools' own timed steps (init / plan / apply, synth / "
+        "deploy, drift checks), the drivers' work around them, and the phases no driver times "
+        "(the shared script's app updates, post-deploy checks); these three add up to the sum "
+        "of phases. AWS time is what the AWS side spent serving the phases' calls (measured at "
+        "the emulator); the tools' time includes it.",
+        ("run", "workers", "wall s", "inside phases s", "harness overhead s",
+         "harness overhead %", "sum of phases s", "tool steps s", "driver work s",
+         "untimed phases s", "AWS time s"),
         tuple(body),
     )  # fmt: skip
 

@@ -13,7 +13,7 @@ from harness.report import document, glance, timeline
 from harness.report.render_html import render_html
 from harness.report.render_md import render_md
 
-from .records_builder import START, documented_cell, full_cell
+from .records_builder import ENGINES, START, documented_cell, full_cell
 
 KEPT, ROLLED_BACK, MIXED = VersionOutcome.KEPT, VersionOutcome.ROLLED_BACK, VersionOutcome.MIXED
 TF, CDK = Tool.TERRAFORM, Tool.CDK
@@ -38,10 +38,10 @@ def test_each_cell_holds_a_band_per_service_and_the_verdict() -> None:
     documented mixed fleet): web rolled back, worker and beat kept."""
     records = matrix([(CDK, Strategy.UNPINNED)], [ChangeKind.NONE, ChangeKind.SERVICE])
     found = glance.heatmap(records)
-    assert found.rows == ((CDK, Strategy.UNPINNED),)
+    assert found.rows == ((CDK, Strategy.UNPINNED, ""),)
     assert found.kinds == (ChangeKind.NONE, ChangeKind.SERVICE)
     assert found.services == ("web", "worker", "beat")
-    cell = found.cells[(CDK, Strategy.UNPINNED), ChangeKind.SERVICE]
+    cell = found.cells[(CDK, Strategy.UNPINNED, ""), ChangeKind.SERVICE]
     assert cell.services == {"web": ROLLED_BACK, "worker": KEPT, "beat": KEPT}
     assert (cell.changes, cell.runs, cell.failed, cell.agrees) == (
         (ChangeOutcome.NOW,), 1, 0, True,
@@ -61,7 +61,7 @@ def test_repetitions_that_disagree_read_mixed_and_differ_from_the_docs() -> None
                          start=START + timedelta(hours=1), repetition=1,
                          after_infra={"web": "v1", "worker": "v2", "beat": "v1"},
                          applied_now=None, drift_after_app_update=True)  # fmt: skip
-    cell = glance.heatmap(records).cells[(TF, Strategy.PLAIN), ChangeKind.NONE]
+    cell = glance.heatmap(records).cells[(TF, Strategy.PLAIN, ""), ChangeKind.NONE]
     assert cell.services == {"web": ROLLED_BACK, "worker": MIXED, "beat": ROLLED_BACK}
     assert (cell.runs, cell.agrees) == (2, False)
     value = glance.heatmap_table(glance.heatmap(records)).rows[0][1]
@@ -75,10 +75,12 @@ def test_rows_follow_the_strategies_and_keep_a_pair_without_documented_outcome()
     records = matrix([(CDK, Strategy.PINNED), (TF, Strategy.PLAIN)], [ChangeKind.NONE])
     odd = documented_cell("run", CDK, Strategy.PINNED, ChangeKind.NONE, env_name="odd",
                           start=START + timedelta(hours=5))  # fmt: skip
-    records += [replace(r, tool=TF, env_name="odd") for r in odd]
+    records += [replace(r, tool=TF, env_name="odd", engine=ENGINES[TF]) for r in odd]
     found = glance.heatmap(records)
-    assert found.rows == ((TF, Strategy.PLAIN), (CDK, Strategy.PINNED), (TF, Strategy.PINNED))
-    assert found.cells[(TF, Strategy.PINNED), ChangeKind.NONE].agrees is None
+    assert found.rows == (
+        (TF, Strategy.PLAIN, ""), (CDK, Strategy.PINNED, ""), (TF, Strategy.PINNED, ""),
+    )  # fmt: skip
+    assert found.cells[(TF, Strategy.PINNED, ""), ChangeKind.NONE].agrees is None
     assert glance.heatmap_table(found).rows[2][1] == "all kept · no change (no documented outcome)"
 
 
@@ -181,3 +183,65 @@ def test_the_heatmap_is_the_first_figure_in_markdown_and_html() -> None:
     images = re.findall(r'<img class="chart" alt="([^"]*)" src="data:image/png;base64,', html)
     assert images[0] == "Outcomes at a glance"
     assert len(images) == len(doc.charts)
+
+
+STANDIN = (
+    "stand-in harness provider v4 (hashicorp/aws 6.25.0 schema), stand-in hashicorp/random "
+    "3.7.2; moto 5.2.5 + harness fidelity [ecs, cloudformation]"
+)
+REAL = "hashicorp/aws 5.100.0 (real provider, from /mirror); moto 5.2.5 + harness fidelity [ecs]"
+
+
+def test_rows_split_by_provider_when_a_tool_ran_with_more_than_one() -> None:
+    """Merged runs: Terraform plain with the stand-in (rolled back, as documented) and with
+    the real provider (here made to keep v2: not as documented). Folded, the cell would read
+    "varies between runs"; split, each provider has its row and only the real one is marked.
+    CDK ran with one engine: one row, no provider in its label."""
+    standin = [
+        replace(r, engine=STANDIN) for r in matrix([(TF, Strategy.PLAIN)], [ChangeKind.NONE])
+    ]
+    real = documented_cell("real", TF, Strategy.PLAIN, ChangeKind.NONE, env_name="r",
+                           start=START + timedelta(hours=2), version=KEPT)  # fmt: skip
+    real = [replace(r, engine=REAL) for r in real]
+    cdk = matrix([(CDK, Strategy.PINNED)], [ChangeKind.NONE])
+    found = glance.heatmap(standin + real + cdk)
+    tf_standin = (TF, Strategy.PLAIN, "stand-in hashicorp/aws 6.25.0")
+    tf_real = (TF, Strategy.PLAIN, "real hashicorp/aws 5.100.0")
+    assert found.rows == (tf_real, tf_standin, (CDK, Strategy.PINNED, ""))  # providers by name
+    assert found.cells[tf_standin, ChangeKind.NONE].services == dict.fromkeys(
+        ("web", "worker", "beat"), ROLLED_BACK
+    )
+    assert found.cells[tf_standin, ChangeKind.NONE].agrees is True
+    assert found.cells[tf_real, ChangeKind.NONE].services == dict.fromkeys(
+        ("web", "worker", "beat"), KEPT
+    )
+    assert found.cells[tf_real, ChangeKind.NONE].agrees is False
+    table = glance.heatmap_table(found)
+    assert table.columns[0] == "tool · strategy · provider"
+    assert [row[0] for row in table.rows] == [
+        "terraform · plain · real hashicorp/aws 5.100.0",
+        "terraform · plain · stand-in hashicorp/aws 6.25.0",
+        "cdk · pinned",
+    ]
+    # The advice judges the strategy over every provider: one row per tool · strategy.
+    assert [(a.tool, a.strategy) for a in glance.advice(standin + real + cdk)] == [
+        (TF, Strategy.PLAIN), (CDK, Strategy.PINNED),
+    ]  # fmt: skip
+    doc = document.assemble(standin + real + cdk)
+    text = render_md(doc)
+    assert "| terraform · plain · real hashicorp/aws 5.100.0 | all kept · no change ✗" in text
+    html = render_html(doc)
+    assert "terraform · plain · stand-in hashicorp/aws 6.25.0" in html
+    assert re.search(r'<td class="differs">all kept · no change ✗', html), "real row not marked"
+    # One provider: no split, whatever its name.
+    assert glance.heatmap(standin).rows == ((TF, Strategy.PLAIN, ""),)
+
+
+def test_provider_labels_are_short() -> None:
+    assert glance.provider_label(STANDIN.split(";")[0]) == "stand-in hashicorp/aws 6.25.0"
+    assert glance.provider_label(REAL.split(";")[0]) == "real hashicorp/aws 5.100.0"
+    assert (
+        glance.provider_label("CloudFormation on moto 5.2.5 + harness fidelity [ecs, iam]")
+        == "CloudFormation on moto 5.2.5 + harness fidelity"
+    )
+    assert glance.provider_label("AWS CloudFormation") == "AWS CloudFormation"

@@ -49,8 +49,8 @@ def test_markdown_states_agreement_overhead_and_what_was_not_run(doc: document.D
     assert "- 19 of 20 cell executions behaved as the tools' documentation says (" in text
     assert "- Run 20261126T080000Z-bbbb: cdk: not run: driver not available" in text
     assert (
-        "harness overhead 1.4% of 722.0 s wall time (712.0 s inside tool processes and AWS calls)"
-        in text
+        "harness overhead 1.4% of 722.0 s wall time (no phase running for 10.0 s). Summed over "
+        "phases: tool steps 128.0 s, driver work 160.0 s, untimed phases 424.0 s." in text
     )
 
 

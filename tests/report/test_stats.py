@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from harness.expectations import ARTICLE_CHANGE_KINDS
-from harness.records import ChangeKind, Phase, Record, Status, Strategy, Tool
-from harness.report import stats
+from harness.records import (
+    ChangeKind,
+    FailureKind,
+    Phase,
+    Record,
+    RecordWriter,
+    Status,
+    Strategy,
+    Tool,
+)
+from harness.report import document, stats
 from harness.report.runinfo import RunSummary
 
 from .records_builder import CellBuilder
@@ -96,14 +106,56 @@ def test_overhead_is_wall_time_outside_phases(
 ) -> None:
     table = stats.overhead_table(run_a, summaries[:1])
     assert table.rows[0][:3] == ("20261126T060000Z-aaaa", 1, 722.0)
-    sum_s, busy_s, idle_s, share, steps_s, glue_s = table.rows[0][3:]
-    assert sum_s == pytest.approx(712.0)
+    busy_s, idle_s, share, sum_s, tool_s, driver_s, untimed_s, aws_s = table.rows[0][3:]
     assert busy_s == pytest.approx(712.0)
     assert idle_s == pytest.approx(10.0)
     assert share == pytest.approx(100 * 10 / 722)
+    assert sum_s == pytest.approx(712.0)
     # timed: app (1 + 4 of 10 s) and infra update (1 + 2 of 8 s) in each of the 16 cells
-    assert steps_s == pytest.approx(16 * (5 + 3))
-    assert glue_s == pytest.approx(16 * (5 + 5))
+    assert tool_s == pytest.approx(16 * (5 + 3))
+    assert driver_s == pytest.approx(16 * (5 + 5))
+    assert tool_s + driver_s + untimed_s == pytest.approx(sum_s)  # the parts add up
+    assert aws_s is None  # schema-2 records carry no AWS time
+
+
+def test_nested_steps_count_once_and_aws_time_is_summed() -> None:
+    """provider_startup is part of init/plan, cloudformation part of cdk deploy."""
+    cell = CellBuilder("r", Tool.CDK, Strategy.PINNED, ChangeKind.NONE)
+    cell.add(Phase.APP, 10.0, timings={"synth": 2.0, "deploy": 6.0, "cloudformation": 5.0},
+             api_busy_s=3.0)  # fmt: skip
+    cell.add(Phase.APP_UPDATE, 4.0, api_busy_s=1.0)
+    found = stats.overhead(cell.records, RunSummary("r", "embedded", 20.0))
+    assert (found.tool_s, found.driver_s, found.untimed_s) == (8.0, 2.0, 4.0)
+    assert found.aws_s == 4.0
+    assert (found.in_phases_s, found.overhead_s, found.share) == (14.0, 6.0, 30.0)
+
+
+def test_report_and_cli_state_the_same_overhead_failure_cells_included(tmp_path: Path) -> None:
+    """One definition: the report's summary and ``compare``'s closing line give the same
+    figure, and both count the failure cells' phases as phase time (they once differed:
+    the report left the failure cells out, 10.9% against 0.4% for the same run)."""
+    from harness.cli import compare as cli
+    from harness.compare import RunResult
+
+    regular = CellBuilder("r", Tool.TERRAFORM, Strategy.PLAIN, ChangeKind.NONE, env_name="a")
+    regular.add(Phase.APP, 30.0).add(Phase.DESTROY, 10.0, "app")
+    failing = CellBuilder("r", Tool.TERRAFORM, Strategy.PLAIN, ChangeKind.NONE, env_name="f",
+                          clock=regular.clock)  # fmt: skip
+    failing.add(Phase.APP, 20.0).add(
+        Phase.APP_UPDATE, 30.0, failure_kind=FailureKind.BROKEN_APP_UPDATE, status=Status.FAILED
+    )
+    records = regular.records + failing.records
+    run = RunSummary("r", "embedded", 100.0)
+    assert stats.overhead(records, run).share == pytest.approx(10.0)  # 90 s of 100 in phases
+    with RecordWriter(tmp_path / "records.jsonl") as writer:
+        for record in records:
+            writer.write(record)
+    line = cli.closing_line(RunResult(tmp_path, run, (), ()))
+    assert line.endswith("harness overhead 10.0%")
+    doc = document.assemble(records, [run])
+    assert any(s.startswith("Run r: harness overhead 10.0% of 100.0 s wall") for s in doc.summary)
+    overhead_rows = next(s.table.rows for s in doc.sections if s.table.title == "Harness overhead")
+    assert overhead_rows[0][5] == pytest.approx(10.0)
 
 
 def test_environment_names_every_run_machine_and_commit(
