@@ -19,6 +19,7 @@ LAYERS: tuple[str, ...] = (
     "elbv2",
     "s3",
     "elasticache",
+    "rds",
     "lambda_runtime",
 )
 
