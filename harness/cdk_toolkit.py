@@ -95,7 +95,8 @@ class ToolkitServer:
             raise ToolkitFailed(argv, None, self._log_tail(),
                                 message=f"toolkit-lib {action} ran past {timeout_s:.0f} s") from None  # fmt: skip
         if not reply.get("ok"):
-            reason = str(reply.get("reason") or "") or str(reply.get("error") or "")
+            # the error the toolkit threw: what the CLI prints last (its "❌ ... failed:" line)
+            reason = str(reply.get("error") or "") or str(reply.get("reason") or "")
             raise ToolkitFailed(argv, 1, str(reply.get("log") or ""),
                                 message=f"toolkit-lib {action} failed: {reason}")  # fmt: skip
         return reply
