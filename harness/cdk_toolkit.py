@@ -73,7 +73,12 @@ class ToolkitServer:
 
     def request(self, action: str, *, timeout_s: float, **fields: Any) -> dict[str, Any]:
         """Run ``action`` in the worker; its answer (``ok`` true), else :class:`ToolkitFailed`."""
-        argv = ["toolkit-lib", action, *(str(v) for v in fields.values())]
+        # what the error shows (never the credentials a request may carry)
+        argv = [
+            "toolkit-lib",
+            action,
+            *(str(fields[k]) for k in ("assembly", "stack") if k in fields),
+        ]
         answer: Future[dict[str, Any]] = Future()
         with self._lock:
             proc = self._start()

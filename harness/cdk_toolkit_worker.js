@@ -3,11 +3,15 @@
 // Started by harness/cdk_toolkit.py as `node cdk_toolkit_worker.js NODE_MODULES_DIR`, with the
 // environment the CDK CLI would get (endpoint, credentials, region). Line-delimited JSON:
 //   -> {"ready": true, "version": "<toolkit-lib version>"}            once, at start
-//   <- {"id": 1, "action": "deploy", "assembly": DIR, "stack": NAME, "hotswap": false}
+//   <- {"id": 1, "action": "deploy", "assembly": DIR, "stack": NAME, "hotswap": false,
+//       "credentials": {"AWS_ACCESS_KEY_ID": ..., "AWS_SECRET_ACCESS_KEY": ...}}
 //   <- {"id": 2, "action": "diff", "assembly": DIR, "stack": NAME}
 //   <- {"id": 3, "action": "destroy", "assembly": DIR, "stack": NAME}
 //   -> {"id": N, "ok": true, ...} or {"id": N, "ok": false, "error": MESSAGE, "log": LINES}
 // Requests run concurrently (the harness runs cells in parallel); answers carry the request id.
+// "credentials" (optional) sign that request's calls instead of the environment's: on an
+// emulator each cell has an access key of its own (its calls are counted apart), and one
+// worker serves them all.
 // End of input (the harness closed the pipe or died) ends the process.
 'use strict';
 
@@ -59,6 +63,17 @@ class RequestHost {
   }
 }
 
+function sdkConfig(credentials) {
+  if (!credentials) return undefined; // the environment's, as the CLI finds them
+  const keys = {
+    accessKeyId: credentials.AWS_ACCESS_KEY_ID,
+    secretAccessKey: credentials.AWS_SECRET_ACCESS_KEY,
+    ...(credentials.AWS_SESSION_TOKEN ? { sessionToken: credentials.AWS_SESSION_TOKEN } : {}),
+  };
+  const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  return { baseCredentials: lib.BaseCredentials.custom({ provider: async () => keys, region }) };
+}
+
 function oneStack(stack) {
   // `STACK --exclusively`: that stack alone, never the stacks it depends on.
   return {
@@ -71,7 +86,12 @@ function oneStack(stack) {
 async function handle(request) {
   const host = new RequestHost();
   // A toolkit per request: its messages are this request's alone (requests overlap).
-  const toolkit = new lib.Toolkit({ ioHost: host, color: false, emojis: true });
+  const toolkit = new lib.Toolkit({
+    ioHost: host,
+    color: false,
+    emojis: true,
+    sdkConfig: sdkConfig(request.credentials),
+  });
   const began = Date.now();
   try {
     const cx = await toolkit.fromAssemblyDirectory(request.assembly);

@@ -58,9 +58,14 @@ def topic(name: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def endpoint() -> Iterator[Endpoint]:
+def emulator() -> Iterator[Emulator]:
     with Emulator() as emu:
-        yield emu.endpoint
+        yield emu
+
+
+@pytest.fixture(scope="module")
+def endpoint(emulator: Emulator) -> Endpoint:
+    return emulator.endpoint
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +135,28 @@ def test_a_failure_is_a_cdk_error_with_the_toolkits_reason(
     ok = write_assembly(tmp_path / "ok", "tk-ok", {"T": topic("tk-ok")})
     assert driver._deploy(ok, "tk-ok", {}, 0.0).changed is True
     driver._destroy(ok, "tk-ok", 0.0, 0.0)
+
+
+def test_cells_with_their_own_keys_share_one_worker_and_their_calls_count_apart(
+    tmp_path: Path, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cdk, "_toolkits", {})
+    cells = {key: emulator.endpoint.with_access_key(key) for key in ("AKIACELLONE", "AKIACELLTWO")}
+    drivers = {
+        key: cdk.CdkDriver(tmp_path / key, ep, synthesizer="legacy") for key, ep in cells.items()
+    }
+    one, two = drivers.values()
+    assert one.toolkit is not None
+    assert one.toolkit is two.toolkit
+    assembly = write_assembly(tmp_path / "a", "tk-keyed", {"T": topic("tk-keyed")})
+    try:
+        one._deploy(assembly, "tk-keyed", {}, 0.0)
+        assert emulator.calls("AKIACELLONE").get("cloudformation:CreateChangeSet") == 1
+        assert "cloudformation:CreateChangeSet" not in emulator.calls("AKIACELLTWO")
+        two._destroy(assembly, "tk-keyed", 0.0, 0.0)
+        assert emulator.calls("AKIACELLTWO").get("cloudformation:DeleteStack") == 1
+    finally:
+        one.toolkit.stop()
 
 
 def test_records_say_the_toolkit_ran(

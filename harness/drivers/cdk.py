@@ -131,8 +131,15 @@ _toolkits: dict[tuple[str, str], cdk_toolkit.ToolkitServer] = {}
 
 
 def shared_toolkit_server(cli: cdk_cli.CdkCli, endpoint: Endpoint) -> cdk_toolkit.ToolkitServer:
-    """The process's one toolkit worker for ``endpoint`` (its environment is the endpoint's)."""
-    key = (str(cli.script), json.dumps([str(endpoint.target), endpoint.env()], sort_keys=True))
+    """The process's one toolkit worker for ``endpoint`` (its environment is the endpoint's).
+
+    On an emulator the cells' access keys differ (each cell's calls are counted apart): they
+    go with each request (:meth:`CdkDriver._in_toolkit`), so all cells share one worker.
+    """
+    env = endpoint.env()
+    if endpoint.target is not Target.AWS:
+        env.pop("AWS_ACCESS_KEY_ID", None)
+    key = (str(cli.script), json.dumps([str(endpoint.target), env], sort_keys=True))
     with _servers_lock:
         if key not in _toolkits:
             _toolkits[key] = cdk_toolkit.ToolkitServer(cli, endpoint)
@@ -410,6 +417,10 @@ class CdkDriver:
     ) -> dict[str, Any]:
         """``action`` (deploy, diff, destroy) of ``stack`` alone in the toolkit worker."""
         fields: dict[str, Any] = {"assembly": str(assembly), "stack": stack}
+        if (
+            self.endpoint.target is not Target.AWS
+        ):  # this cell's own key (see shared_toolkit_server)
+            fields["credentials"] = dict(self.endpoint.credentials)
         if hotswap:
             fields["hotswap"] = True
         try:
