@@ -12,6 +12,10 @@ the deployed template, a failure is a ``ToolkitError`` whose message names the s
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -175,3 +179,39 @@ def test_the_switch_keeps_the_cli(
     driver = cdk.CdkDriver(tmp_path, endpoint, synthesizer="legacy")
     assert driver.toolkit is None
     assert driver.tool_version().startswith("aws-cdk ")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie (exited, not yet reaped by init) counts as gone
+    stat = Path(f"/proc/{pid}/stat")
+    return not stat.exists() or stat.read_text().split()[2] != "Z"
+
+
+def test_the_worker_ends_when_the_process_that_started_it_dies() -> None:
+    parent = (
+        "import os\n"
+        "from harness import cdk_cli, cdk_toolkit\n"
+        "from harness.endpoint import Endpoint, Target\n"
+        "server = cdk_toolkit.ToolkitServer(cdk_cli.locate(), Endpoint(Target.EMBEDDED, 'http://localhost:9'))\n"
+        "with server._lock:\n"
+        "    print(server._start().pid, flush=True)\n"
+        "os._exit(0)  # no stop(), no atexit: as if killed\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run(
+        [sys.executable, "-c", parent],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env=env,
+    )
+    pid = int(done.stdout.strip())
+    deadline = time.monotonic() + 5
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(pid), f"toolkit worker {pid} outlived its parent"
