@@ -94,6 +94,11 @@ class SynthServer:
                               message="synthesizing the CDK app failed")  # fmt: skip
         return time.perf_counter() - began
 
+    def start(self, endpoint: Endpoint) -> None:
+        """Start the app process now (else the first synth does)."""
+        with self._lock:
+            self._start(endpoint)
+
     def _start(self, endpoint: Endpoint) -> dict[str, Any]:
         if self._proc is not None and self._proc.poll() is None and self._base is not None:
             return self._base

@@ -106,6 +106,11 @@ class ToolkitServer:
                                 message=f"toolkit-lib {action} failed: {reason}")  # fmt: skip
         return reply
 
+    def start(self) -> None:
+        """Start the worker now (else the first request does)."""
+        with self._lock:
+            self._start()
+
     # -- the worker -----------------------------------------------------------------------------
     def _start(self) -> subprocess.Popen[bytes]:
         if self._proc is not None and self._proc.poll() is None:

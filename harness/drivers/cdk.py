@@ -18,13 +18,14 @@ of output.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import os
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -370,9 +371,25 @@ class CdkDriver:
         """Bootstrap (once per target); its time. (The base generates its own database password.)"""
         timings: dict[str, float] = {}
         began = time.perf_counter()
+        self._warm_up()
         if self.synthesizer == "default" and self._bootstrap():
             timings["bootstrap"] = time.perf_counter() - began
         return timings
+
+    def _warm_up(self) -> None:
+        """Start the synth server and the toolkit worker (seconds each) beside the bootstrap,
+        once per process: the first deploy then finds them running. A start that fails here
+        fails again, with its error, where the step needs it."""
+        for server in (self.synth_server, self.toolkit):
+            if server is None or id(server) in _warming:
+                continue
+            _warming.add(id(server))
+            start = (
+                functools.partial(server.start, self.endpoint)
+                if isinstance(server, cdk_synth.SynthServer)
+                else server.start
+            )
+            threading.Thread(target=_quietly, args=(start,), daemon=True).start()
 
     def _bootstrap(self) -> bool:
         """``cdk bootstrap`` unless this process or someone before did; True if it ran now."""
@@ -447,6 +464,17 @@ class CdkDriver:
                 message=error_headline(exc),
                 stdout_tail=exc.stdout_tail,
             ) from exc
+
+
+_warming: set[int] = set()
+"""Servers a warm-up was started for (by ``id``)."""
+
+
+def _quietly(start: Callable[[], object]) -> None:
+    try:
+        start()
+    except Exception as exc:  # the step that needs the server raises it again
+        log.debug("warming up failed: %s", exc)
 
 
 def _package_version(name: str) -> str:
