@@ -7,6 +7,15 @@ Library (``@aws-cdk/toolkit-lib``, pinned in ``cdk/package.json``: the library t
 built on) on the cloud assemblies the driver already synthesised (``fromAssemblyDirectory``).
 Requests overlap (cells run in parallel) and are told apart by id.
 
+The version: the CLI 2.1148.1 is built on toolkit-lib ``^1.46.1`` (its ``package.json``), but
+the newest the registry serves is 1.43.0; it reads cloud assembly schema ``>=55.0.0`` and our
+assemblies are 55.0.0. The deployment methods are the objects the CLI itself hands the library
+(``aws-cdk/lib/cli/cli.js``: ``{method: 'change-set', execute: true}``, and
+``{method: 'hotswap'}`` without fallback for ``--hotswap``). One difference seen: for a stack
+whose template did not change the library still creates a change set and deletes it empty
+(``(no changes)`` all the same), where the CLI skips it: a few more CloudFormation calls
+(~1 % of a CDK cell's).
+
     server = ToolkitServer(cli, endpoint)
     answer = server.request("deploy", assembly=outdir, stack="dev-base")
     server.stop()   # also at interpreter exit; the worker ends by itself when its parent is gone
