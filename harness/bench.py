@@ -7,7 +7,10 @@ ran it (a trivial command of the tool, measured by :func:`probe_tool_starts`: Te
 ``version``, the CDK CLI's ``--version``). Phases the shared script runs in-process
 (``post-deploy``, ``app-update``) start no tool: their floor is the AWS time alone, and what
 is above it is the script's polling and the emulator's compressed waits (deployments that
-roll and settle). The ratio median / floor says how far each phase is from its floor.
+roll and settle). CDK phases that ran in the toolkit worker (``tool_version`` naming
+``@aws-cdk/toolkit-lib``: :mod:`harness.cdk_toolkit`) start no tool either: the worker is
+started once per run, so their floor is the AWS time alone too. The ratio median / floor says
+how far each phase is from its floor.
 
     starts = fastest(probe_tool_starts(), ...)   # before and after the run
     rows = phase_rows(list(records.load([folder])), starts)
@@ -27,6 +30,8 @@ from harness.records import Phase, Record, Status, Tool
 SCRIPT_PHASES = frozenset({Phase.POST_DEPLOY, Phase.APP_UPDATE})
 """Phases run by the shared script (boto3, in-process): no tool starts in them."""
 PROBES = 3
+IN_PROCESS_ENGINES = ("@aws-cdk/toolkit-lib",)
+"""``tool_version`` prefixes of engines that serve a phase in a long-lived process (no start)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +58,12 @@ class PhaseRow:
 
 
 def floor_s(record: Record, starts: Mapping[Tool, float]) -> float | None:
-    """AWS-call time plus one tool start (none for the script's phases); None without AWS time."""
+    """AWS-call time plus one tool start (none for the script's phases, nor for a long-lived
+    worker's); None without AWS time."""
     if record.api_busy_s is None:
         return None
-    start = 0.0 if record.phase in SCRIPT_PHASES else starts.get(record.tool, 0.0)
+    in_process = record.tool_version.startswith(IN_PROCESS_ENGINES)
+    start = 0.0 if record.phase in SCRIPT_PHASES or in_process else starts.get(record.tool, 0.0)
     return record.api_busy_s + start
 
 

@@ -130,6 +130,11 @@ class SynthServer:
             raise SynthFailed(exc.argv, exc.returncode, exc.stderr_tail,
                               message="synthesizing the TypeScript CDK app failed") from exc  # fmt: skip
 
+    def start(self, endpoint: Endpoint) -> None:
+        """Start the app process now (else the first synth does)."""
+        with self._lock:
+            self._start(endpoint)
+
     def _start(self, endpoint: Endpoint) -> dict[str, Any]:
         alive = self._proc is not None and self._proc.poll() is None
         if alive and self._base is not None:

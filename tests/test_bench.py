@@ -17,7 +17,7 @@ def record(
     return Record(
         run_id="r",
         tool=tool,
-        tool_version="t",
+        tool_version=str(extra.pop("tool_version", "t")),
         engine="e",
         target="embedded",
         strategy=Strategy.PLAIN if tool is Tool.TERRAFORM else Strategy.PINNED,
@@ -38,6 +38,13 @@ def test_a_tool_phase_floor_is_its_aws_time_plus_one_tool_start() -> None:
 def test_the_scripts_phases_start_no_tool() -> None:
     assert bench.floor_s(record(Phase.APP_UPDATE, 2.0, 0.4), STARTS) == 0.4
     assert bench.floor_s(record(Phase.POST_DEPLOY, 1.0, 0.3), STARTS) == 0.3
+
+
+def test_phases_in_the_toolkit_worker_start_no_tool() -> None:
+    lib = "@aws-cdk/toolkit-lib 1.43.0 (aws-cdk-lib 2.275.0; aws-cdk 2.1148.1)"
+    assert bench.floor_s(record(Phase.APP, 3.0, 0.75, Tool.CDK, tool_version=lib), STARTS) == 0.75
+    cli = "aws-cdk 2.1148.1 (aws-cdk-lib 2.275.0)"
+    assert bench.floor_s(record(Phase.APP, 3.0, 0.75, Tool.CDK, tool_version=cli), STARTS) == 1.75
 
 
 def test_no_aws_time_no_floor() -> None:

@@ -68,11 +68,14 @@ def run(args: argparse.Namespace) -> int:
         )
     starts = bench.fastest(starts, bench.probe_tool_starts())  # the machine may be quieter now
     try:
-        rows = bench.phase_rows(list(records.load([folder])), starts)
+        loaded = list(records.load([folder]))
     except HarnessError as exc:
         log.error("%s", exc)
         return 1
-    print(bench.render(rows, starts))
+    print(bench.render(bench.phase_rows(loaded, starts), starts))
+    # which engine ran (the CDK CLI, or toolkit-lib in one process): floors depend on it
+    for tool_version in sorted({f"{r.tool}: {r.tool_version}" for r in loaded}):
+        print(f"ran: {tool_version}")
     if summary:
         print(summary)
     sys.stdout.flush()

@@ -7,25 +7,40 @@ Synthesis runs in one app process shared by every driver of the process
 (:mod:`harness.cdk_synth`: the assembly ``cdk synth -o DIR`` writes, without restarting Python,
 jsii and aws-cdk-lib each time); ``HARNESS_CDK_SYNTH=cli`` runs ``cdk synth`` instead. Every step targets one stack (``--exclusively``): the app stack of an
 environment never redeploys the base. The target is bootstrapped once per process.
+Deploy, diff and destroy run in one Node process per endpoint through the CDK Toolkit Library
+(:mod:`harness.cdk_toolkit`: ``@aws-cdk/toolkit-lib`` on the same assemblies, without a CLI
+start per command); ``HARNESS_CDK_DEPLOY=cli`` runs the ``cdk`` CLI instead, as does a driver
+given its own ``cli``. Bootstrap always runs through the CLI.
 
-A failed command raises :class:`CdkError` carrying the CLI's own last lines of output.
+A failed command raises :class:`CdkError` carrying the CLI's (or the toolkit's) own last lines
+of output.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import os
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 from botocore.exceptions import ClientError
 
-from harness import cdk_cli, cdk_synth, cfn_drift, recovery, stack_reality, version_parameter
+from harness import (
+    cdk_cli,
+    cdk_synth,
+    cdk_toolkit,
+    cfn_drift,
+    recovery,
+    stack_reality,
+    version_parameter,
+)
 from harness.cfn_drift import LiveDrift
 from harness.drivers.base import AppSettings, DriftReport, StepResult
 from harness.drivers.cdk_output import (
@@ -57,6 +72,8 @@ TIMEOUT_S = 900.0
 NO_NOTICES = "--no-notices"  # notices are fetched from the internet; the harness runs offline
 SYNTH_SWITCH = "HARNESS_CDK_SYNTH"
 """``cli``: each synthesis is a ``cdk synth`` of its own (else: the shared app process)."""
+DEPLOY_SWITCH = "HARNESS_CDK_DEPLOY"
+"""``cli``: deploy, diff and destroy through the ``cdk`` CLI (else: the shared toolkit worker)."""
 
 
 class CdkError(CommandError):
@@ -113,6 +130,25 @@ def shared_synth_server(cli: cdk_cli.CdkCli, app_dir: Path) -> cdk_synth.SynthSe
         return _servers[key]
 
 
+_toolkits: dict[tuple[str, str], cdk_toolkit.ToolkitServer] = {}
+
+
+def shared_toolkit_server(cli: cdk_cli.CdkCli, endpoint: Endpoint) -> cdk_toolkit.ToolkitServer:
+    """The process's one toolkit worker for ``endpoint`` (its environment is the endpoint's).
+
+    On an emulator the cells' access keys differ (each cell's calls are counted apart): they
+    go with each request (:meth:`CdkDriver._in_toolkit`), so all cells share one worker.
+    """
+    env = endpoint.env()
+    if endpoint.target is not Target.AWS:
+        env.pop("AWS_ACCESS_KEY_ID", None)
+    key = (str(cli.script), json.dumps([str(endpoint.target), env], sort_keys=True))
+    with _servers_lock:
+        if key not in _toolkits:
+            _toolkits[key] = cdk_toolkit.ToolkitServer(cli, endpoint)
+        return _toolkits[key]
+
+
 class CdkDriver:
     """``StackDriver`` for the CDK app, bound to one endpoint and a working directory."""
 
@@ -129,9 +165,12 @@ class CdkDriver:
         timeout_s: float = TIMEOUT_S,
         synth_server: cdk_synth.SynthServer | None = None,
         profile: Profile | None = None,
+        toolkit: cdk_toolkit.ToolkitServer | None = None,
     ) -> None:
         """``synth_server``: where synthesis runs; by default the process's shared one, or
         ``cdk synth`` of the ``cli`` when one is passed in (or ``HARNESS_CDK_SYNTH=cli``).
+        ``toolkit``: where deploy, diff and destroy run; likewise the process's shared worker
+        for the endpoint (when toolkit-lib is installed), else the ``cdk`` CLI.
         ``profile``: the stack (ours by default); ``app_dir`` overrides its app directory."""
         self.profile = _profile(profile)
         if app_dir is None:
@@ -140,21 +179,38 @@ class CdkDriver:
         self.workdir, self.endpoint, self.app_dir = Path(workdir).resolve(), endpoint, app_dir
         if synth_server is None and cli is None and os.environ.get(SYNTH_SWITCH) != "cli":
             synth_server = shared_synth_server(cdk_cli.locate(), app_dir)
+        own_cli = cli is not None
         self.cli = cli or cdk_cli.locate()
+        if (
+            toolkit is None
+            and not own_cli
+            and os.environ.get(DEPLOY_SWITCH) != "cli"
+            and cdk_toolkit.installed_version(self.cli) is not None
+        ):
+            toolkit = shared_toolkit_server(self.cli, endpoint)
+        self.toolkit = toolkit
         self.synthesizer, self.timeout_s = synthesizer, timeout_s
         self.synth_server = synth_server
         self.workdir.mkdir(parents=True, exist_ok=True)
 
     # -- what ran -------------------------------------------------------------------------------
     def tool_version(self) -> str:
-        return f"aws-cdk {self.cli.version} (aws-cdk-lib {_package_version('aws-cdk-lib')})"
+        lib = f"aws-cdk-lib {_package_version('aws-cdk-lib')}"
+        if self.toolkit is not None:  # the CLI only bootstraps
+            return (
+                f"{cdk_toolkit.PACKAGE} {self.toolkit.version} ({lib}; aws-cdk {self.cli.version})"
+            )
+        return f"aws-cdk {self.cli.version} ({lib})"
 
     def engine(self) -> str:
         if self.endpoint.target is Target.AWS:
             cfn = "AWS CloudFormation"
         else:
             cfn = f"CloudFormation on {self.endpoint.engine or self.endpoint.target}"
-        return f"{cfn}; {self.synthesizer} synthesizer"
+        engine = f"{cfn}; {self.synthesizer} synthesizer"
+        if self.toolkit is not None:
+            engine += f"; deployed through {cdk_toolkit.PACKAGE} {self.toolkit.version}"
+        return engine
 
     # -- StackDriver ----------------------------------------------------------------------------
     def deploy_base(self, base: str) -> StepResult:
@@ -187,6 +243,16 @@ class CdkDriver:
         began = time.perf_counter()
         assembly, synth_s = self.synthesize(app_context(settings, self.profile))
         stack = app_stack(settings.env, self.profile)
+        if self.toolkit is not None:
+            answer = self._in_toolkit(self.toolkit, "diff", assembly, stack)
+            count, items = int(answer["count"]), diff_logical_ids(str(answer["formatted"]))
+        else:
+            count, items = self._diff_with_cli(assembly, stack)
+        detail = f"{count} stack(s) differ; synth {synth_s:.2f}s" if count else "no differences"
+        checked_s = time.perf_counter() - began
+        return DriftReport(count > 0, items, checked_s, detail, self._live_drift(stack))
+
+    def _diff_with_cli(self, assembly: Path, stack: str) -> tuple[int, tuple[str, ...]]:
         done = self._cdk(
             ["diff", "--app", str(assembly), stack, "--exclusively", "--fail"], ok=(0, 1)
         )
@@ -194,10 +260,7 @@ class CdkDriver:
         count = stacks_with_differences(output)
         if count is None:  # exit 1 is also how the CLI fails: only its summary tells them apart
             raise CdkError(done.argv, done.returncode, tail(output), message="cdk diff failed")
-        items = diff_logical_ids(output)
-        detail = f"{count} stack(s) differ; synth {synth_s:.2f}s" if count else "no differences"
-        checked_s = time.perf_counter() - began
-        return DriftReport(count > 0, items, checked_s, detail, self._live_drift(stack))
+        return count, diff_logical_ids(output)
 
     def _live_drift(self, stack: str) -> LiveDrift | None:
         """CloudFormation drift detection of the deployed stack: the live state ``cdk diff``
@@ -269,6 +332,18 @@ class CdkDriver:
     ) -> StepResult:
         # A stack an interrupted run left mid-operation or failed: waited for, rolled on, recreated.
         recovery.recover_stack(self.endpoint.client("cloudformation"), stack)
+        if self.toolkit is not None:
+            answer = self._in_toolkit(self.toolkit, "deploy", assembly, stack, hotswap=hotswap)
+            self._ensure_real(stack)
+            timings["deploy"] = float(answer["durationS"])
+            if answer.get("deploymentS") is not None:
+                timings["cloudformation"] = float(answer["deploymentS"])
+            return StepResult(
+                duration_s=time.perf_counter() - began,
+                timings=timings,
+                outputs=stack_outputs({stack: answer.get("outputs") or {}}, stack),
+                changed=not answer.get("noOp"),
+            )
         outputs_file = self.workdir / f"outputs-{stack}.json"
         outputs_file.unlink(missing_ok=True)
         args = ["deploy", "--app", str(assembly), stack, "--exclusively"]
@@ -291,8 +366,13 @@ class CdkDriver:
 
     def _destroy(self, assembly: Path, stack: str, synth_s: float, began: float) -> StepResult:
         recovery.recover_stack(self.endpoint.client("cloudformation"), stack, destroying=True)
-        done = self._cdk(["destroy", "--app", str(assembly), stack, "--exclusively", "--force"])
-        timings = {"synth": synth_s, "destroy": done.duration_s}
+        if self.toolkit is not None:
+            answer = self._in_toolkit(self.toolkit, "destroy", assembly, stack)
+            seconds = float(answer["durationS"])
+        else:
+            argv = ["destroy", "--app", str(assembly), stack, "--exclusively", "--force"]
+            seconds = self._cdk(argv).duration_s
+        timings = {"synth": synth_s, "destroy": seconds}
         return StepResult(duration_s=time.perf_counter() - began, timings=timings, changed=True)
 
     # -- the target -----------------------------------------------------------------------------
@@ -300,9 +380,25 @@ class CdkDriver:
         """Bootstrap (once per target); its time. (The base generates its own database password.)"""
         timings: dict[str, float] = {}
         began = time.perf_counter()
+        self._warm_up()
         if self.synthesizer == "default" and self._bootstrap():
             timings["bootstrap"] = time.perf_counter() - began
         return timings
+
+    def _warm_up(self) -> None:
+        """Start the synth server and the toolkit worker (seconds each) beside the bootstrap,
+        once per process: the first deploy then finds them running. A start that fails here
+        fails again, with its error, where the step needs it."""
+        for server in (self.synth_server, self.toolkit):
+            if server is None or id(server) in _warming:
+                continue
+            _warming.add(id(server))
+            start = (
+                functools.partial(server.start, self.endpoint)
+                if isinstance(server, cdk_synth.SynthServer)
+                else server.start
+            )
+            threading.Thread(target=_quietly, args=(start,), daemon=True).start()
 
     def _bootstrap(self) -> bool:
         """``cdk bootstrap`` unless this process or someone before did; True if it ran now."""
@@ -335,7 +431,29 @@ class CdkDriver:
             return False
         return any(s["StackStatus"] in ("CREATE_COMPLETE", "UPDATE_COMPLETE") for s in stacks)
 
-    # -- running the CLI ------------------------------------------------------------------------
+    # -- running the toolkit or the CLI -----------------------------------------------------------
+    def _in_toolkit(
+        self,
+        toolkit: cdk_toolkit.ToolkitServer,
+        action: str,
+        assembly: Path,
+        stack: str,
+        *,
+        hotswap: bool = False,
+    ) -> dict[str, Any]:
+        """``action`` (deploy, diff, destroy) of ``stack`` alone in the toolkit worker."""
+        fields: dict[str, Any] = {"assembly": str(assembly), "stack": stack}
+        if (
+            self.endpoint.target is not Target.AWS
+        ):  # this cell's own key (see shared_toolkit_server)
+            fields["credentials"] = dict(self.endpoint.credentials)
+        if hotswap:
+            fields["hotswap"] = True
+        try:
+            return toolkit.request(action, timeout_s=self.timeout_s, **fields)
+        except cdk_toolkit.ToolkitFailed as exc:
+            raise CdkError(exc.argv, exc.returncode, exc.stderr_tail, message=exc.headline) from exc
+
     def _cdk(
         self, args: Sequence[str], ok: Sequence[int] = (0,), cwd: Path | None = None
     ) -> Completed:
@@ -355,6 +473,17 @@ class CdkDriver:
                 message=error_headline(exc),
                 stdout_tail=exc.stdout_tail,
             ) from exc
+
+
+_warming: set[int] = set()
+"""Servers a warm-up was started for (by ``id``)."""
+
+
+def _quietly(start: Callable[[], object]) -> None:
+    try:
+        start()
+    except Exception as exc:  # the step that needs the server raises it again
+        log.debug("warming up failed: %s", exc)
 
 
 def _package_version(name: str) -> str:
