@@ -55,6 +55,7 @@ def build(app: cdk.App) -> tuple[BaseStack, AppStack | None]:
         app_port=commands.port,
         availability_zones=list(zones),
         nat_gateways=int(app.node.try_get_context("nat_gateways") or 0),
+        app_ingress_cidr=str(app.node.try_get_context("app_ingress_cidr") or ""),
     )
     config = app_config(app.node, account, region)
     if config is None:

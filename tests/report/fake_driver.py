@@ -54,7 +54,7 @@ class FakeDriver:
     def engine(self) -> str:
         return "in-memory fake"
 
-    def deploy_base(self, base: str) -> StepResult:
+    def deploy_base(self, base: str, app_ingress_cidr: str = "") -> StepResult:
         self.hook("deploy_base", base, None)
         with self.world.lock:
             self.world.bases_active += 1
