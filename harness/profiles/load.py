@@ -254,9 +254,9 @@ def _changes(
                                           f"{name} (harness/changes.py): list exactly those")  # fmt: skip
         for field_name in settings:
             if app is not None and field_name in inputs.SETTINGS_FIELDS and field_name not in used:
-                check.add(f"{where}.settings", f"{field_name} reaches no input of layers.app "
-                                              f"(or layers.base): add an input "
-                                              f"{{settings.{field_name}}} or drop [{where}]")  # fmt: skip
+                layer = "layers.base" if field_name in inputs.BASE_SETTINGS else "layers.app"
+                check.add(f"{where}.settings", f"{field_name} reaches no input of {layer}: add "
+                                              f"an input {{settings.{field_name}}} or drop [{where}]")  # fmt: skip
         found[known[name]] = Change(tuple(settings))
     return found
 
