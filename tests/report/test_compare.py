@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from harness import compare, process, records
-from harness.compare import CellResult, CellSpec, CompareOptions, DeployedBase, DriverUnavailable
 from harness.changes import ingress_cidr
+from harness.compare import CellResult, CellSpec, CompareOptions, DeployedBase, DriverUnavailable
 from harness.drivers.base import AppSettings
 from harness.endpoint import Endpoint, Target
 from harness.errors import CommandError
