@@ -41,10 +41,10 @@ from harness.records import ChangeKind, Phase, Strategy
 log = logging.getLogger(__name__)
 
 V1, V2, V3 = "v1", "v2", "v3"
+VERSIONS = [V1, V2, V3]
 OWN_BASE_KINDS = frozenset({ChangeKind.SECURITY_GROUP_RULE})
 """Change kinds of the base layer: a cell of one deploys its base with the change, so it runs
 on a base of its own (cells sharing a base would see each other's change)."""
-VERSIONS = [V1, V2, V3]
 
 
 @dataclass(frozen=True, slots=True)
