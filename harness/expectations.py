@@ -13,7 +13,7 @@ beat): a tool may touch one service and leave the others alone.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from harness.contract import SERVICES, WEB
@@ -154,9 +154,17 @@ CFN_REPLACED_SERVICE = (
     "ServiceName is create-only in the AWS::ECS::Service schema: CloudFormation creates a new web "
     "service from the template (its TaskDefinition included) and deletes the old one"
 )
-CFN_UNRELATED_SG = (
-    "the new AWS::EC2::SecurityGroupIngress is a resource of its own: the services' resolved "
-    "properties do not change, so CloudFormation does not touch them (aws/copilot-cli#1619)"
+TF_BASE_RULE = (
+    "the rule is a resource of the base's root module, applied first; the app's root module reads "
+    "the base only through terraform_remote_state outputs, which the rule does not change "
+    "(Terraform docs: the terraform_remote_state data source), so the pipeline's app apply after "
+    "it plans what it plans with no change"
+)
+CFN_BASE_RULE = (
+    "the rule is the base stack's own AWS::EC2::SecurityGroupIngress, deployed first; the group "
+    "and the id the app stack imports stay, so the app stack's template does not change and its "
+    "deploy (--exclusively) does what it does with no change (cdk deploy reference: an unchanged "
+    "template is skipped unless --force; aws/aws-cdk#6346)"
 )
 
 SAFE_TF_PLAIN = "use ignore_changes on task_definition, or feed the running tag into the apply"
@@ -193,7 +201,15 @@ def expected(tool: Tool, strategy: Strategy, kind: ChangeKind) -> Expectation:
     raise ValueError(f"unknown tool {tool!r}")
 
 
+def _base_layer_change(unchanged: Expectation, why: str) -> Expectation:
+    """A base-layer change (the security group rule): the app layer's deploy after it does what
+    it does with no change (``unchanged``), and the rule is in place at once."""
+    return replace(unchanged, change=ChangeOutcome.NOW, why=f"{why}: {unchanged.why}")
+
+
 def _terraform(strategy: Strategy, kind: ChangeKind) -> Expectation:
+    if kind is ChangeKind.SECURITY_GROUP_RULE:
+        return _base_layer_change(_terraform(strategy, ChangeKind.NONE), TF_BASE_RULE)
     now = _change_now(kind)
     if strategy is Strategy.PLAIN:
         return Expectation(_all(ROLLED_BACK), now, True, TF_REFRESH, SAFE_TF_PLAIN)
@@ -219,6 +235,8 @@ def _terraform(strategy: Strategy, kind: ChangeKind) -> Expectation:
 
 
 def _cdk(strategy: Strategy, kind: ChangeKind) -> Expectation:
+    if kind is ChangeKind.SECURITY_GROUP_RULE:
+        return _base_layer_change(_cdk(strategy, ChangeKind.NONE), CFN_BASE_RULE)
     now = _change_now(kind)
     if strategy is Strategy.UNPINNED:
         if kind in TASK_DEFINITION_KINDS:
@@ -232,8 +250,7 @@ def _cdk(strategy: Strategy, kind: ChangeKind) -> Expectation:
                 else CFN_SERVICE_UPDATE
             )
             return Expectation(_only_web(ROLLED_BACK, KEPT), now, False, why, SAFE_CDK_UNPINNED)
-        why = CFN_UNRELATED_SG if kind is ChangeKind.SECURITY_GROUP_RULE else CFN_DIFF
-        return Expectation(_all(KEPT), now, False, why, SAFE_CDK_UNPINNED)
+        return Expectation(_all(KEPT), now, False, CFN_DIFF, SAFE_CDK_UNPINNED)
     if strategy is Strategy.PINNED:
         return Expectation(_all(KEPT), now, True, PINNED, SAFE_CDK_PINNED)
     if strategy is Strategy.LATEST_REVISION:

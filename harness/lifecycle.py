@@ -5,7 +5,8 @@ task, an app update to v2 by the shared script, the infra update with the change
 when the change did not take effect at once, a second app update (v3) to see whether it was
 deferred to it. A drift check follows each phase. The app layer is always destroyed, also
 after a failure, and so are the task definition revisions the script registered outside the
-tool. The base layer is deployed once per tool by the caller (:func:`deploy_base`).
+tool. The base layer is deployed once per tool by the caller (:func:`deploy_base`); a cell of a
+base-layer change kind gets one of its own (:data:`OWN_BASE_KINDS`) and redeploys it.
 
 The tool is reached only through its driver, the application only through an
 :class:`~harness.app_side.AppSide`; the outcome is read back from the cell's own records
@@ -41,6 +42,9 @@ log = logging.getLogger(__name__)
 
 V1, V2, V3 = "v1", "v2", "v3"
 VERSIONS = [V1, V2, V3]
+OWN_BASE_KINDS = frozenset({ChangeKind.SECURITY_GROUP_RULE})
+"""Change kinds of the base layer: a cell of one deploys its base with the change, so it runs
+on a base of its own (cells sharing a base would see each other's change)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +126,7 @@ def _lifecycle(
 
     with recorder.phase(Phase.INFRA_UPDATE) as note, _health(note, app, env, base):
         note.version_before = running
-        note.timings = dict(driver.deploy_app(changed).timings)
+        note.timings = _infra_update(driver, changed, kind)
         _versions(note, app, env)
         kept = expectation.services.get(WEB) is VersionOutcome.KEPT
         note.version_expected = running if kept else initial.image_tag
@@ -140,6 +144,21 @@ def _lifecycle(
             note.version_expected = V3
             _versions(note, app, env)
             note.infra_change_applied = app.change_in_effect(env, base, kind)
+
+
+def _infra_update(driver: StackDriver, changed: AppSettings, kind: ChangeKind) -> dict[str, float]:
+    """Deploy the infra change as the tool's owner would; the step timings (base ones prefixed).
+
+    A base-layer change (the security group rule) deploys the base with it first, then the app
+    layer as a pipeline does after it: Terraform applies the app's root module too (it reads the
+    base through remote state), CDK deploys the app stack (``--exclusively``). The cell's base is
+    its own (:data:`OWN_BASE_KINDS`), so no other cell sees the change.
+    """
+    timings: dict[str, float] = {}
+    if kind in OWN_BASE_KINDS:
+        base = driver.deploy_base(changed.base, changed.app_ingress_cidr)
+        timings = {f"base-{step}": s for step, s in base.timings.items()}
+    return timings | dict(driver.deploy_app(changed).timings)
 
 
 @contextmanager

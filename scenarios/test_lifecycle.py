@@ -20,6 +20,7 @@ from dataclasses import replace
 import pytest
 
 from harness.changes import apply_change
+from harness.compare.cells import own_base
 from harness.contract import BaseNames
 from harness.contract_checks import base_leftovers, base_violations, env_violations, leftovers
 from harness.drivers.base import DriftReport
@@ -96,9 +97,9 @@ def test_infra_update_after_app_update(
     scenario_bases: ScenarioBases, tool: Tool, strategy: Strategy, kind: ChangeKind
 ) -> None:
     spec = scenario_bases.cell(tool, strategy, kind)
-    cell = scenario_bases.open(spec)
-
-    outcome = run_cell(cell.driver, cell.app, cell.recorder, spec.settings(), spec.kind)
+    with own_base(scenario_bases.run, spec) as spec:  # a base-layer change: a base of its own
+        cell = scenario_bases.open(spec)
+        outcome = run_cell(cell.driver, cell.app, cell.recorder, spec.settings(), spec.kind)
 
     records = cell.recorder.records
     assert [r.status for r in records] == [Status.OK] * len(records)

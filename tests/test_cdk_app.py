@@ -179,6 +179,23 @@ def test_base_template_does_not_depend_on_the_app_environments(synth: Synth) -> 
     assert len(exports) == 12  # the secret's ARN among them
 
 
+def test_the_security_group_rule_is_the_base_s_own_resource(
+    synth: Synth, templates: dict[str, Template]
+) -> None:
+    """A base-layer change: one AWS::EC2::SecurityGroupIngress more in the base; its group, its
+    exports and the app stack's template stay as they were."""
+    after = synth(**APP_CONTEXT, app_ingress_cidr="100.64.1.2/32")
+    before_base, after_base = templates["base"].to_json(), after["base"].to_json()
+    added = sorted(set(after_base["Resources"]) - set(before_base["Resources"]))
+    assert [after_base["Resources"][k]["Type"] for k in added] == ["AWS::EC2::SecurityGroupIngress"]
+    rule = after_base["Resources"][added[0]]["Properties"]
+    assert (rule["CidrIp"], rule["FromPort"], rule["ToPort"]) == ("100.64.1.2/32", 8000, 8000)
+    kept = {k: v for k, v in after_base["Resources"].items() if k not in added}
+    assert kept == before_base["Resources"]
+    assert after_base["Outputs"] == before_base["Outputs"]
+    assert after["app"].to_json() == templates["app"].to_json()
+
+
 def test_no_lambda_backed_custom_resources(templates: dict[str, Template]) -> None:
     for template in templates.values():
         types = {r["Type"] for r in template.to_json()["Resources"].values()}

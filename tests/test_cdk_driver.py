@@ -115,10 +115,16 @@ def test_app_context_passes_every_knob_and_the_tag_verbatim() -> None:
         "web_desired_count": "1",
         "task_cpu": "256",
         "task_memory": "512",
-        "app_ingress_cidr": "",
         "web_service_name": "",
     }
     assert cdk.context_args({"b": "2", "a": "1"}) == ["-c", "a=1", "-c", "b=2"]
+
+
+def test_the_security_group_rule_is_a_base_context_value() -> None:
+    # a base-layer change: the base stack has the rule, the app's context never names it
+    assert cdk.base_context("dev") == {"base": "dev", "app_ingress_cidr": ""}
+    with_rule = cdk.base_context("dev", app_ingress_cidr="100.64.1.2/32")
+    assert with_rule == {"base": "dev", "app_ingress_cidr": "100.64.1.2/32"}
 
 
 def test_error_headline_is_the_clis_own_reason() -> None:

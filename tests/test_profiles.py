@@ -144,6 +144,25 @@ def test_a_change_kind_must_list_what_it_turns_and_reach_an_input(tmp_path: Path
     )
 
 
+def test_the_base_layer_takes_only_the_base_s_own_settings(tmp_path: Path) -> None:
+    # the security group rule is a base-layer change: its CIDR is a base input, no app knob is
+    text = profiles.BUILTIN[Tool.CDK].read_text()
+    assert 'app_ingress_cidr = "{settings.app_ingress_cidr}"' in text.split("[layers.app]")[0]
+    text = text.replace(
+        "[layers.base.inputs]\n", '[layers.base.inputs]\ncpu = "{settings.task_cpu}"\n'
+    )
+    text = text.replace('app_ingress_cidr = "{settings.app_ingress_cidr}"', "")
+    path = tmp_path / "p.toml"
+    path.write_text(text)
+    with pytest.raises(profiles.ProfileError) as info:
+        profiles.load(path)
+    assert info.value.problems == (
+        "layers.base.inputs.cpu: {settings.task_cpu} is an app-layer value, not known in this layer",
+        "changes.security-group-rule.settings: app_ingress_cidr reaches no input of layers.base: "
+        "add an input {settings.app_ingress_cidr} or drop [changes.security-group-rule]",
+    )
+
+
 def test_an_ecs_environment_is_a_name_value_list() -> None:
     values = {"settings.web_environment": {"B": "2", "A": "1"}}
     assert render("{settings.web_environment|name_value_list}", values) == [

@@ -172,7 +172,12 @@ variable "db_password" {
   type      = string
   sensitive = true
 }
+variable "app_ingress_cidr" {
+  type    = string
+  default = null
+}
 resource "terraform_data" "vpc" { input = "${var.base}-vpc" }
+resource "terraform_data" "rule" { input = var.app_ingress_cidr }
 output "vpc" { value = terraform_data.vpc.output }
 """
 
@@ -265,6 +270,13 @@ def test_deploy_then_drift_then_change_then_destroy(driver: TerraformDriver) -> 
     assert driver.destroy_base("dev").changed is True
     state = json.loads((driver.workdir / "state" / "base-dev.tfstate").read_text())
     assert state["resources"] == []
+
+
+def test_the_security_group_rule_reaches_the_base_layer(driver: TerraformDriver) -> None:
+    driver.deploy_base("dev", "100.64.1.2/32")
+    state = json.loads((driver.workdir / "state" / "base-dev.tfstate").read_text())
+    rule = next(r for r in state["resources"] if r["name"] == "rule")
+    assert rule["instances"][0]["attributes"]["input"]["value"] == "100.64.1.2/32"
 
 
 def test_each_environment_has_its_own_working_copy(driver: TerraformDriver) -> None:

@@ -102,8 +102,6 @@ class AppStack(Stack):
         web.attach_to_application_target_group(target_group)
         for name in SERVICES[1:]:
             components[name].add_service()
-        if config.app_ingress_cidr:
-            self._app_ingress(base, commands)
         CfnOutput(self, "ClusterName", value=cluster.cluster_name)
         CfnOutput(self, "WebServiceName", value=web.service_name)
         CfnOutput(self, "Image", value=runtime.image)
@@ -117,20 +115,6 @@ class AppStack(Stack):
             )
             return f"{self.config.image_repository}:{tag}"
         return self.config.image
-
-    def _app_ingress(self, base: BaseStack, commands: AppCommands) -> None:
-        # The "security group rule" change: a rule of this environment's on the base's app
-        # security group (what the services run in); the base stack itself is not changed.
-        ec2.CfnSecurityGroupIngress(
-            self,
-            "AppIngress",
-            group_id=base.app_sg.security_group_id,
-            ip_protocol="tcp",
-            from_port=commands.port,
-            to_port=commands.port,
-            cidr_ip=self.config.app_ingress_cidr,
-            description=f"{self.config.env}: app port from {self.config.app_ingress_cidr}",
-        )
 
     def _roles(self, base: BaseStack) -> tuple[iam.Role, iam.Role]:
         env = self.config.env

@@ -59,6 +59,7 @@ class BaseStack(Stack):
         app_port: int,
         availability_zones: list[str],
         nat_gateways: int = 0,
+        app_ingress_cidr: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -76,6 +77,8 @@ class BaseStack(Stack):
         self.app_sg.add_ingress_rule(
             self.app_sg, ec2.Port.tcp(DB_PORT), "Postgres from the app tasks"
         )
+        if app_ingress_cidr:
+            self._app_ingress(app_ingress_cidr, app_port)
         self.alb, self.listener = self._load_balancer()
         self.db = self._database()
         self.bucket = s3.Bucket(
@@ -130,6 +133,21 @@ class BaseStack(Stack):
         for subnet in vpc.select_subnets(subnet_group_name="private").subnets:
             Tags.of(subnet).add("tier", "private")
         return vpc
+
+    def _app_ingress(self, cidr: str, port: int) -> None:
+        # The "security group rule" change: a base-layer change the services depend on (their
+        # group lets one more CIDR reach the app port), as a resource of its own so adding it
+        # leaves the group (and the id the app stacks import) as it was.
+        ec2.CfnSecurityGroupIngress(
+            self,
+            "AppIngress",
+            group_id=self.app_sg.security_group_id,
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            cidr_ip=cidr,
+            description=f"App port from {cidr}",
+        )
 
     def _security_group(self, role: str, description: str) -> ec2.SecurityGroup:
         name = f"{self.base}-{role}-sg"

@@ -57,8 +57,6 @@ class AppConfig:
     web_desired_count: int = 1
     task_cpu: int = 256
     task_memory: int = 512
-    app_ingress_cidr: str = ""
-    """A CIDR let in on the app port by a rule on the base's app security group ("": none)."""
     web_service_name: str = ""
     """Name of the web service ("": ENV-web); a new name replaces it (ServiceName is create-only)."""
 
@@ -99,7 +97,6 @@ def app_config(node: Node, account: str, region: str) -> AppConfig | None:
         web_desired_count=int(node.try_get_context("web_desired_count") or 1),
         task_cpu=int(node.try_get_context("task_cpu") or 256),
         task_memory=int(node.try_get_context("task_memory") or 512),
-        app_ingress_cidr=str(node.try_get_context("app_ingress_cidr") or ""),
         web_service_name=str(node.try_get_context("web_service_name") or ""),
     )
 

@@ -1,15 +1,20 @@
-"""Running a matrix: the base layers its cells share, the thread pool, one cell start to destroy."""
+"""Running a matrix: the base layers its cells share, the thread pool, one cell start to destroy.
+
+A cell of a base-layer change kind (``OWN_BASE_KINDS``) deploys and destroys a base of its own.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
+from contextlib import contextmanager
+from dataclasses import replace
 
 from harness.compare.drivers import DriverUnavailable
 from harness.compare.matrix import CellResult, CellSpec, DeployedBase
 from harness.compare.run import BaseLayer, Run, first_line
-from harness.lifecycle import run_cell
+from harness.lifecycle import OWN_BASE_KINDS, run_cell
 from harness.outcomes import CellStatus, Observed, cell_status
 from harness.records import Tool
 
@@ -98,14 +103,33 @@ def run_one(run: Run, spec: CellSpec) -> CellResult:
         return CellResult(spec, CellStatus.CANCELLED)
     run.progress.started(spec)
     try:
-        cell = run.cell(spec)
-        outcome = run_cell(cell.driver, cell.app, cell.recorder, spec.settings(), spec.kind)
+        with own_base(run, spec) as running:
+            cell = run.cell(running)
+            outcome = run_cell(cell.driver, cell.app, cell.recorder, running.settings(), spec.kind)
     except Exception as exc:
         log.debug("cell %s failed", spec.label, exc_info=True)
         return CellResult(spec, CellStatus.FAILED, f"{type(exc).__name__}: {first_line(exc)}")
     status = cell_status(outcome.observed, outcome.verdict)
     detail = "; ".join(outcome.verdict.disagreements) or _seen(outcome.observed)
     return CellResult(spec, status, detail)
+
+
+@contextmanager
+def own_base(run: Run, spec: CellSpec) -> Iterator[CellSpec]:
+    """``spec`` as it runs: on a base of its own, deployed here and destroyed after the block,
+    when its change kind is the base's (no other cell may see the change); else as it is."""
+    if spec.kind not in OWN_BASE_KINDS:
+        yield spec
+        return
+    base = run.base(spec.tool, f"{spec.env}-b")
+    try:
+        deployed = run.deploy_base(base)
+        yield replace(spec, base=deployed.name, image_repository=deployed.image_repository)
+    finally:
+        try:
+            run.destroy_base(base)
+        except Exception as exc:  # its record says what failed; the cell's result stands
+            run.note(f"{base.tool}: base layer {base.name} not destroyed ({first_line(exc)})")
 
 
 def _seen(observed: Observed) -> str:

@@ -89,9 +89,9 @@ class Stoppable:
     def engine(self) -> str:
         return self.driver.engine()
 
-    def deploy_base(self, base: str) -> StepResult:
+    def deploy_base(self, base: str, app_ingress_cidr: str = "") -> StepResult:
         self._check()
-        return self.driver.deploy_base(base)
+        return self.driver.deploy_base(base, app_ingress_cidr)
 
     def deploy_app(self, settings: AppSettings) -> StepResult:
         self._check()

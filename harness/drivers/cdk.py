@@ -94,9 +94,12 @@ def app_context(settings: AppSettings, profile: Profile | None = None) -> dict[s
     return inputs.as_context(filled | strategy_inputs(stack, settings.strategy, values))
 
 
-def base_context(base: str, profile: Profile | None = None) -> dict[str, str]:
+def base_context(
+    base: str, profile: Profile | None = None, app_ingress_cidr: str = ""
+) -> dict[str, str]:
     """The context values of the base layer ``base``."""
-    filled = inputs.render_inputs(_profile(profile).base.inputs, {"base": base, "run_tags": {}})
+    values = inputs.base_values(base, app_ingress_cidr, {"run_tags": {}})
+    filled = inputs.render_inputs(_profile(profile).base.inputs, values)
     return inputs.as_context(filled)
 
 
@@ -213,10 +216,11 @@ class CdkDriver:
         return engine
 
     # -- StackDriver ----------------------------------------------------------------------------
-    def deploy_base(self, base: str) -> StepResult:
+    def deploy_base(self, base: str, app_ingress_cidr: str = "") -> StepResult:
         began = time.perf_counter()
         timings = self._prepare_target(base)
-        assembly, timings["synth"] = self.synthesize(base_context(base, self.profile))
+        context = base_context(base, self.profile, app_ingress_cidr)
+        assembly, timings["synth"] = self.synthesize(context)
         result = self._deploy(assembly, base_stack(base, self.profile), timings, began)
         return result
 

@@ -50,7 +50,7 @@ from harness.errors import CommandError
 from harness.paths import COMMANDS_FILE, REPO_ROOT
 from harness.paths import HCL_ROOT as HCL_ROOT  # tests copy it
 from harness.profiles import Profile, builtin, requires
-from harness.profiles.inputs import ABSENT, render_inputs
+from harness.profiles.inputs import ABSENT, base_values, render_inputs
 from harness.profiles.strategy import strategy_inputs
 from harness.records import Strategy, Tool
 from harness.terraform import override
@@ -155,9 +155,9 @@ class TerraformDriver:
         return self._runtime
 
     # -- StackDriver
-    def deploy_base(self, base: str) -> StepResult:
+    def deploy_base(self, base: str, app_ingress_cidr: str = "") -> StepResult:
         layer = self._layer("base", base)
-        return self._deploy(layer, self._base_vars(base))
+        return self._deploy(layer, self._base_vars(base, app_ingress_cidr))
 
     def deploy_app(self, settings: AppSettings) -> StepResult:
         if settings.strategy is Strategy.SSM_TAG:  # the pipeline's first version, read at plan
@@ -371,10 +371,11 @@ class TerraformDriver:
             values["account"] = self.endpoint.client("sts").get_caller_identity()["Account"]
         return values
 
-    def _base_vars(self, base: str) -> dict[str, Any]:
+    def _base_vars(self, base: str, app_ingress_cidr: str = "") -> dict[str, Any]:
         # No database password here: it would be written to the variables file (see
         # _secret_env).
-        return render_inputs(self.profile.base.inputs, {**self._common(base), "base": base})
+        values = base_values(base, app_ingress_cidr, self._common(base))
+        return render_inputs(self.profile.base.inputs, values)
 
     def _app_vars(self, settings: AppSettings) -> dict[str, Any]:
         from harness.profiles.inputs import app_values

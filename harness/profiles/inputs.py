@@ -42,6 +42,9 @@ APP_PLACEHOLDERS = BASE_PLACEHOLDERS | {
     "commands",
 }
 SETTINGS_FIELDS = frozenset(f.name for f in fields(AppSettings))
+BASE_SETTINGS = frozenset({"app_ingress_cidr"})
+"""The AppSettings fields that are the base layer's (a change kind of the base, given to
+``deploy_base``): ``{settings.FIELD}`` in base inputs may name these only."""
 FILTERS = frozenset({"null_if_empty", "json", "name_value_list"})
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)(?:\|(\w+))?\}")
 
@@ -72,7 +75,7 @@ def problems(template: Any, allowed: frozenset[str]) -> list[str]:
             if name.removeprefix("settings.") not in SETTINGS_FIELDS:
                 found.append(f"{{{name}}} is no AppSettings field; choose from "
                              f"{', '.join(sorted(SETTINGS_FIELDS))}")  # fmt: skip
-            elif "settings" not in allowed:
+            elif "settings" not in allowed and name not in allowed:
                 found.append(f"{{{name}}} is an app-layer value, not known in this layer")
         elif name not in allowed:
             found.append(f"unknown placeholder {{{name}}}; choose from "
@@ -99,6 +102,11 @@ def app_values(settings: AppSettings, common: Mapping[str, Any]) -> dict[str, An
                "image_tag": settings.image_tag}  # fmt: skip
     values |= {f"settings.{f}": typed(getattr(settings, f)) for f in SETTINGS_FIELDS}
     return values
+
+
+def base_values(base: str, app_ingress_cidr: str, common: Mapping[str, Any]) -> dict[str, Any]:
+    """The placeholders of the base layer ``base`` (``common``: region, account...)."""
+    return {**common, "base": base, "settings.app_ingress_cidr": app_ingress_cidr}
 
 
 def render(template: Any, values: Mapping[str, Any]) -> Any:

@@ -121,7 +121,7 @@ def _read(data: dict[str, Any], check: _Check) -> Profile | None:
     base = _layer(layers, "base", tool, check)
     app = _layer(layers, "app", tool, check)
     strategies = _strategies(check.table(data, "strategies"), tool, check)
-    changes = _changes(check.table(data, "changes"), app, check)
+    changes = _changes(check.table(data, "changes"), base, app, check)
     contract = _contract(check.table(data, "contract"), check)
     edits = _edits(data.get("edits", []), source, check)
     tree = check.text(data, "tree", required=False, default=".")
@@ -178,7 +178,8 @@ def _layer(layers: dict[str, Any], kind: str, tool: Tool | None, check: _Check) 
         check.add(f"layers.{kind}", f"missing; give the {kind} layer's dir and inputs")
         return None
     check.keys(table, where, _LAYER)
-    allowed = inputs.BASE_PLACEHOLDERS if kind == "base" else inputs.APP_PLACEHOLDERS | {"settings"}
+    base_allowed = inputs.BASE_PLACEHOLDERS | {f"settings.{f}" for f in inputs.BASE_SETTINGS}
+    allowed = base_allowed if kind == "base" else inputs.APP_PLACEHOLDERS | {"settings"}
     templates = check.table(table, "inputs", where)
     for key, template in templates.items():
         for problem in inputs.problems(template, frozenset(allowed)):
@@ -227,14 +228,13 @@ def _strategies(
     return found
 
 
-def _changes(table: dict[str, Any], app: Layer | None, check: _Check) -> dict[ChangeKind, Change]:
+def _changes(
+    table: dict[str, Any], base: Layer | None, app: Layer | None, check: _Check
+) -> dict[ChangeKind, Change]:
     known = {k.value: k for k in ChangeKind}
     found = {ChangeKind.NONE: Change()}  # every stack can be deployed again unchanged
-    used = (
-        {n.removeprefix("settings.") for n, _ in inputs.placeholders(dict(app.inputs))}
-        if app
-        else set()
-    )
+    layers = [dict(layer.inputs) for layer in (base, app) if layer is not None]
+    used = {n.removeprefix("settings.") for t in layers for n, _ in inputs.placeholders(t)}
     for name, spec in table.items():
         where = f"changes.{name}"
         if name not in known:
@@ -254,7 +254,8 @@ def _changes(table: dict[str, Any], app: Layer | None, check: _Check) -> dict[Ch
                                           f"{name} (harness/changes.py): list exactly those")  # fmt: skip
         for field_name in settings:
             if app is not None and field_name in inputs.SETTINGS_FIELDS and field_name not in used:
-                check.add(f"{where}.settings", f"{field_name} reaches no input of layers.app: add "
+                layer = "layers.base" if field_name in inputs.BASE_SETTINGS else "layers.app"
+                check.add(f"{where}.settings", f"{field_name} reaches no input of {layer}: add "
                                               f"an input {{settings.{field_name}}} or drop [{where}]")  # fmt: skip
         found[known[name]] = Change(tuple(settings))
     return found

@@ -298,7 +298,7 @@ CHANGE_KIND_TEXT: dict[ChangeKind, str] = {
     ChangeKind.SERVICE: "health check grace period of the web service (a property of the ECS service)",
     ChangeKind.TASK_DEFINITION: "an environment variable of the containers (a task definition property)",
     ChangeKind.DESIRED_COUNT: "desired count of the web service, 1 -> 2 (scaling)",
-    ChangeKind.SECURITY_GROUP_RULE: "an ingress rule of the environment's on the base's app security group",
+    ChangeKind.SECURITY_GROUP_RULE: "an ingress rule of the base's app security group (base layer)",
     ChangeKind.SERVICE_REPLACEMENT: "the web service renamed (create-only ServiceName / ForceNew name)",
     ChangeKind.TASK_SIZE: "cpu and memory of the task definitions, 256/512 -> 512/1024",
 }

@@ -31,6 +31,8 @@ class World:
 
     envs: dict[str, dict[str, Any]] = field(default_factory=dict)
     bases: set[str] = field(default_factory=set)
+    base_rules: dict[str, str] = field(default_factory=dict)
+    """Each base's security group rule CIDR as last deployed ("": none)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
     active: int = 0
     most_active: int = 0
@@ -54,7 +56,7 @@ class FakeDriver:
     def engine(self) -> str:
         return "in-memory fake"
 
-    def deploy_base(self, base: str) -> StepResult:
+    def deploy_base(self, base: str, app_ingress_cidr: str = "") -> StepResult:
         self.hook("deploy_base", base, None)
         with self.world.lock:
             self.world.bases_active += 1
@@ -63,8 +65,10 @@ class FakeDriver:
             )
         try:
             time.sleep(self.delay_s)
-            self.endpoint.client("logs").create_log_group(logGroupName=f"/base/{base}")
+            if base not in self.world.bases:  # a base deployed again (with a change) exists
+                self.endpoint.client("logs").create_log_group(logGroupName=f"/base/{base}")
             self.world.bases.add(base)
+            self.world.base_rules[base] = app_ingress_cidr
         finally:
             with self.world.lock:
                 self.world.bases_active -= 1

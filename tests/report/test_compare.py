@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from harness import compare, process, records
+from harness.changes import ingress_cidr
 from harness.compare import CellResult, CellSpec, CompareOptions, DeployedBase, DriverUnavailable
 from harness.drivers.base import AppSettings
 from harness.endpoint import Endpoint, Target
@@ -299,6 +300,31 @@ def test_bases_of_both_tools_deploy_in_parallel(tmp_path: Path, world: World) ->
     assert sorted((str(r.tool), str(r.phase)) for r in base_records) == [
         ("cdk", "base"), ("cdk", "destroy"), ("terraform", "base"), ("terraform", "destroy"),
     ]  # fmt: skip
+    assert world.bases == set()
+
+
+def test_a_base_layer_change_runs_on_a_base_of_its_own(tmp_path: Path, world: World) -> None:
+    steps: list[tuple[str, str]] = []
+
+    def remember(method: str, name: str, settings: AppSettings | None) -> None:
+        if method != "drift_app":
+            steps.append((method, name))
+
+    opts = options(tmp_path, changes=(ChangeKind.NONE, ChangeKind.SECURITY_GROUP_RULE))
+    run = run_fake(world, opts, Events(), factory(world, remember), build_report=False)
+    sg = next(r for r in run.cells if r.cell.kind is ChangeKind.SECURITY_GROUP_RULE)
+    none = next(r for r in run.cells if r.cell.kind is ChangeKind.NONE)
+    env, own = sg.cell.env, f"{sg.cell.env}-b"
+    assert sg.status is not CellStatus.FAILED, sg.detail
+    # deployed before the cell, again with the rule in the infra update (then the app layer, as
+    # a pipeline would), destroyed after the cell's app layer
+    assert [s for s in steps if s[1] in (env, own)] == [
+        ("deploy_base", own), ("deploy_app", env), ("deploy_base", own), ("deploy_app", env),
+        ("destroy_app", env), ("destroy_base", own),
+    ]  # fmt: skip
+    assert world.base_rules[own] == ingress_cidr(env)
+    assert world.base_rules[sg.cell.base] == ""  # the shared base never had the rule
+    assert ("deploy_base", own) not in [s for s in steps if s[1] == none.cell.env]
     assert world.bases == set()
 
 

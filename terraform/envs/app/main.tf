@@ -45,7 +45,6 @@ module "app" {
   web_desired_count        = var.web_desired_count
   cpu                      = var.task_cpu
   memory                   = var.task_memory
-  app_ingress_cidr         = var.app_ingress_cidr
   web_service_name         = var.web_service_name
 
   vpc_id                = local.base.vpc_id

@@ -59,12 +59,6 @@ variable "task_memory" {
   default = 512
 }
 
-variable "app_ingress_cidr" {
-  description = "A CIDR this environment lets reach the app port, as a rule on the base's app security group (null: none)."
-  type        = string
-  default     = null
-}
-
 variable "web_service_name" {
   description = "Name of the web service (null: ENV-web); a new name replaces the service (name is ForceNew)."
   type        = string

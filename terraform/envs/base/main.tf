@@ -12,6 +12,7 @@ provider "aws" {
 module "base" {
   source = "../../modules/base"
 
-  base        = var.base
-  db_password = var.db_password
+  base             = var.base
+  db_password      = var.db_password
+  app_ingress_cidr = var.app_ingress_cidr
 }

@@ -19,3 +19,9 @@ variable "run_tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "app_ingress_cidr" {
+  description = "A CIDR let in on the app port by a rule of the base's app security group (null: none)."
+  type        = string
+  default     = null
+}

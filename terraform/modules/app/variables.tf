@@ -74,12 +74,6 @@ variable "web_service_name" {
   default     = null
 }
 
-variable "app_ingress_cidr" {
-  description = "A CIDR let in on the app port by a rule on the base's app security group (null: no rule)."
-  type        = string
-  default     = null
-}
-
 variable "cpu" {
   type    = number
   default = 256

@@ -62,3 +62,16 @@ resource "aws_vpc_security_group_egress_rule" "app_all" {
   ip_protocol       = "-1"
   cidr_ipv4         = "0.0.0.0/0"
 }
+
+# The "security group rule" change: a base-layer change the services depend on (their group
+# lets one more CIDR reach the app port). The app root module does not read it.
+resource "aws_vpc_security_group_ingress_rule" "app_ingress" {
+  count = var.app_ingress_cidr == null ? 0 : 1
+
+  security_group_id = aws_security_group.app.id
+  description       = "App port from ${var.app_ingress_cidr}"
+  ip_protocol       = "tcp"
+  from_port         = var.app_port
+  to_port           = var.app_port
+  cidr_ipv4         = var.app_ingress_cidr
+}

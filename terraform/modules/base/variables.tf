@@ -40,3 +40,9 @@ variable "db_password" {
   type        = string
   sensitive   = true
 }
+
+variable "app_ingress_cidr" {
+  description = "A CIDR let in on the app port by a rule of the app security group (null: none): the 'security group rule' change."
+  type        = string
+  default     = null
+}
