@@ -62,6 +62,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="hashicorp/aws of the Terraform scenarios: standin (default, quick), real, or auto "
         "(real when installable); the differential suite runs both where a real one exists",
     )
+    group.addoption(
+        "--stack",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a stack profile (docs/profiles.md) the scenarios of its tool run instead of our "
+        "own stack; once per tool",
+    )
+    group.addoption(
+        "--stack-source", default=None, metavar="DIR", help="checkout of a --stack's upstream code"
+    )
+    group.addoption(
+        "--module-source",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="checkout of a registry module a --stack profile maps",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:

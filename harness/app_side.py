@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from harness import app_update, changes
-from harness.contract import EnvNames
+from harness.contract import HARNESS_CONTRACT, Contract, EnvNames
 from harness.endpoint import Endpoint
 from harness.health import Count, web_targets
 from harness.records import ChangeKind
@@ -51,23 +51,25 @@ class ContractAppSide:
     """The real application side: the shared script and boto3, through the naming contract."""
 
     endpoint: Endpoint
+    contract: Contract = HARNESS_CONTRACT
+    """The stack's names (its profile's ``[contract]``)."""
 
     def running_versions(self, env: str) -> dict[str, str]:
-        return app_update.running_versions(self.endpoint, env)
+        return app_update.running_versions(self.endpoint, env, self.contract)
 
     def update(self, env: str, base: str, version: str) -> None:
-        app_update.update(self.endpoint, env, base, version)
+        app_update.update(self.endpoint, env, base, version, contract=self.contract)
 
     def run_backend_update(self, env: str, base: str) -> None:
-        app_update.run_backend_update(self.endpoint, env, base)
+        app_update.run_backend_update(self.endpoint, env, base, contract=self.contract)
 
     def change_in_effect(self, env: str, base: str, kind: ChangeKind) -> bool | None:
-        return changes.change_in_effect(self.endpoint, EnvNames(env, base), kind)
+        return changes.change_in_effect(self.endpoint, EnvNames(env, base, self.contract), kind)
 
     def deregister_revisions(self, env: str) -> int:
-        return app_update.deregister_revisions(self.endpoint, env)
+        return app_update.deregister_revisions(self.endpoint, env, self.contract)
 
     def healthy_targets(self, env: str, base: str) -> Count:
         # A key of its own: the sampler's calls must not count as the cell's (embedded only).
         key = self.endpoint.credentials.get("AWS_ACCESS_KEY_ID", "")
-        return web_targets(self.endpoint.with_access_key(f"{key}-health"), env, base)
+        return web_targets(self.endpoint.with_access_key(f"{key}-health"), env, base, self.contract)

@@ -36,13 +36,10 @@ from harness import version_parameter
 from harness.contract import (
     BACKEND_UPDATE,
     COMPONENTS,
-    ROLE_APP,
+    HARNESS_CONTRACT,
     SERVICES,
-    TAG_BASE,
-    TAG_ROLE,
-    TAG_TIER,
-    TIER_PRIVATE,
     WEB,
+    Contract,
     EnvNames,
     image_tag,
     with_tag,
@@ -111,12 +108,20 @@ class TaskRun:
 
 
 def update(
-    endpoint: Endpoint, env: str, base: str, version: str, *, waits: Waits | None = None
+    endpoint: Endpoint,
+    env: str,
+    base: str,
+    version: str,
+    *,
+    waits: Waits | None = None,
+    contract: Contract = HARNESS_CONTRACT,
 ) -> AppUpdateResult:
-    """Deploy image tag ``version`` to environment ``env`` (on base ``base``); see the module doc."""
+    """Deploy image tag ``version`` to environment ``env`` (on base ``base``); see the module doc.
+
+    ``contract``: the stack's names (a stack profile's ``[contract]``; ours by default)."""
     with _aws_refusals(env):
         return _update(
-            endpoint, EnvNames(env, base), version, waits or Waits.for_endpoint(endpoint)
+            endpoint, EnvNames(env, base, contract), version, waits or Waits.for_endpoint(endpoint)
         )
 
 
@@ -130,13 +135,17 @@ def _update(endpoint: Endpoint, names: EnvNames, version: str, waits: Waits) -> 
     _require_services(ecs, names)
     old_version = _running_version(ecs, names)
     current = {c: _latest_revision(ecs, names.family(c)) for c in COMPONENTS}
-    network = _private_network(_client(endpoint, "ec2"), base)
-    images = {_app_container(d["taskDefinition"], c)["image"] for c, d in current.items()}
+    network = _private_network(_client(endpoint, "ec2"), names)
+    images = {
+        _app_container(d["taskDefinition"], names.container(c))["image"] for c, d in current.items()
+    }
     _require_images(endpoint, sorted(with_tag(image, version) for image in images))
     step = _lap(timings, "preflight_s", step)
 
     log.info("%s: registering %s revisions with tag %s", env, len(current), version)
-    revisions = {c: _register(ecs, copy_with_tag(d, c, version)) for c, d in current.items()}
+    revisions = {
+        c: _register(ecs, copy_with_tag(d, names.container(c), version)) for c, d in current.items()
+    }
     step = _lap(timings, "register_s", step)
 
     try:
@@ -158,33 +167,41 @@ def _update(endpoint: Endpoint, names: EnvNames, version: str, waits: Waits) -> 
 
 
 def run_backend_update(
-    endpoint: Endpoint, env: str, base: str, *, waits: Waits | None = None
+    endpoint: Endpoint,
+    env: str,
+    base: str,
+    *,
+    waits: Waits | None = None,
+    contract: Contract = HARNESS_CONTRACT,
 ) -> TaskRun:
     """Run ``ENV-backend-update`` (latest ACTIVE revision) once; AppUpdateError unless it exits 0."""
-    names = EnvNames(env, base)
+    names = EnvNames(env, base, contract)
     ecs = _client(endpoint, "ecs")
     with _aws_refusals(env):
         _require_cluster(ecs, names)
         revision = _latest_revision(ecs, names.family(BACKEND_UPDATE))["taskDefinition"]
-        network = _private_network(_client(endpoint, "ec2"), base)
+        network = _private_network(_client(endpoint, "ec2"), names)
         waits = waits or Waits.for_endpoint(endpoint)
         return _run_task(ecs, names, revision["taskDefinitionArn"], network, waits)
 
 
-def running_version(endpoint: Endpoint, env: str) -> str:
+def running_version(endpoint: Endpoint, env: str, contract: Contract = HARNESS_CONTRACT) -> str:
     """The image tag of the ``web`` container in the task definition ``ENV-web`` runs."""
-    return _running_version(_client(endpoint, "ecs"), EnvNames(env, base=""))
+    return _running_version(_client(endpoint, "ecs"), EnvNames(env, "", contract))
 
 
-def running_versions(endpoint: Endpoint, env: str) -> dict[str, str]:
+def running_versions(
+    endpoint: Endpoint, env: str, contract: Contract = HARNESS_CONTRACT
+) -> dict[str, str]:
     """The image tag each service (``web``, ``worker``, ``beat``) runs, by component name."""
-    ecs, names = _client(endpoint, "ecs"), EnvNames(env, base="")
+    ecs, names = _client(endpoint, "ecs"), EnvNames(env, "", contract)
     described = _services(ecs, names, SERVICES)
     versions = {}
     for component in SERVICES:
         arn = described[component]["taskDefinition"]
         definition = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
-        versions[component] = image_tag(_app_container(definition, component)["image"])
+        container = _app_container(definition, names.container(component))
+        versions[component] = image_tag(container["image"])
     return versions
 
 
@@ -192,11 +209,12 @@ def _running_version(ecs: Any, names: EnvNames) -> str:
     # names.base is unused here: cluster and service names do not involve the base
     service = _services(ecs, names, (WEB,))[WEB]
     definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
-    return image_tag(_app_container(definition["taskDefinition"], WEB)["image"])
+    return image_tag(_app_container(definition["taskDefinition"], names.container(WEB))["image"])
 
 
-def copy_with_tag(described: Mapping[str, Any], component: str, tag: str) -> dict[str, Any]:
-    """RegisterTaskDefinition arguments copying ``described`` with its app image re-tagged.
+def copy_with_tag(described: Mapping[str, Any], container: str, tag: str) -> dict[str, Any]:
+    """RegisterTaskDefinition arguments copying ``described`` with the image of its app
+    container (named ``container``: the contract's) re-tagged.
 
     ``described`` is a DescribeTaskDefinition answer (with ``include=["TAGS"]``). Every field
     RegisterTaskDefinition accepts is kept; the read-only ones ECS adds are dropped.
@@ -204,7 +222,7 @@ def copy_with_tag(described: Mapping[str, Any], component: str, tag: str) -> dic
     definition = described["taskDefinition"]
     spec = {k: v for k, v in definition.items() if k not in _READ_ONLY_FIELDS}
     spec["containerDefinitions"] = [dict(c) for c in definition["containerDefinitions"]]
-    app = _app_container(spec, component)
+    app = _app_container(spec, container)
     app["image"] = with_tag(app["image"], tag)
     if described.get("tags"):
         spec["tags"] = list(described["tags"])
@@ -285,33 +303,31 @@ def _latest_revision(ecs: Any, family: str) -> dict[str, Any]:
     return described
 
 
-def _app_container(definition: Mapping[str, Any], component: str) -> dict[str, Any]:
-    """The application container: named after its component (the contract)."""
+def _app_container(definition: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """The application container: named as the contract says (ours: after its component)."""
     for container in definition["containerDefinitions"]:
-        if container["name"] == component:
+        if container["name"] == name:
             found: dict[str, Any] = container
             return found
     family = definition.get("family", "?")
-    raise AppUpdateError(f"task definition {family} has no container named {component!r}")
+    raise AppUpdateError(f"task definition {family} has no container named {name!r}")
 
 
-def _private_network(ec2: Any, base: str) -> dict[str, Any]:
-    """awsvpc configuration: the base's private subnets and app security group, no public IP."""
-    subnets = ec2.describe_subnets(Filters=_tags({TAG_BASE: base, TAG_TIER: TIER_PRIVATE}))[
-        "Subnets"
-    ]
+def _private_network(ec2: Any, names: EnvNames) -> dict[str, Any]:
+    """awsvpc configuration: the base's private subnets and app security group, no public IP
+    (found as the contract says: ours by their tags)."""
+    base = names.base
+    subnets = ec2.describe_subnets(Filters=names.subnet_filters())["Subnets"]
     if not subnets:
         raise AppUpdateError(
-            f"base {base!r} has no private subnets (tagged {TAG_BASE}={base}, {TAG_TIER}={TIER_PRIVATE})"
+            f"base {base!r} has no private subnets ({_described(names.subnet_filters())})"
         )
-    groups = ec2.describe_security_groups(Filters=_tags({TAG_BASE: base, TAG_ROLE: ROLE_APP}))[
-        "SecurityGroups"
-    ]
+    groups = ec2.describe_security_groups(Filters=names.security_group_filters())["SecurityGroups"]
     if len(groups) != 1:
         found = ", ".join(g["GroupId"] for g in groups) or "none"
         raise AppUpdateError(
-            f"base {base!r} needs exactly one app security group (tagged {TAG_BASE}={base}, "
-            f"{TAG_ROLE}={ROLE_APP}); found {found}"
+            f"base {base!r} needs exactly one app security group "
+            f"({_described(names.security_group_filters())}); found {found}"
         )
     return {
         "awsvpcConfiguration": {
@@ -320,6 +336,13 @@ def _private_network(ec2: Any, base: str) -> dict[str, Any]:
             "assignPublicIp": "DISABLED",
         }
     }
+
+
+def _described(filters: list[dict[str, Any]]) -> str:
+    """EC2 filters as the user reads them: ``tagged base=dev, tier=private``."""
+    if all(f["Name"].startswith("tag:") for f in filters):
+        return "tagged " + ", ".join(f"{f['Name'][4:]}={f['Values'][0]}" for f in filters)
+    return ", ".join(f"{f['Name']}={f['Values'][0]}" for f in filters)
 
 
 def _require_images(endpoint: Endpoint, images: list[str]) -> None:
@@ -396,7 +419,8 @@ def _run_task(
         ) from exc
     task = _describe_task(ecs, names.cluster, task_arn)
     exit_code = _app_container(
-        {"containerDefinitions": task["containers"], "family": family}, BACKEND_UPDATE
+        {"containerDefinitions": task["containers"], "family": family},
+        names.container(BACKEND_UPDATE),
     ).get("exitCode")
     if exit_code != 0:
         raise AppUpdateError(
@@ -475,7 +499,9 @@ def _message(exc: ClientError) -> str:
     return f"{error.get('Code', '?')}: {error.get('Message', exc)}"
 
 
-def deregister_revisions(endpoint: Endpoint, env: str) -> int:
+def deregister_revisions(
+    endpoint: Endpoint, env: str, contract: Contract = HARNESS_CONTRACT
+) -> int:
     """Deregister every ACTIVE revision of ``env``'s task definition families; return how many.
 
     Tools destroy only the revisions in their state; the ones this script registered are
@@ -483,7 +509,7 @@ def deregister_revisions(endpoint: Endpoint, env: str) -> int:
     endpoint whose deployments carry tags (a sandbox account's run id) only revisions with
     those tags are touched.
     """
-    ecs, names, count = _client(endpoint, "ecs"), EnvNames(env, ""), 0
+    ecs, names, count = _client(endpoint, "ecs"), EnvNames(env, "", contract), 0
     for component in COMPONENTS:
         family = names.family(component)
         pages = ecs.get_paginator("list_task_definitions").paginate(

@@ -81,7 +81,9 @@ def change_in_effect(endpoint: Endpoint, names: EnvNames, kind: ChangeKind) -> b
     if kind is ChangeKind.TASK_SIZE:
         size = (str(task_def.get("cpu")), str(task_def.get("memory")))
         return size == (str(CHANGED_TASK_CPU), str(CHANGED_TASK_MEMORY))
-    container = next(c for c in task_def["containerDefinitions"] if c["name"] == WEB)
+    container = next(
+        c for c in task_def["containerDefinitions"] if c["name"] == names.container(WEB)
+    )
     env = {e["name"]: e["value"] for e in container.get("environment", [])}
     return env.get("DJANGO_LOG_LEVEL") == CHANGED_LOG_LEVEL
 

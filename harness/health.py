@@ -20,7 +20,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from harness.contract import EnvNames
+from harness.contract import HARNESS_CONTRACT, Contract, EnvNames
 from harness.endpoint import Endpoint
 
 Count = Callable[[], int | None]
@@ -42,10 +42,15 @@ def healthy_targets(elbv2: Any, target_group_name: str) -> int | None:
     return states.count("healthy")
 
 
-def web_targets(endpoint: Endpoint, env: str, base: str) -> Count:
-    """A :data:`Count` of the healthy targets of ``env``'s web target group (contract name)."""
+def web_targets(
+    endpoint: Endpoint, env: str, base: str, contract: Contract = HARNESS_CONTRACT
+) -> Count:
+    """A :data:`Count` of the healthy targets of ``env``'s web target group (contract name;
+    a contract without one: always None, "not measured")."""
     elbv2 = endpoint.client("elbv2")
-    name = EnvNames(env, base).target_group
+    name = EnvNames(env, base, contract).target_group
+    if not name:
+        return lambda: None
     return lambda: healthy_targets(elbv2, name)
 
 

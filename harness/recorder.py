@@ -86,6 +86,8 @@ class CellIdentity:
     change_kind: ChangeKind
     env_name: str
     repetition: int = 0
+    stack: str = ""
+    """The stack profile's label (``harness.profiles``)."""
 
 
 @dataclass(slots=True)
@@ -193,6 +195,7 @@ class CellRecorder:
             faults=ctx.faults,
             faults_injected=calls.faults_injected,
             retries_seen=calls.retries,
+            stack=cell.stack,
             git_commit=ctx.git_commit,
             machine=ctx.machine,
         )

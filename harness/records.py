@@ -26,11 +26,11 @@ from harness.errors import RecordError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """2: ``versions_after`` (per service), ``api_calls_on_behalf`` (apart from ``api_calls``),
 ``min_healthy_targets``. 3: ``failure_kind`` and ``tool_state`` (the failure scenarios),
 ``live_drift_detected`` and ``live_drift`` (CloudFormation drift detection of the live
-resources, beside the tool's own check)."""
+resources, beside the tool's own check). 4: ``stack`` (which stack profile ran)."""
 
 
 class Tool(StrEnum):
@@ -193,6 +193,9 @@ class Record:
     retries_seen: dict[str, dict[str, int]] = field(default_factory=dict)
     """Requests of the phase that said they were a retry, ``service:Action`` -> what the
     attempt before met (a fault kind, or ``none``) -> n."""
+    stack: str = ""
+    """Which stack ran: its profile's name, and for upstream code ``(repository@commit)``,
+    e.g. ``harness-terraform`` or ``author-terraform (briancaffey/terraform-aws-django@0980129)``."""
     git_commit: str = ""
     machine: str = ""
     timestamp: str = field(
@@ -253,8 +256,14 @@ def _upgrade_v2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _upgrade_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 had no stack profiles: every record is of our own stack of its tool."""
+    data.setdefault("stack", f"harness-{data.get('tool', '')}")
+    return data
+
+
 # schema version -> function turning a record of that version into the next one
-_UPGRADES: dict[int, Any] = {1: _upgrade_v1, 2: _upgrade_v2}
+_UPGRADES: dict[int, Any] = {1: _upgrade_v1, 2: _upgrade_v2, 3: _upgrade_v3}
 
 
 def upgrade(data: dict[str, Any]) -> dict[str, Any]:

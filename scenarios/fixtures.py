@@ -9,6 +9,7 @@ the module ends (or by ``test_destroy_leaves_nothing_behind``, which checks it).
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 from collections.abc import Iterator
@@ -16,14 +17,17 @@ from pathlib import Path
 
 import pytest
 
+from harness.cli import compare as compare_cli
+from harness.compare import prepare_stacks
 from harness.compare.drivers import DriverUnavailable, driver_factory
-from harness.compare.matrix import CellSpec
+from harness.compare.matrix import CellSpec, CompareOptions
 from harness.compare.run import BaseLayer, Cell, Run, RunTarget, embedded_target
 from harness.emulator import Emulator
 from harness.endpoint import Endpoint, Target
-from harness.errors import ProviderUnavailable
+from harness.errors import ProviderUnavailable, UsageError
 from harness.external_targets import REQUIRED_SERVICES
 from harness.paths import REPO_ROOT
+from harness.profiles import BUILTIN
 from harness.recorder import RunContext, git_commit, new_run_id
 from harness.records import ChangeKind, RecordWriter, Strategy, Tool
 from harness.terraform.providers import ProviderChoice, select
@@ -68,6 +72,25 @@ def results_root(run_context: RunContext) -> Path:
     return root / run_context.run_id
 
 
+@pytest.fixture(scope="session")
+def stack_options(request: pytest.FixtureRequest) -> CompareOptions:
+    """``--stack FILE`` (``--stack-source``, ``--module-source``): the stacks the scenarios
+    drive, as ``python -m harness compare`` reads them (a bad profile: a usage error)."""
+    config = request.config
+    argv = [arg for path in config.getoption("--stack") for arg in ("--stack", path)]
+    if config.getoption("--stack-source"):
+        argv += ["--stack-source", config.getoption("--stack-source")]
+    argv += [a for m in config.getoption("--module-source") for a in ("--module-source", m)]
+    parser = argparse.ArgumentParser()
+    compare_cli.add_arguments(parser)
+    args = parser.parse_args(argv)
+    args.tools = ",".join(t.value for t in Tool)  # the scenarios choose their tools
+    try:
+        return compare_cli.options_from(args)
+    except UsageError as exc:
+        pytest.exit(f"--stack: {exc}", returncode=4)
+
+
 class ScenarioBases:
     """Each tool's base layer, deployed at first use; the run destroys them at its close."""
 
@@ -85,8 +108,21 @@ class ScenarioBases:
             self.run.deploy_base(base)
         return self.deployed[tool]
 
+    def ours_only(self, tool: Tool) -> None:
+        """Skip a check of our own stacks' naming contract (``harness/contract.py``) when
+        ``tool`` drives another stack."""
+        stack = self.run.stack(tool)
+        if stack.profile.path != BUILTIN[tool]:
+            pytest.skip(f"checks our {tool} stack's names; --stack runs {stack.label}")
+
     def cell(self, tool: Tool, strategy: Strategy, kind: ChangeKind, env: str = "") -> CellSpec:
-        """The spec of one scenario cell on ``tool``'s base (deployed if need be)."""
+        """The spec of one scenario cell on ``tool``'s base (deployed if need be); skipped
+        when the stack has not the strategy or change kind."""
+        profile = self.run.stack(tool).profile
+        if strategy not in profile.strategies:
+            pytest.skip(f"stack {profile.name} has no strategy {strategy} ({profile.path})")
+        if kind not in profile.changes:
+            pytest.skip(f"stack {profile.name} has no change kind {kind} ({profile.path})")
         base = self.ensure(tool)
         env = env or f"{TOOL_SHORT[tool]}-{STRATEGY_SHORT[strategy]}-{CHANGE_SHORT[kind]}"
         return CellSpec(0, tool, strategy, kind, 0, env, base.name, base.image_repository)
@@ -104,6 +140,7 @@ def scenario_bases(
     run_context: RunContext,
     results_root: Path,
     tmp_path_factory: pytest.TempPathFactory,
+    stack_options: CompareOptions,
 ) -> Iterator[ScenarioBases]:
     """The module's run and the bases of its tools; every base is destroyed at the end.
 
@@ -115,6 +152,10 @@ def scenario_bases(
     except ProviderUnavailable as exc:
         pytest.skip(f"--terraform-provider {terraform_provider}: {exc}")
     folder = tmp_path_factory.mktemp("scenarios")
+    try:
+        stacks = prepare_stacks(stack_options, folder / "source")
+    except UsageError as exc:
+        pytest.exit(f"--stack: {exc}", returncode=4)
     if _embedded is not None:
         run_target = embedded_target(_embedded, folder)
     else:
@@ -125,7 +166,8 @@ def scenario_bases(
             pytest.skip(f"{target} does not serve {', '.join(lacking)}")
         run_target = RunTarget(endpoint, folder)
     with RecordWriter(results_root / "records.jsonl") as writer:
-        run = Run(run_context, run_target, writer, driver_factory(terraform_provider))
+        factory = driver_factory(terraform_provider, stacks)
+        run = Run(run_context, run_target, writer, factory, stacks=stacks)
         try:
             yield ScenarioBases(run)
         finally:

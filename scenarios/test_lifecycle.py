@@ -124,6 +124,7 @@ SERVICE_CHANGE_DRIFT: dict[Tool, tuple[Strategy, Callable[[DriftReport], bool]]]
 def test_deployment_follows_the_naming_and_tagging_contract(
     scenario_bases: ScenarioBases, tool: Tool
 ) -> None:
+    scenario_bases.ours_only(tool)
     strategy, lists_the_web_service = SERVICE_CHANGE_DRIFT[tool]
     spec = scenario_bases.cell(tool, strategy, ChangeKind.NONE, env=f"{TOOL_SHORT[tool]}-contract")
     cell, settings = scenario_bases.open(spec), spec.settings()
@@ -154,6 +155,7 @@ def test_the_tool_applies_its_base_again_under_faults(
     without faults, nothing replaced, because the tool retried every fault it met (Terraform's
     provider: botocore standard mode, 25 retries; the CDK CLI: the JS SDK v3's standard retry
     strategy, 7 attempts). The cheap real-tool run: no environment to deploy and destroy."""
+    scenario_bases.ours_only(tool)
     base = scenario_bases.ensure(tool)
     endpoint, key = base.cell.endpoint, base.cell.endpoint.credentials["AWS_ACCESS_KEY_ID"]
     before = _base_ids(endpoint, base.name)
@@ -189,6 +191,7 @@ def _base_ids(endpoint: Endpoint, base: str) -> tuple[list[str], list[str]]:
 @pytest.mark.parametrize("tool", by_tool())
 def test_destroy_leaves_nothing_behind(scenario_bases: ScenarioBases, tool: Tool) -> None:
     """Runs last in this module: the base goes, and nothing of it or of any cell stays."""
+    scenario_bases.ours_only(tool)
     base = scenario_bases.ensure(tool)
     endpoint = base.cell.endpoint
     scenario_bases.run.destroy_base(base)

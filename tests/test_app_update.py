@@ -11,20 +11,32 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from harness import app_update
+from harness import app_update, profiles
 from harness.__main__ import main
 from harness.app_side import ContractAppSide
 from harness.app_update import Waits, copy_with_tag, running_version, running_versions
-from harness.contract import BACKEND_UPDATE, COMPONENTS, SERVICES, BaseNames, EnvNames, image_tag
+from harness.contract import (
+    BACKEND_UPDATE,
+    COMPONENTS,
+    HARNESS_CONTRACT,
+    SERVICES,
+    BaseNames,
+    Component,
+    Contract,
+    EnvNames,
+    image_tag,
+)
 from harness.emulator import Emulator
 from harness.endpoint import Endpoint, Target
 from harness.errors import AppUpdateError
 from harness.fidelity.faults import FaultPlan
+from harness.records import Tool
 
 pytestmark = pytest.mark.services("ecs", "ecr", "ec2", "sts")
 
@@ -43,10 +55,11 @@ class Layout:
     private_subnets: list[str] = field(default_factory=list)
     app_security_group: str = ""
     cleanup: list[Any] = field(default_factory=list)
+    contract: Contract = HARNESS_CONTRACT
 
     @property
     def names(self) -> EnvNames:
-        return EnvNames(self.env, self.base)
+        return EnvNames(self.env, self.base, self.contract)
 
     def ecs(self) -> Any:
         return self.endpoint.client("ecs")
@@ -70,7 +83,7 @@ def _lay_out(layout: Layout) -> None:
     """Build the environment; every step registers its undo first-in, last-out."""
     endpoint, env, base = layout.endpoint, layout.env, layout.base
     ec2, ecs, ecr = endpoint.client("ec2"), endpoint.client("ecs"), endpoint.client("ecr")
-    names, base_names = EnvNames(env, base), BaseNames(base)
+    names, base_names = layout.names, BaseNames(base)
     repo = ecr.create_repository(repositoryName=base_names.ecr_repository)["repository"]
     layout.repository_uri = repo["repositoryUri"]
     layout.cleanup.append(
@@ -148,7 +161,7 @@ SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dev/db-creden
 
 def _task_definition(layout: Layout, component: str, tags: list[dict[str, str]]) -> dict[str, Any]:
     app = {
-        "name": component,
+        "name": layout.names.container(component),
         "image": f"{layout.repository_uri}:v1",
         "essential": True,
         "command": ["/app/bin/" + component],
@@ -222,6 +235,51 @@ def _readonly_stripped(described: Any) -> dict[str, Any]:
     for key in ("taskDefinitionArn", "revision", "registeredAt", "requiresAttributes"):
         definition.pop(key, None)
     return definition
+
+
+OTHER_STACK = Contract(
+    cluster="{env}-cluster",
+    log_group="/ecs/{env}/{component}",
+    image_repository="",
+    components={
+        "web": Component("{env}-gunicorn", "{env}-gunicorn", "gunicorn"),
+        "worker": Component("{env}-default", "{env}-default", "default"),
+        "beat": Component("{env}-beat", "{env}-beat", "beat"),
+        "backend-update": Component("", "{env}-backend_update", "backend_update"),
+    },
+)
+"""Another stack's names (briancaffey/terraform-aws-django's, as its profile gives them)."""
+
+
+@pytest.fixture
+def other_layout(aws_endpoint: Endpoint) -> Iterator[Layout]:
+    if aws_endpoint.target is Target.AWS:
+        pytest.skip("the layout's images and roles are fakes: no real task could start")
+    suffix = uuid.uuid4().hex[:6]
+    built = Layout(aws_endpoint, env=f"env{suffix}", base=f"base{suffix}", contract=OTHER_STACK)
+    try:
+        _lay_out(built)
+        yield built
+    finally:
+        for undo in reversed(built.cleanup):
+            undo()
+
+
+def test_the_app_side_finds_another_stack_by_its_profile_s_contract(
+    other_layout: Layout, fast: Waits
+) -> None:
+    env, base = other_layout.env, other_layout.base
+    with pytest.raises(AppUpdateError, match=f"no service {env}-web "):
+        ContractAppSide(other_layout.endpoint).running_versions(env)  # our names: not there
+    app = ContractAppSide(other_layout.endpoint, OTHER_STACK)
+    assert app.running_versions(env) == dict.fromkeys(SERVICES, "v1")
+    result = app_update.update(other_layout.endpoint, env, base, "v2", waits=fast,
+                               contract=OTHER_STACK)  # fmt: skip
+    assert set(result.revisions) == set(COMPONENTS)
+    assert app.running_versions(env) == dict.fromkeys(SERVICES, "v2")
+    run = other_layout.ecs().describe_tasks(cluster=f"{env}-cluster", tasks=[result.task_arn])
+    assert run["tasks"][0]["taskDefinitionArn"] == result.revisions["backend-update"]
+    assert app.deregister_revisions(env) == 2 * len(COMPONENTS)
 
 
 # the update ---------------------------------------------------------------------------------
@@ -339,6 +397,31 @@ def test_cli_runs_the_update(layout: Layout, capsys: pytest.CaptureFixture[str])
     assert code == 0
     assert f"{layout.env}: v1 -> v2" in capsys.readouterr().out
     assert running_version(layout.endpoint, layout.env) == "v2"
+
+
+def test_cli_runs_the_update_on_another_stack_s_names(
+    other_layout: Layout, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``--stack FILE``: the names come from the profile's [contract] (its components here are
+    OTHER_STACK's; the rest is our Terraform profile)."""
+    if other_layout.endpoint.url is None:
+        pytest.skip("the CLI test passes --endpoint")
+    text = profiles.BUILTIN[Tool.TERRAFORM].read_text()
+    components = text.index("[contract.components]")
+    text = text[:components] + (
+        "[contract.components]\n"
+        'web = { service = "{env}-gunicorn", family = "{env}-gunicorn", container = "gunicorn" }\n'
+        'worker = { service = "{env}-default", family = "{env}-default", container = "default" }\n'
+        'beat = { service = "{env}-beat", family = "{env}-beat", container = "beat" }\n'
+        'backend-update = { family = "{env}-backend_update", container = "backend_update" }\n'
+    )
+    stack = tmp_path / "other.toml"
+    stack.write_text(text)
+    env, url = other_layout.env, other_layout.endpoint.url
+    argv = ["app-update", "--env", env, "--base", other_layout.base, "--version", "v2"]
+    assert main([*argv, "--endpoint", url, "--stack", str(stack)]) == 0
+    assert f"{env}: v1 -> v2" in capsys.readouterr().out
+    assert running_version(other_layout.endpoint, env, OTHER_STACK) == "v2"
 
 
 def test_cli_fails_with_one_clear_line(layout: Layout, capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from harness.contract import COMPONENTS, SERVICES, BaseNames, EnvNames, image_tag, with_tag
+from harness.contract import (
+    COMPONENTS,
+    SERVICES,
+    BaseNames,
+    Component,
+    Contract,
+    EnvNames,
+    image_tag,
+    with_tag,
+)
 
 
 def test_env_names_follow_the_contract() -> None:
@@ -51,3 +60,25 @@ def test_image_tag(image: str, tag: str) -> None:
 )
 def test_with_tag_keeps_registry_and_repository(image: str, expected: str) -> None:
     assert with_tag(image, "v2") == expected
+
+
+def test_env_names_follow_a_stack_profile_s_contract() -> None:
+    from harness import profiles
+    from harness.records import Tool
+
+    ours = profiles.builtin(Tool.TERRAFORM).contract
+    other = Contract(
+        cluster="{env}-cluster",
+        log_group="/ecs/{env}/{component}",
+        image_repository="{account}.dkr.ecr.{region}.amazonaws.com/{base}x-backend",
+        components={"web": Component("{env}-gunicorn", "{env}-gunicorn", "gunicorn")},
+    )
+    names = EnvNames("alpha", "dev", other)
+    assert (names.service("web"), names.family("web"), names.container("web")) == (
+        "alpha-gunicorn", "alpha-gunicorn", "gunicorn")  # fmt: skip
+    assert names.image_repository("1", "r") == "1.dkr.ecr.r.amazonaws.com/devx-backend"
+    assert names.target_group == ""
+    with pytest.raises(KeyError, match="no component 'beat'"):
+        names.service("beat")
+    assert EnvNames("alpha", "dev", ours) == EnvNames("alpha", "dev")
+    assert EnvNames("alpha", "dev").container("backend-update") == "backend-update"

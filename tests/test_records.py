@@ -75,7 +75,7 @@ def test_a_version_1_record_is_upgraded() -> None:
     del v1["versions_after"], v1["api_calls_on_behalf"]
     v1["api_calls"] = {"cloudformation:UpdateStack": 1, "cloudformation>ecs:UpdateService": 2}
     record = Record.from_dict(v1)
-    assert record.schema_version == records.SCHEMA_VERSION == 3
+    assert record.schema_version == records.SCHEMA_VERSION == 4
     assert record.versions_after == {"web": "v2"}
     assert record.api_calls == {"cloudformation:UpdateStack": 1}
     assert record.api_calls_on_behalf == {"cloudformation": {"ecs:UpdateService": 2}}
@@ -86,8 +86,22 @@ def test_a_version_2_record_is_upgraded_to_live_drift_not_checked() -> None:
     v2 = {**make(phase=Phase.DRIFT, drift_detected=False).to_dict(), "schema_version": 2}
     del v2["live_drift_detected"], v2["live_drift"]
     record = Record.from_dict(v2)
-    assert (record.schema_version, record.live_drift_detected, record.live_drift) == (3, None, {})
+    assert (record.schema_version, record.live_drift_detected, record.live_drift) == (4, None, {})
     assert record.drift_detected is False
+
+
+def test_a_version_3_record_is_upgraded_to_our_own_stack_of_its_tool() -> None:
+    """Version 3 had no stack profiles: every run was of the harness's own two stacks."""
+    for tool in Tool:
+        v3 = {**make(tool=tool).to_dict(), "schema_version": 3}
+        del v3["stack"]
+        record = Record.from_dict(v3)
+        assert (record.schema_version, record.stack) == (4, f"harness-{tool}")
+
+
+def test_the_stack_round_trips() -> None:
+    record = make(stack="author-terraform (briancaffey/terraform-aws-django@0980129)")
+    assert Record.from_dict(json.loads(json.dumps(record.to_dict()))) == record
 
 
 def test_live_drift_round_trips() -> None:
@@ -99,6 +113,7 @@ def test_version_1_records_of_a_whole_run_still_make_a_report() -> None:
     old = list(records.load([Path(__file__).parent / "report" / "fixtures" / "run-v1"]))
     assert {r.schema_version for r in old} == {records.SCHEMA_VERSION}
     assert all(set(r.versions_after) <= {"web"} for r in old)
+    assert {r.stack for r in old} == {f"harness-{r.tool}" for r in old}
     assert any(r.versions_after for r in old)
 
 

@@ -1,6 +1,7 @@
 """``python -m harness app-update``: the shared app-update script, from a shell or CI.
 
     python -m harness app-update --env alpha --base dev --version v2 [--endpoint URL]
+        [--stack profiles/author-terraform.toml]    # another stack's names (its [contract])
 
 The endpoint is ``--endpoint`` or ``AWS_ENDPOINT_URL``; with neither, real AWS with the
 credentials and region of the environment.
@@ -11,10 +12,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from botocore.exceptions import BotoCoreError
 
 from harness.app_update import Waits, update
+from harness.contract import HARNESS_CONTRACT, Contract
 from harness.endpoint import DEFAULT_REGION, DUMMY_CREDENTIALS, Endpoint, Target
 from harness.errors import AppUpdateError
 
@@ -33,6 +36,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout", type=float, default=None, help="seconds to wait for the task and the services"
+    )
+    parser.add_argument(
+        "--stack",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="a stack profile whose [contract] names the cluster, services, task families and "
+        "containers (default: ours; docs/profiles.md)",
     )
 
 
@@ -54,13 +65,23 @@ def endpoint_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
     return Endpoint(Target.AWS, None, region=region, credentials=credentials, engine="aws")
 
 
+def _contract(path: Path | None) -> Contract:
+    """The contract of the profile at ``path`` (ProfileError, exit 2, when it is bad); ours."""
+    if path is None:
+        return HARNESS_CONTRACT
+    from harness import profiles
+
+    return profiles.load(path).contract
+
+
 def run(args: argparse.Namespace) -> int:
     endpoint = endpoint_from(args)
     waits = Waits.for_endpoint(endpoint)
     if args.timeout is not None:
         waits = Waits(min(waits.delay_s, args.timeout), args.timeout, args.timeout)
     try:
-        result = update(endpoint, args.env, args.base, args.version, waits=waits)
+        result = update(endpoint, args.env, args.base, args.version, waits=waits,
+                        contract=_contract(getattr(args, "stack", None)))  # fmt: skip
     except AppUpdateError as exc:
         print(f"app-update failed: {exc}", file=sys.stderr)
         return 1

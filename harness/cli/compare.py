@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TypeVar
 
-from harness import signals
+from harness import profiles, signals
 from harness.cli.tf import add_provider_argument
 from harness.compare import CompareOptions, LogProgress, Progress, RunResult, run_comparison
 from harness.endpoint import Target
@@ -18,6 +18,8 @@ from harness.errors import HarnessError, UsageError
 from harness.expectations import STRATEGIES
 from harness.fidelity.faults import DEFAULT_DELAY_S, FaultPlan, FaultSpecError
 from harness.outcomes import CellStatus
+from harness.profiles import Profile
+from harness.profiles.strategy import require_change, require_strategy
 from harness.records import ChangeKind, Strategy, Tool
 
 log = logging.getLogger(__name__)
@@ -50,8 +52,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--changes",
-        default=_choices(ChangeKind),
-        help=f"comma-separated, of {_choices(ChangeKind)}",
+        default="",
+        help=f"comma-separated, of {_choices(ChangeKind)} (default: all the stack has)",
+    )
+    parser.add_argument(
+        "--stack",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="a stack profile (TOML, docs/profiles.md) for its tool instead of our own stack; "
+        "once per tool. Without --tools, only the tools of the profiles given run",
+    )
+    parser.add_argument(
+        "--stack-source",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="a git checkout of the upstream repository a --stack profile names (its commit is "
+        "exported with git archive; the checkout is never changed)",
+    )
+    parser.add_argument(
+        "--module-source",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="a git checkout of a registry module the profile maps, e.g. "
+        "terraform-aws-modules/vpc/aws=~/src/terraform-aws-vpc",
     )
     parser.add_argument("--workers", type=int, default=2, help="cells run in parallel (default 2)")
     parser.add_argument(
@@ -110,11 +137,41 @@ def _parse(kind: type[E], text: str) -> tuple[E, ...]:
     return tuple(kind(p) for p in parts)
 
 
+def _profiles(args: argparse.Namespace) -> dict[Tool, Profile]:
+    found: dict[Tool, Profile] = {}
+    for path in getattr(args, "stack", []):
+        profile = profiles.load(path)  # ProfileError (a UsageError) listing its problems
+        if profile.tool in found:
+            raise UsageError(f"--stack: {found[profile.tool].path} and {path} are both "
+                             f"{profile.tool} stacks; give one per tool")  # fmt: skip
+        found[profile.tool] = profile
+    return found
+
+
+def _module_sources(values: list[str]) -> dict[str, Path]:
+    found = {}
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or not name or not path:
+            raise UsageError(f"--module-source: {value!r} is not NAME=DIR, e.g. "
+                             "terraform-aws-modules/vpc/aws=~/src/terraform-aws-vpc")  # fmt: skip
+        found[name] = Path(path)
+    return found
+
+
 def options_from(args: argparse.Namespace) -> CompareOptions:
     """The run ``args`` ask for; :class:`UsageError` naming the option that is wrong."""
-    tools = _parse(Tool, args.tools)
+    stacks = _profiles(args)
+    tools_text = args.tools
+    if stacks and tools_text == _choices(Tool):  # --tools not given: the profiles' tools
+        tools_text = ",".join(t.value for t in Tool if t in stacks)
+    tools = _parse(Tool, tools_text)
     if not tools:
         raise UsageError(f"--tools: name at least one of {_choices(Tool)}")
+    for tool, profile in stacks.items():
+        if tool not in tools:
+            raise UsageError(f"--stack {profile.path} is a {tool} stack, and --tools is "
+                             f"{args.tools}: add {tool} to --tools")  # fmt: skip
     strategies = _parse(Strategy, args.strategies)
     for strategy in strategies:
         if not any(strategy in STRATEGIES[t] for t in tools):
@@ -124,6 +181,14 @@ def options_from(args: argparse.Namespace) -> CompareOptions:
                 f"add {owner} to --tools or choose from "
                 f"{','.join(s for t in tools for s in STRATEGIES[t])}"
             )
+    changes = _parse(ChangeKind, args.changes) if args.changes else tuple(ChangeKind)
+    for tool, profile in stacks.items():
+        ours = [s for s in strategies if s in STRATEGIES[tool]]
+        for strategy in ours:
+            require_strategy(profile, strategy)
+        if args.changes:
+            for kind in changes:
+                require_change(profile, kind)
     if args.repeat < 1 or args.workers < 1:
         raise UsageError("--repeat and --workers must be at least 1")
     if args.endpoint and args.target != Target.EMBEDDED.value:
@@ -134,13 +199,16 @@ def options_from(args: argparse.Namespace) -> CompareOptions:
         repeat=args.repeat,
         tools=tools,
         strategies=strategies,
-        changes=_parse(ChangeKind, args.changes),
+        changes=changes,
         workers=args.workers,
         results=args.results,
         terraform_provider=args.terraform_provider,
         failure_scenarios=args.failure_scenarios,
         faults=_faults(args),
         endpoint=args.endpoint,
+        profiles=stacks,
+        stack_source=getattr(args, "stack_source", None),
+        module_sources=_module_sources(getattr(args, "module_source", [])),
     )
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,8 +40,10 @@ from harness.compare.progress import LogProgress, Progress
 from harness.compare.run import AppSideFactory, Run, RunTarget, open_target
 from harness.drivers.base import StackDriver
 from harness.errors import ResultsError
+from harness.profiles.source import Stack, local, prepare
+from harness.profiles.tfvars import check_fits
 from harness.recorder import RunContext, git_commit, new_run_id
-from harness.records import RecordWriter
+from harness.records import RecordWriter, Tool
 from harness.report import runinfo
 
 __all__ = [
@@ -78,16 +81,35 @@ def run_comparison(
     build_report: bool = True,
     app_side: AppSideFactory = ContractAppSide,
 ) -> RunResult:
-    """Run the matrix of ``options``; return where its records and report are."""
-    factory = factory or driver_factory(options.terraform_provider)
+    """Run the matrix of ``options``; return where its records and report are.
+
+    The stacks' code is made ready and each profile checked against it before anything else
+    runs (:class:`~harness.errors.UsageError` saying what to fix)."""
     run_id = new_run_id()
     folder = options.results.resolve() / run_id  # absolute: tools run elsewhere
     created = make_run_folder(folder)
     try:
-        return _run(options, progress, factory, build_report, app_side, run_id, folder)
+        stacks = prepare_stacks(options, folder / "work" / "source")
+        factory = factory or driver_factory(options.terraform_provider, stacks)
+        return _run(options, progress, factory, build_report, app_side, run_id, folder, stacks)
     except BaseException:
         _drop_if_empty(folder, created)
         raise
+
+
+def prepare_stacks(options: CompareOptions, workdir: Path) -> dict[Tool, Stack]:
+    """The stack of each tool of the run: its code ready (upstream code exported and edited
+    under ``workdir``), its profile checked against it."""
+    stacks = {}
+    for tool in options.tools:
+        profile = options.profile(tool)
+        if tool in options.profiles:
+            stack = prepare(profile, options.stack_source, options.module_sources, workdir)
+        else:
+            stack = local(profile)
+        check_fits(profile, stack.root)
+        stacks[tool] = stack
+    return stacks
 
 
 def make_run_folder(folder: Path) -> Path:
@@ -129,6 +151,7 @@ def _run(
     app_side: AppSideFactory,
     run_id: str,
     folder: Path,
+    stacks: Mapping[Tool, Stack],
 ) -> RunResult:
     began, started = time.perf_counter(), datetime.now(UTC).isoformat(timespec="seconds")
     results: list[CellResult] = []
@@ -144,10 +167,15 @@ def _run(
         )
         faults = options.faults.describe() if options.faults else ""
         context = RunContext(run_id, str(options.target), git_commit(), faults)
-        run = Run(context, target, writer, factory, app_side, progress or LogProgress())
+        run = Run(context, target, writer, factory, app_side, progress or LogProgress(),
+                  stacks=stacks)  # fmt: skip
         with run:  # destroys the bases, also after a failure or Ctrl-C
             for text in target.notes:
                 run.note(text)
+            for tool, chosen in stacks.items():
+                if chosen.applied:
+                    run.note(f"{tool}: stack {chosen.label}, {len(chosen.applied)} edit(s) to the "
+                             f"upstream code: " + "; ".join(e.why for e in chosen.applied))  # fmt: skip
             try:
                 bases = deploy_bases(run, options.tools, run_id.rsplit("-", 1)[-1])
             except KeyboardInterrupt:

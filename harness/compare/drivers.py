@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from harness.drivers.base import AppSettings, DriftReport, StackDriver, StepResult
 from harness.endpoint import Endpoint
 from harness.errors import CommandNotFound, HarnessError
+from harness.profiles.source import Stack
 from harness.records import Tool
 
 DriverFactory = Callable[[Tool, Path, Endpoint], StackDriver]
@@ -20,30 +21,44 @@ class DriverUnavailable(HarnessError):
 
 
 def make_driver(
-    tool: Tool, workdir: Path, endpoint: Endpoint, *, terraform_provider: str = "auto"
+    tool: Tool,
+    workdir: Path,
+    endpoint: Endpoint,
+    *,
+    terraform_provider: str = "auto",
+    stacks: Mapping[Tool, Stack] | None = None,
 ) -> StackDriver:
     """The driver of ``tool`` for ``endpoint``, working in ``workdir`` (shared by the tool's cells).
 
     ``terraform_provider`` (auto, real, standin) is the ``hashicorp/aws`` the Terraform driver
-    selects. Imported lazily: a Terraform-only run never loads the CDK driver. A tool whose CLI
-    is missing raises :class:`DriverUnavailable` saying how to install it, so only its own
-    cells are lost.
+    selects; ``stacks`` the stack each tool drives (default: ours). Imported lazily: a
+    Terraform-only run never loads the CDK driver. A tool whose CLI is missing raises
+    :class:`DriverUnavailable` saying how to install it, so only its own cells are lost.
     """
+    stack = (stacks or {}).get(tool)
     if tool is Tool.TERRAFORM:
         from harness.drivers.terraform import TerraformDriver, runtime_for
 
-        return TerraformDriver(endpoint, workdir, runtime_for(terraform_provider))
+        if stack is None:
+            return TerraformDriver(endpoint, workdir, runtime_for(terraform_provider))
+        return TerraformDriver(endpoint, workdir, runtime_for(terraform_provider),
+                               profile=stack.profile, source_root=stack.root)  # fmt: skip
     from harness.drivers.cdk import CdkDriver
 
     try:
+        if stack is not None:
+            app_dir = stack.root / stack.profile.app.dir
+            return CdkDriver(workdir, endpoint, app_dir=app_dir, profile=stack.profile)
         return CdkDriver(workdir, endpoint)
     except CommandNotFound as exc:
         raise DriverUnavailable(f"{tool}: not run: {str(exc).splitlines()[0]}") from exc
 
 
-def driver_factory(terraform_provider: str = "auto") -> DriverFactory:
-    """:func:`make_driver` with the run's choice of Terraform provider."""
-    return functools.partial(make_driver, terraform_provider=terraform_provider)
+def driver_factory(
+    terraform_provider: str = "auto", stacks: Mapping[Tool, Stack] | None = None
+) -> DriverFactory:
+    """:func:`make_driver` with the run's choice of Terraform provider and stacks."""
+    return functools.partial(make_driver, terraform_provider=terraform_provider, stacks=stacks)
 
 
 class Stoppable:
@@ -54,8 +69,15 @@ class Stoppable:
     ``interrupted``. Destroys always go through: they clean up.
     """
 
-    def __init__(self, driver: StackDriver, stop: threading.Event) -> None:
+    def __init__(
+        self,
+        driver: StackDriver,
+        stop: threading.Event,
+        check_app: Callable[[AppSettings], None] | None = None,
+    ) -> None:
+        """``check_app``: run right after each app deploy (the stack profile's contract)."""
         self.driver, self.stop, self.tool = driver, stop, driver.tool
+        self.check_app = check_app
 
     def _check(self) -> None:
         if self.stop.is_set():
@@ -73,7 +95,10 @@ class Stoppable:
 
     def deploy_app(self, settings: AppSettings) -> StepResult:
         self._check()
-        return self.driver.deploy_app(settings)
+        result = self.driver.deploy_app(settings)
+        if self.check_app is not None:
+            self.check_app(settings)
+        return result
 
     def drift_app(self, settings: AppSettings) -> DriftReport:
         self._check()

@@ -18,6 +18,7 @@ from harness.failure_expectations import FAILURE_STRATEGIES, expected_failure
 from harness.failure_outcomes import FailureObserved
 from harness.failures import INFRA_CHANGE, run_failure_cell
 from harness.outcomes import CellStatus
+from harness.profiles import BUILTIN
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +26,13 @@ log = logging.getLogger(__name__)
 def plan_failure_cells(
     options: CompareOptions, suffix: str, bases: Sequence[DeployedBase], first: int
 ) -> list[CellSpec]:
-    """The failure cells of a run (numbered on from ``first``); none off the emulator."""
+    """The failure cells of a run (numbered on from ``first``); none off the emulator, nor on a
+    stack other than ours (the broken version and its expectations are our app's)."""
     if not options.failure_scenarios or options.target is not Target.EMBEDDED:
         return []
     cells: list[CellSpec] = []
     for base in bases:
-        if not base.image_repository:
+        if not base.image_repository or options.profile(base.tool).path != BUILTIN[base.tool]:
             continue
         for strategy in FAILURE_STRATEGIES[base.tool]:
             if options.strategies and strategy not in options.strategies:

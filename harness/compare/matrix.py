@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.drivers.base import AppSettings
@@ -13,6 +13,7 @@ from harness.expectations import STRATEGIES
 from harness.fidelity.faults import FaultPlan
 from harness.lifecycle import V1
 from harness.outcomes import CellStatus
+from harness.profiles import Profile, builtin
 from harness.records import ChangeKind, Strategy, Tool
 
 
@@ -36,6 +37,16 @@ class CompareOptions:
     endpoint: str | None = None
     """With the embedded target: an emulator already running (``python -m harness emulator``)
     to use, and leave running, instead of starting one for the run."""
+    profiles: Mapping[Tool, Profile] = field(default_factory=dict)
+    """The stack each tool runs (``--stack FILE``); a tool not in it runs our own."""
+    stack_source: Path | None = None
+    """The local checkout of an upstream stack's repository (``--stack-source DIR``)."""
+    module_sources: Mapping[str, Path] = field(default_factory=dict)
+    """Registry module -> local checkout (``--module-source NAME=DIR``)."""
+
+    def profile(self, tool: Tool) -> Profile:
+        """The stack profile ``tool`` runs."""
+        return self.profiles.get(tool) or builtin(tool)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +106,12 @@ def plan_cells(
 def _tool_cells(
     options: CompareOptions, base: DeployedBase
 ) -> list[tuple[Strategy, ChangeKind, DeployedBase]]:
+    # the stack's own strategies and change kinds (ours have all of their tool's)
+    profile = options.profile(base.tool)
     strategies = [
-        s for s in STRATEGIES[base.tool] if not options.strategies or s in options.strategies
+        s
+        for s in STRATEGIES[base.tool]
+        if s in profile.strategies and (not options.strategies or s in options.strategies)
     ]
-    return [(strategy, kind, base) for strategy in strategies for kind in options.changes]
+    kinds = [k for k in options.changes if k in profile.changes]
+    return [(strategy, kind, base) for strategy in strategies for kind in kinds]

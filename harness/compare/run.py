@@ -12,9 +12,10 @@ base and cell gets an access key of its own, so its API calls are counted apart.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -32,6 +33,9 @@ from harness.errors import TargetError
 from harness.expectations import STRATEGIES
 from harness.fidelity.faults import FaultPlan
 from harness.hotswap import HotswapAppSide, Hotswapper
+from harness.profiles import BUILTIN, builtin
+from harness.profiles.fit import check_services
+from harness.profiles.source import Stack, local
 from harness.recorder import CallReader, CellIdentity, CellRecorder, RunContext
 from harness.records import ChangeKind, RecordWriter, Strategy, Tool
 
@@ -145,6 +149,11 @@ class Run:
     notes: list[str] = field(default_factory=list)
     bases: list[BaseLayer] = field(default_factory=list)
     """Every base handed out: each is destroyed when the run closes (unless already)."""
+    stacks: Mapping[Tool, Stack] = field(default_factory=dict)
+    """The stack each tool drives (its profile and code); a tool not in it drives ours."""
+
+    def stack(self, tool: Tool) -> Stack:
+        return self.stacks.get(tool) or local(builtin(tool))
 
     def note(self, text: str) -> None:
         """Something the report and the user should know about this run."""
@@ -172,11 +181,21 @@ class Run:
         self, tool: Tool, key: str, strategy: Strategy, kind: ChangeKind, env: str, repetition: int
     ) -> Cell:
         endpoint, calls = self.target.for_key(key)
-        driver = Stoppable(self.drivers(tool, self.target.workdir(str(tool)), endpoint), self.stop)
+        stack = self.stack(tool)
+        check = None
+        if stack.profile.path != BUILTIN[tool]:  # ours: harness.contract_checks (scenarios)
+            # With a key of its own: the check's calls are not the tool's.
+            checker = endpoint.with_access_key(f"{key}-contract") if calls else endpoint
+            check = functools.partial(check_services, checker, stack.profile)
+        tool_driver = self.drivers(tool, self.target.workdir(str(tool)), endpoint)
+        driver = Stoppable(tool_driver, self.stop, check)
         identity = CellIdentity(tool, driver.tool_version(), driver.engine(), strategy,
-                                kind, env, repetition)  # fmt: skip
+                                kind, env, repetition, stack.label)  # fmt: skip
         recorder = CellRecorder(self.context, identity, self.writer, calls)
-        return Cell(driver, recorder, self.app_side(endpoint), endpoint)
+        app = self.app_side(endpoint)
+        if isinstance(app, ContractAppSide):  # the stack's names, not ours
+            app = ContractAppSide(endpoint, stack.profile.contract)
+        return Cell(driver, recorder, app, endpoint)
 
     def deploy_base(self, base: BaseLayer) -> DeployedBase:
         """Publish the app's image tags to ``base``'s registry, then deploy it (its record says

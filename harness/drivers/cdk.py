@@ -39,8 +39,10 @@ from harness.drivers.cdk_output import (
 )
 from harness.endpoint import Endpoint, Target
 from harness.errors import CommandError
-from harness.paths import CDK_DIR, COMMANDS_FILE
+from harness.paths import CDK_DIR, COMMANDS_FILE, REPO_ROOT
 from harness.process import Completed
+from harness.profiles import Profile, builtin, inputs
+from harness.profiles.strategy import strategy_inputs
 from harness.records import Strategy, Tool
 
 log = logging.getLogger(__name__)
@@ -61,36 +63,36 @@ class CdkError(CommandError):
     """A CDK CLI command failed; the message carries the CLI's own output."""
 
 
-def app_context(settings: AppSettings) -> dict[str, str]:
-    """The context values (``-c key=value``) that make the app deploy ``settings``."""
-    return {
-        "base": settings.base,
-        "env": settings.env,
-        "strategy": str(settings.strategy),
-        "image_repository": settings.image_repository,
-        # Verbatim: for "pinned" this is the running version the lifecycle read.
-        "image_tag": settings.image_tag,
-        "log_retention_days": str(settings.log_retention_days),
-        "web_health_check_grace_s": str(settings.web_health_check_grace_s),
-        "web_environment": json.dumps(dict(settings.web_environment), sort_keys=True),
-        "web_desired_count": str(settings.web_desired_count),
-        "task_cpu": str(settings.task_cpu),
-        "task_memory": str(settings.task_memory),
-        "app_ingress_cidr": settings.app_ingress_cidr,
-        "web_service_name": settings.web_service_name,
-    }
+def _profile(profile: Profile | None) -> Profile:
+    return profile if profile is not None else builtin(Tool.CDK)
+
+
+def app_context(settings: AppSettings, profile: Profile | None = None) -> dict[str, str]:
+    """The context values (``-c key=value``) that make the app deploy ``settings``: the
+    profile's app inputs and strategy inputs (ours by default). The image tag is verbatim:
+    for "pinned" it is the running version the lifecycle read."""
+    stack = _profile(profile)
+    values = inputs.app_values(settings, {"region": "", "run_tags": {}})
+    filled = inputs.render_inputs(stack.app.inputs, values)
+    return inputs.as_context(filled | strategy_inputs(stack, settings.strategy, values))
+
+
+def base_context(base: str, profile: Profile | None = None) -> dict[str, str]:
+    """The context values of the base layer ``base``."""
+    filled = inputs.render_inputs(_profile(profile).base.inputs, {"base": base, "run_tags": {}})
+    return inputs.as_context(filled)
 
 
 def context_args(context: Mapping[str, str]) -> list[str]:
     return [arg for key in sorted(context) for arg in ("-c", f"{key}={context[key]}")]
 
 
-def base_stack(base: str) -> str:
-    return f"{base}-base"
+def base_stack(base: str, profile: Profile | None = None) -> str:
+    return str(inputs.render(_profile(profile).base.stack, {"base": base}))
 
 
-def app_stack(env: str) -> str:
-    return f"{env}-app"
+def app_stack(env: str, profile: Profile | None = None) -> str:
+    return str(inputs.render(_profile(profile).app.stack, {"env": env}))
 
 
 # -- the driver ----------------------------------------------------------------------------------
@@ -122,13 +124,18 @@ class CdkDriver:
         endpoint: Endpoint,
         *,
         cli: cdk_cli.CdkCli | None = None,
-        app_dir: Path = APP_DIR,
+        app_dir: Path | None = None,
         synthesizer: str = "default",
         timeout_s: float = TIMEOUT_S,
         synth_server: cdk_synth.SynthServer | None = None,
+        profile: Profile | None = None,
     ) -> None:
         """``synth_server``: where synthesis runs; by default the process's shared one, or
-        ``cdk synth`` of the ``cli`` when one is passed in (or ``HARNESS_CDK_SYNTH=cli``)."""
+        ``cdk synth`` of the ``cli`` when one is passed in (or ``HARNESS_CDK_SYNTH=cli``).
+        ``profile``: the stack (ours by default); ``app_dir`` overrides its app directory."""
+        self.profile = _profile(profile)
+        if app_dir is None:
+            app_dir = APP_DIR if profile is None else REPO_ROOT / self.profile.app.dir
         # absolute: the CLI runs in other directories (the app's, the assembly's)
         self.workdir, self.endpoint, self.app_dir = Path(workdir).resolve(), endpoint, app_dir
         if synth_server is None and cli is None and os.environ.get(SYNTH_SWITCH) != "cli":
@@ -153,8 +160,8 @@ class CdkDriver:
     def deploy_base(self, base: str) -> StepResult:
         began = time.perf_counter()
         timings = self._prepare_target(base)
-        assembly, timings["synth"] = self.synthesize({"base": base})
-        result = self._deploy(assembly, base_stack(base), timings, began)
+        assembly, timings["synth"] = self.synthesize(base_context(base, self.profile))
+        result = self._deploy(assembly, base_stack(base, self.profile), timings, began)
         return result
 
     def deploy_app(self, settings: AppSettings) -> StepResult:
@@ -162,22 +169,24 @@ class CdkDriver:
         timings = self._prepare_target(None)
         if settings.strategy is Strategy.SSM_TAG:  # the pipeline's first version, resolved by CFN
             version_parameter.publish_first(self.endpoint, settings.env, settings.image_tag)
-        assembly, timings["synth"] = self.synthesize(app_context(settings))
-        return self._deploy(assembly, app_stack(settings.env), timings, began)
+        assembly, timings["synth"] = self.synthesize(app_context(settings, self.profile))
+        return self._deploy(assembly, app_stack(settings.env, self.profile), timings, began)
 
     def hotswap_app(self, settings: AppSettings) -> StepResult:
         """``cdk deploy --hotswap``: the changed task definitions and their services through the
         ECS API, CloudFormation's template left as it was (the ``hotswap`` strategy's app update)."""
         began = time.perf_counter()
         timings = self._prepare_target(None)
-        assembly, timings["synth"] = self.synthesize(app_context(settings))
-        return self._deploy(assembly, app_stack(settings.env), timings, began, hotswap=True)
+        assembly, timings["synth"] = self.synthesize(app_context(settings, self.profile))
+        return self._deploy(
+            assembly, app_stack(settings.env, self.profile), timings, began, hotswap=True
+        )
 
     def drift_app(self, settings: AppSettings) -> DriftReport:
         """``cdk diff --fail`` of the app stack against the inputs ``settings`` (templates, not live state)."""
         began = time.perf_counter()
-        assembly, synth_s = self.synthesize(app_context(settings))
-        stack = app_stack(settings.env)
+        assembly, synth_s = self.synthesize(app_context(settings, self.profile))
+        stack = app_stack(settings.env, self.profile)
         done = self._cdk(
             ["diff", "--app", str(assembly), stack, "--exclusively", "--fail"], ok=(0, 1)
         )
@@ -202,13 +211,13 @@ class CdkDriver:
 
     def destroy_app(self, settings: AppSettings) -> StepResult:
         began = time.perf_counter()
-        assembly, synth_s = self.synthesize(app_context(settings))
-        return self._destroy(assembly, app_stack(settings.env), synth_s, began)
+        assembly, synth_s = self.synthesize(app_context(settings, self.profile))
+        return self._destroy(assembly, app_stack(settings.env, self.profile), synth_s, began)
 
     def destroy_base(self, base: str) -> StepResult:
         began = time.perf_counter()
-        assembly, synth_s = self.synthesize({"base": base})
-        return self._destroy(assembly, base_stack(base), synth_s, began)
+        assembly, synth_s = self.synthesize(base_context(base, self.profile))
+        return self._destroy(assembly, base_stack(base, self.profile), synth_s, began)
 
     # -- synthesis ------------------------------------------------------------------------------
     def synthesize(self, context: Mapping[str, str]) -> tuple[Path, float]:

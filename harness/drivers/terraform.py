@@ -1,7 +1,8 @@
-"""The Terraform driver: the HCL under ``terraform/`` applied layer by layer, each step timed.
+"""The Terraform driver: a stack's HCL (ours: ``terraform/``) applied layer by layer, each step timed.
 
-Each layer instance (the base ``dev``, the app environment ``alpha``...) gets a working
-directory of its own, a copy of ``terraform/`` (root configs reference ``../../modules``),
+Which HCL, and which variables each layer gets, is the stack profile's (``harness.profiles``;
+ours by default). Each layer instance (the base ``dev``, the app environment ``alpha``...) gets a working
+directory of its own, a copy of the profile's ``tree`` (ours: ``terraform/``, whose root configs reference ``../../modules``),
 initialised once with a local state file kept beside it; the app's root config reads the
 base's state file through ``terraform_remote_state``. A deploy is ``plan -detailed-exitcode
 -out`` then ``apply`` of that saved plan (skipped when the plan is empty); ``show -json`` of
@@ -46,7 +47,11 @@ from harness.drivers.terraform_parse import (
 )
 from harness.endpoint import Endpoint, Target
 from harness.errors import CommandError
-from harness.paths import COMMANDS_FILE, HCL_ROOT
+from harness.paths import COMMANDS_FILE, REPO_ROOT
+from harness.paths import HCL_ROOT as HCL_ROOT  # tests copy it
+from harness.profiles import Profile, builtin, requires
+from harness.profiles.inputs import ABSENT, render_inputs
+from harness.profiles.strategy import strategy_inputs
 from harness.records import Strategy, Tool
 from harness.terraform import override
 from harness.terraform.providers import ProviderChoice, ProviderKind
@@ -101,6 +106,7 @@ class _Layer:
     root: Path
     """The root config directory inside the copy (``.../envs/base`` or ``.../envs/app``)."""
     state: Path
+    workspace: str = ""
     initialised: bool = False
     init_s: float = 0.0
 
@@ -117,8 +123,12 @@ class TerraformDriver:
     endpoint: Endpoint
     workdir: Path
     runtime_factory: RuntimeFactory = field(default_factory=lambda: standard_runtime)
-    hcl_root: Path = HCL_ROOT
+    hcl_root: Path | None = None
+    """The tree copied for each layer instance (default: the profile's ``tree``)."""
     tool: Tool = Tool.TERRAFORM
+    profile: Profile = field(default_factory=lambda: builtin(Tool.TERRAFORM))
+    source_root: Path = REPO_ROOT
+    """What the profile's paths are relative to (upstream code: its exported copy)."""
     _runtime: Runtime | None = None
     _layers: dict[str, _Layer] = field(default_factory=dict)
     _startup_s: float = 0.0
@@ -128,6 +138,8 @@ class TerraformDriver:
     def __post_init__(self) -> None:
         # absolute: Terraform runs in each layer's copy, and state paths are passed to it
         self.workdir = Path(self.workdir).resolve()
+        if self.hcl_root is None:
+            self.hcl_root = self.source_root / self.profile.tree
 
     # -- identity
     def tool_version(self) -> str:
@@ -254,7 +266,11 @@ class TerraformDriver:
             return 0.0
         began = time.perf_counter()
         argv = ["init", "-json", "-input=false", f"-backend-config=path={layer.state}"]
+        if layer.workspace:  # the state of a named workspace lives under workspace_dir
+            argv.append(f"-backend-config=workspace_dir={layer.state.parent.parent}")
         self._terraform(layer, argv)
+        if layer.workspace:
+            self._terraform(layer, ["workspace", "select", "-or-create=true", layer.workspace])
         layer.initialised, layer.init_s = True, time.perf_counter() - began
         return layer.init_s
 
@@ -269,7 +285,8 @@ class TerraformDriver:
         """Run one Terraform command in ``layer``; raise :class:`TerraformError` on failure."""
         rt = self.runtime
         # Options go before positional arguments (a saved plan's path): Go's flag parsing.
-        full = [*rt.argv, argv[0], "-no-color", *argv[1:]]
+        head = 2 if argv[0] == "workspace" else 1  # `workspace select`: a subcommand
+        full = [*rt.argv, *argv[:head], "-no-color", *argv[head:]]
         # TF_LOG=debug: core logs each provider start, which is how start-up time is measured
         # (stderr only; values of variables are not logged).
         env = {**rt.env, **self.endpoint.env(), "TF_IN_AUTOMATION": "1", "TF_LOG": "debug"}
@@ -282,7 +299,9 @@ class TerraformDriver:
         # The layer's own data dir, whatever TF_DATA_DIR the user has: shared, parallel layers
         # and runs would overwrite each other's providers and backend settings.
         env["TF_DATA_DIR"] = str(layer.root / ".terraform")
-        env.update(_secret_env(layer))
+        env.update(
+            _secret_env(layer, self.profile.layer(layer.name.split("-", 1)[0]).secret_inputs)
+        )
         result = process.run(full, env=env, cwd=layer.root, timeout=TIMEOUT_S, ok_codes=range(256))
         self._startup_s += provider_startup_s(result.stderr)
         if result.returncode not in ok_codes:
@@ -307,65 +326,75 @@ class TerraformDriver:
     def _layer(self, kind: str, name: str) -> _Layer:
         key = f"{kind}-{name}"
         if key not in self._layers:
-            copy = self.workdir / key / "terraform"
+            assert self.hcl_root is not None
+            spec = self.profile.layer(kind)
+            copy = self.workdir / key / (Path(self.profile.tree).name or "tree")
             if not copy.exists():
                 shutil.copytree(self.hcl_root, copy, ignore=_IGNORED)
+            root = copy / Path(spec.dir).relative_to(self.profile.tree)
             # Emulator endpoints go into an override file, never into the HCL itself.
-            override.write(copy / "envs" / kind, self.endpoint)
-            state = self._state_path(key)
+            override.write(root, self.endpoint)
+            state = self._state_of(kind, name)
             state.parent.mkdir(parents=True, exist_ok=True)
-            self._layers[key] = _Layer(key, copy / "envs" / kind, state)
+            self._layers[key] = _Layer(key, root, state, self._workspace(kind, name))
         return self._layers[key]
 
-    def _state_path(self, key: str) -> Path:
-        return self.workdir / "state" / f"{key}.tfstate"
+    def _workspace(self, kind: str, name: str) -> str:
+        template = self.profile.layer(kind).workspace
+        if not template:
+            return ""
+        values = {"base": name} if kind == "base" else {"env": name}
+        filled = render_inputs({"w": template}, {"region": self.endpoint.region, **values})
+        return str(filled["w"])
+
+    def _state_of(self, kind: str, name: str) -> Path:
+        """The state file of a layer instance (of its workspace, when the profile names one)."""
+        state = self.workdir / "state" / f"{kind}-{name}.tfstate"
+        workspace = self._workspace(kind, name)
+        return state.with_suffix(".d") / workspace / "terraform.tfstate" if workspace else state
 
     def _write_vars(self, layer: _Layer, variables: dict[str, Any]) -> None:
         text = json.dumps(variables, indent=2, sort_keys=True)
         (layer.root / VARS_FILE).write_text(text + "\n", encoding="utf-8")
 
+    def _common(self, base: str) -> dict[str, Any]:
+        """The placeholders of every layer."""
+        values: dict[str, Any] = {
+            "region": self.endpoint.region,
+            "run_tags": dict(self.endpoint.tags),
+        }
+        if self.profile.requires is not None:  # what the stack's user owns, made if missing
+            key = self.endpoint.credentials.get("AWS_ACCESS_KEY_ID", "")
+            own = self.endpoint.with_access_key(f"{key}-requires") if key else self.endpoint
+            values |= requires.values(own, self.profile, base)
+        if "account" in repr(self.profile.base.inputs) + repr(self.profile.app.inputs):
+            values["account"] = self.endpoint.client("sts").get_caller_identity()["Account"]
+        return values
+
     def _base_vars(self, base: str) -> dict[str, Any]:
         # No database password here: it would be written to the variables file (see
         # _secret_env).
-        return {
-            "region": self.endpoint.region,
-            "base": base,
-            "run_tags": dict(self.endpoint.tags),
-        }
+        return render_inputs(self.profile.base.inputs, {**self._common(base), "base": base})
 
     def _app_vars(self, settings: AppSettings) -> dict[str, Any]:
-        variables: dict[str, Any] = {
-            "region": self.endpoint.region,
-            "env": settings.env,
-            "base": settings.base,
-            # Only the path: the base's working copy belongs to the driver that deployed it.
-            "base_state_path": str(self._state_path(f"base-{settings.base}")),
-            "strategy": settings.strategy.value,
-            "image_repository": settings.image_repository,
-            "image_tag": settings.image_tag,
-            "log_retention_days": settings.log_retention_days,
-            "web_health_check_grace_s": settings.web_health_check_grace_s,
-            "web_environment": dict(settings.web_environment),
-            "web_desired_count": settings.web_desired_count,
-            "task_cpu": settings.task_cpu,
-            "task_memory": settings.task_memory,
-            "app_ingress_cidr": settings.app_ingress_cidr or None,
-            "web_service_name": settings.web_service_name or None,
-            "run_tags": dict(self.endpoint.tags),
-        }
+        from harness.profiles.inputs import app_values
+
+        values = app_values(settings, self._common(settings.base))
+        # Only the path: the base's working copy belongs to the driver that deployed it.
+        values["base_state_path"] = str(self._state_of("base", settings.base))
+        values["commands"] = ABSENT
         if COMMANDS_FILE.exists():
-            commands = json.loads(COMMANDS_FILE.read_text(encoding="utf-8"))["commands"]
-            variables["commands"] = commands
-        return variables
+            values["commands"] = json.loads(COMMANDS_FILE.read_text(encoding="utf-8"))["commands"]
+        variables = render_inputs(self.profile.app.inputs, values)
+        return variables | strategy_inputs(self.profile, settings.strategy, values)
 
 
-def _secret_env(layer: _Layer) -> dict[str, str]:
-    """The base's database password, through the environment only (never a file, an argument
-    or a record). Its secret version ignores later changes to it (modules/base/data.tf),
-    so a fresh one each command is right: only the first apply's value is ever used."""
-    if not layer.name.startswith("base-"):
-        return {}
-    return {"TF_VAR_db_password": secrets.token_urlsafe(24)}
+def _secret_env(layer: _Layer, names: Sequence[str]) -> dict[str, str]:
+    """The layer's secret inputs (ours: the base's database password), through the environment
+    only (never a file, an argument or a record). Our secret version ignores later changes to
+    it (modules/base/data.tf), so a fresh one each command is right: only the first apply's
+    value is ever used."""
+    return {f"TF_VAR_{name}": secrets.token_urlsafe(24) for name in names}
 
 
 _IGNORED = shutil.ignore_patterns(".terraform", "*.tfstate*", "*.tfvars.json", PLAN_FILE)

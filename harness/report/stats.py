@@ -222,6 +222,8 @@ def environment_table(records: Sequence[Record], runs: Sequence[RunSummary]) -> 
     rows = [
         ("runs", distinct(r.run_id for r in records)),
         ("target", distinct(r.target for r in records)),
+        *((f"{tool} stack", distinct(r.stack for r in records if r.tool is tool))
+          for tool in _tools(records)),  # which stack profile ran (#17)
         *((f"{tool} version", distinct(r.tool_version for r in records if r.tool is tool))
           for tool in _tools(records)),
         *((f"{tool} engine", distinct(r.engine for r in records if r.tool is tool))

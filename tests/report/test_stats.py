@@ -114,6 +114,7 @@ def test_environment_names_every_run_machine_and_commit(
     assert env["git commit"] == "abc1234, def5678"
     assert env["machine"] == "ci-box x86_64 3.11.9, laptop arm64 3.11.7"
     assert env["terraform version"] == "terraform 1.15.5"
+    assert env["terraform stack"] == "harness-terraform"  # v2 records: our own stack
     assert env["records"] == "167"
 
 
