@@ -86,6 +86,7 @@ def test_every_problem_of_a_bad_profile_is_listed_with_its_key(tmp_path: Path) -
         "colour: unknown key",
         "layers.base.inputs.env: unknown placeholder {env}",
         "layers.app.dir: ",
+        "layers.base.dir: cdk is not layers.app.dir (nowhere)",
         "layers.app.inputs.x: {settings.nope} is no AppSettings field",
         "layers.app.inputs.y: unknown filter |upper",
         "strategies.ignore-changes: not a cdk strategy",

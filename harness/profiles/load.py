@@ -128,6 +128,9 @@ def _read(data: dict[str, Any], check: _Check) -> Profile | None:
     requires = _requires(check.table(data, "requires"), check)
     if source is None:
         _dirs_exist(tree, base, app, tool, check)
+    if tool is Tool.CDK and base and app and base.dir != app.dir:
+        check.add("layers.base.dir", f"{base.dir} is not layers.app.dir ({app.dir}): the driver "
+                                     "runs one CDK app holding both stacks")  # fmt: skip
     if tool is None or base is None or app is None or contract is None:
         return None
     return Profile(check.path.resolve(), name, tool, check.text(data, "description", required=False),
