@@ -63,7 +63,9 @@ def test_a_setting_reaching_only_a_generated_file_reaches_the_app(tmp_path: Path
 
 def test_bad_cdk_keys_are_each_named(tmp_path: Path) -> None:
     text = AUTHOR_CDK.read_text()
-    text = text.replace('BASE_NAME = "{base}"\nCERTIFICATE_ARN', 'BASE_NAME = "{env}"\nCERTIFICATE_ARN')
+    text = text.replace(
+        'BASE_NAME = "{base}"\nCERTIFICATE_ARN', 'BASE_NAME = "{env}"\nCERTIFICATE_ARN'
+    )
     text = text.replace('path = "src/examples/ecs/config/{env}.json"', 'path = "../{env}.json"')
     text = text.replace('sources = ["src/**/*.ts"', 'sources = [1, "src/**/*.ts"')
     text = text.replace("[cdk]\n", '[cdk]\nbuild = "npm run build"\n')
