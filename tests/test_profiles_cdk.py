@@ -26,6 +26,7 @@ def test_the_author_cdk_profile_selects_by_construct_id_and_names_by_stack_name(
     assert (profile.base.selector, profile.base.stack) == ("ExampleEcsBaseStack", "{base}")
     assert (profile.app.selector, profile.app.stack) == ("ExampleEcsAppStack", "{env}")
     assert set(profile.strategies) == {Strategy.UNPINNED}
+    assert profile.envs_per_base == 1  # hard-coded listener rule priorities
     assert set(profile.changes) == {ChangeKind.NONE, ChangeKind.TASK_DEFINITION}
     # ours: no construct ids of its own, the stack name is what the CLI selects
     assert profiles.builtin(profile.tool).app.selector == "{env}-app"
@@ -69,6 +70,7 @@ def test_bad_cdk_keys_are_each_named(tmp_path: Path) -> None:
     text = text.replace('path = "src/examples/ecs/config/{env}.json"', 'path = "../{env}.json"')
     text = text.replace('sources = ["src/**/*.ts"', 'sources = [1, "src/**/*.ts"')
     text = text.replace("[cdk]\n", '[cdk]\nbuild = "npm run build"\n')
+    text = text.replace("envs_per_base = 1", 'envs_per_base = "one"')
     path = tmp_path / "p.toml"
     path.write_text(text)
     with pytest.raises(profiles.ProfileError) as info:
@@ -79,6 +81,7 @@ def test_bad_cdk_keys_are_each_named(tmp_path: Path) -> None:
         "layers.app.files[1].path: ../{env}.json must stay inside the app dir",
         "cdk.sources: must be a list of globs",
         "cdk.build: unknown key; expected one of app, sources",
+        "envs_per_base: must be a whole number >= 1",
     ):
         assert expected in found, f"{expected!r} not in:\n{found}"
 

@@ -35,7 +35,7 @@ BUILTIN = {Tool.TERRAFORM: PROFILES_DIR / "harness-terraform.toml",
 """Our two stacks' profiles: what runs when no ``--stack`` is given."""
 
 _TOP = {"format", "name", "tool", "description", "tree", "source", "edits", "layers",
-        "strategies", "changes", "contract", "requires", "cdk"}  # fmt: skip
+        "strategies", "changes", "contract", "requires", "cdk", "envs_per_base"}  # fmt: skip
 _LAYER = {"dir", "stack", "workspace", "inputs", "secret_inputs", "stack_id", "environment",
           "files"}  # fmt: skip
 _CDK_LAYER = ("stack_id", "environment", "files")
@@ -137,6 +137,11 @@ def _read(data: dict[str, Any], check: _Check) -> Profile | None:
     tree = check.text(data, "tree", required=False, default=".")
     requires = _requires(check.table(data, "requires"), check)
     app_command, sources = _cdk(check.table(data, "cdk"), tool, check)
+    envs_per_base = data.get("envs_per_base", 0)
+    if type(envs_per_base) is not int or envs_per_base < 0:
+        check.add("envs_per_base", f"must be a whole number >= 1 (0 or absent: any number), not "
+                                   f"{envs_per_base!r}")  # fmt: skip
+        envs_per_base = 0
     if source is None:
         _dirs_exist(tree, base, app, tool, check)
     if tool is Tool.CDK and base and app and base.dir != app.dir:
@@ -146,7 +151,7 @@ def _read(data: dict[str, Any], check: _Check) -> Profile | None:
         return None
     return Profile(check.path.resolve(), name, tool, check.text(data, "description", required=False),
                    tree, base, app, strategies, changes, contract, source, modules,
-                   edits, requires, app_command, sources)  # fmt: skip
+                   edits, requires, envs_per_base, app_command, sources)  # fmt: skip
 
 
 def _cdk(table: dict[str, Any], tool: Tool | None, check: _Check) -> tuple[str, tuple[str, ...]]:

@@ -118,6 +118,9 @@ class Profile:
     """Registry module source -> upstream repository (``--module-source NAME=DIR``)."""
     edits: tuple[Edit, ...] = ()
     requires: Requires | None = None
+    envs_per_base: int = 0
+    """How many app environments the stack holds on one base at a time (0: any number); the
+    comparison runs no more of its cells at once (e.g. hard-coded listener rule priorities)."""
     app_command: str = ""
     """CDK: the app command (``cdk --app``); "": the app dir's ``cdk.json``."""
     sources: tuple[str, ...] = ()
