@@ -4,7 +4,11 @@ checked, and what the CDK driver makes of them. Cheap: no CLI runs."""
 from __future__ import annotations
 
 import json
+import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -15,7 +19,7 @@ from harness.drivers.cdk import CdkDriver, layer_environment, layer_files
 from harness.endpoint import Endpoint, Target
 from harness.paths import REPO_ROOT
 from harness.profiles.inputs import app_values
-from harness.records import ChangeKind, Strategy
+from harness.records import ChangeKind, Strategy, Tool
 
 AUTHOR_CDK = REPO_ROOT / "profiles" / "author-cdk.toml"
 
@@ -111,3 +115,36 @@ def test_the_assembly_key_covers_the_profiles_sources_environment_and_files(tmp_
     assert driver._assembly_key({"c": "1"}, {"APP_NAME": "a"}, {"f.json": "[]"}) != key
     (app / "src" / "index.ts").write_text("two")  # an edit of the app's own sources
     assert driver._assembly_key({"c": "1"}, {"APP_NAME": "a"}, {"f.json": "{}"}) != key
+
+
+def test_a_stack_with_one_env_per_base_runs_its_cells_one_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from harness.compare import cells
+    from harness.profiles.source import Stack
+
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    def one(run: object, spec: object) -> str:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.1)
+        with lock:
+            running[0] -= 1
+        return "done"
+
+    @dataclass(frozen=True)
+    class Cell:
+        number: int
+        tool: Tool = Tool.CDK
+
+    monkeypatch.setattr(cells, "run_one", one)
+    run = SimpleNamespace(stacks={Tool.CDK: Stack(profiles.load(AUTHOR_CDK), REPO_ROOT)},
+                          stop=threading.Event(), progress=SimpleNamespace(finished=lambda result: None))  # fmt: skip
+    assert cells.run_cells(run, [Cell(n) for n in range(3)], workers=3) == ["done"] * 3  # type: ignore[arg-type]
+    assert most[0] == 1
+    run.stacks = {}  # ours: any number at once
+    cells.run_cells(run, [Cell(n) for n in range(3)], workers=3)  # type: ignore[arg-type]
+    assert most[0] >= 2
