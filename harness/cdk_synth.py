@@ -91,21 +91,29 @@ class SynthServer:
         """A TypeScript app: served by the Node worker when ts-node runs it, else ``cdk synth``."""
         self._ts_entry = cdk_typescript.ts_node_entry(app_dir, app) if self.typescript else None
 
-    def synth(self, outdir: Path, context: Mapping[str, str], endpoint: Endpoint) -> float:
+    def synth(
+        self,
+        outdir: Path,
+        context: Mapping[str, str],
+        endpoint: Endpoint,
+        environment: Mapping[str, str] | None = None,
+    ) -> float:
         """Synthesize ``context`` (the ``-c`` values) into ``outdir``; the seconds it took.
+        ``environment``: variables the app reads from ``process.env`` / ``os.environ``.
 
         The first call also pays the probe and the app's start (:attr:`start_s`).
         """
         began = time.perf_counter()
+        environment = dict(environment or {})
         if self.typescript and (self._ts_entry is None or os.environ.get(TS_SWITCH) == "cli"):
-            self._synth_with_cli(outdir, context, endpoint)
+            self._synth_with_cli(outdir, context, endpoint, environment)
             return time.perf_counter() - began
         with self._lock:
             base = self._start(endpoint)
             request = {
                 "outdir": str(outdir),
                 "context": {**base["context"], **context},
-                "env": base["env"],
+                "env": {**base["env"], **environment},
             }
             answer = self._ask(request)
         if not answer.get("ok"):
@@ -114,18 +122,20 @@ class SynthServer:
         if answer.get("missing"):
             # Context only the CLI can look up (a hosted zone, AZs): it does, writes it to
             # cdk.context.json, and the next request's probe reads it from there.
-            self._synth_with_cli(outdir, context, endpoint)
+            self._synth_with_cli(outdir, context, endpoint, environment)
             with self._lock:
                 self._base = None
         return time.perf_counter() - began
 
-    def _synth_with_cli(self, outdir: Path, context: Mapping[str, str], endpoint: Endpoint) -> None:
+    def _synth_with_cli(self, outdir: Path, context: Mapping[str, str], endpoint: Endpoint,
+                        environment: Mapping[str, str] | None = None) -> None:  # fmt: skip
         cdk_typescript.ensure()
         args = ["synth", "--quiet", "--no-notices", "-o", str(outdir)]
         args += ["--app", self.app] if self.app else []
         args += [arg for key in sorted(context) for arg in ("-c", f"{key}={context[key]}")]
         try:
-            self.cli.run(args, endpoint, cwd=self.app_dir, timeout=CLI_SYNTH_TIMEOUT_S)
+            self.cli.run(args, endpoint, cwd=self.app_dir, timeout=CLI_SYNTH_TIMEOUT_S,
+                         extra_env=environment)  # fmt: skip
         except CommandError as exc:
             raise SynthFailed(exc.argv, exc.returncode, exc.stderr_tail,
                               message="synthesizing the TypeScript CDK app failed") from exc  # fmt: skip

@@ -3,7 +3,7 @@
 // Started by harness/cdk_toolkit.py as `node cdk_toolkit_worker.js NODE_MODULES_DIR`, with the
 // environment the CDK CLI would get (endpoint, credentials, region). Line-delimited JSON:
 //   -> {"ready": true, "version": "<toolkit-lib version>"}            once, at start
-//   <- {"id": 1, "action": "deploy", "assembly": DIR, "stack": NAME, "hotswap": false,
+//   <- {"id": 1, "action": "deploy", "assembly": DIR, "stack": NAME, "selector": ID?, "hotswap": false,
 //       "credentials": {"AWS_ACCESS_KEY_ID": ..., "AWS_SECRET_ACCESS_KEY": ...}}
 //   <- {"id": 2, "action": "diff", "assembly": DIR, "stack": NAME}
 //   <- {"id": 3, "action": "destroy", "assembly": DIR, "stack": NAME}
@@ -95,7 +95,8 @@ async function handle(request) {
   const began = Date.now();
   try {
     const cx = await toolkit.fromAssemblyDirectory(request.assembly);
-    const stacks = oneStack(request.stack);
+    // selected by construct id where it differs from the CloudFormation name (`selector`)
+    const stacks = oneStack(request.selector || request.stack);
     if (request.action === 'deploy') {
       const deploymentMethod = request.hotswap ? { method: 'hotswap' } : { method: 'change-set' };
       const result = await toolkit.deploy(cx, { stacks, deploymentMethod });

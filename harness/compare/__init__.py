@@ -176,6 +176,10 @@ def _run(
                 if chosen.applied:
                     run.note(f"{tool}: stack {chosen.label}, {len(chosen.applied)} edit(s) to the "
                              f"upstream code: " + "; ".join(e.why for e in chosen.applied))  # fmt: skip
+                written = [f.path for k in ("base", "app") for f in chosen.profile.layer(k).files]
+                if written:  # files a CDK profile writes into the app dir before each synthesis
+                    run.note(f"{tool}: stack {chosen.label} writes {', '.join(written)} into its "
+                             "app dir before each synthesis (the profile's layer files)")  # fmt: skip
             try:
                 bases = deploy_bases(run, options.tools, run_id.rsplit("-", 1)[-1])
             except KeyboardInterrupt:

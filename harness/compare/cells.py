@@ -6,6 +6,7 @@ A cell of a base-layer change kind (``OWN_BASE_KINDS``) deploys and destroys a b
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
 from contextlib import contextmanager
@@ -63,9 +64,13 @@ def run_cells(run: Run, cells: Sequence[CellSpec], workers: int) -> list[CellRes
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="cell")
     futures: dict[Future[CellResult], CellSpec] = {}
     results: list[CellResult] = []
+    # A stack that holds only so many environments on one base at a time (its profile's
+    # envs_per_base): no more of its cells run at once.
+    limits = {tool: threading.BoundedSemaphore(stack.profile.envs_per_base)
+              for tool, stack in run.stacks.items() if stack.profile.envs_per_base}  # fmt: skip
     try:
         for cell in cells:
-            futures[pool.submit(run_one, run, cell)] = cell
+            futures[pool.submit(_run_limited, run, cell, limits.get(cell.tool))] = cell
         for future in as_completed(futures):
             result = future.result()  # re-raises a KeyboardInterrupt raised inside a cell
             results.append(result)
@@ -95,6 +100,13 @@ def _drain(
         drained.append(result)
         run.progress.finished(result)
     return drained
+
+
+def _run_limited(run: Run, spec: CellSpec, limit: threading.BoundedSemaphore | None) -> CellResult:
+    if limit is None:
+        return run_one(run, spec)
+    with limit:
+        return run_one(run, spec)
 
 
 def run_one(run: Run, spec: CellSpec) -> CellResult:

@@ -36,6 +36,7 @@ from harness import (
     cdk_cli,
     cdk_synth,
     cdk_toolkit,
+    cdk_typescript,
     cfn_drift,
     recovery,
     stack_reality,
@@ -56,7 +57,8 @@ from harness.endpoint import Endpoint, Target
 from harness.errors import CommandError
 from harness.paths import CDK_DIR, COMMANDS_FILE, REPO_ROOT
 from harness.process import Completed
-from harness.profiles import Profile, builtin, inputs
+from harness.profiles import Profile, builtin, inputs, requires
+from harness.profiles.model import Layer
 from harness.profiles.strategy import strategy_inputs
 from harness.records import Strategy, Tool
 
@@ -107,6 +109,20 @@ def context_args(context: Mapping[str, str]) -> list[str]:
     return [arg for key in sorted(context) for arg in ("-c", f"{key}={context[key]}")]
 
 
+def layer_environment(layer: Layer, values: Mapping[str, Any]) -> dict[str, str]:
+    """The environment variables a layer gives the app process (text, as context values)."""
+    return inputs.as_context(inputs.render_inputs(layer.environment, values))
+
+
+def layer_files(layer: Layer, values: Mapping[str, Any]) -> dict[str, str]:
+    """The files a layer writes into the app dir before synthesis: relative path -> JSON text."""
+    return {
+        str(inputs.render(f.path, values)): json.dumps(inputs.render(f.content, values),
+                                                       indent=2, sort_keys=True) + "\n"
+        for f in layer.files
+    }  # fmt: skip
+
+
 def base_stack(base: str, profile: Profile | None = None) -> str:
     return str(inputs.render(_profile(profile).base.stack, {"base": base}))
 
@@ -120,16 +136,18 @@ _bootstrap_lock = threading.Lock()
 _bootstrapped: set[tuple[str, str, str]] = set()
 
 
-_servers: dict[tuple[str, str], cdk_synth.SynthServer] = {}
+_servers: dict[tuple[str, str, str], cdk_synth.SynthServer] = {}
 _servers_lock = threading.Lock()
 
 
-def shared_synth_server(cli: cdk_cli.CdkCli, app_dir: Path) -> cdk_synth.SynthServer:
-    """The process's one synth server for ``app_dir`` (stopped at exit)."""
-    key = (str(cli.script), str(app_dir))
+def shared_synth_server(
+    cli: cdk_cli.CdkCli, app_dir: Path, app: str | None = None
+) -> cdk_synth.SynthServer:
+    """The process's one synth server for ``app_dir`` and app command ``app`` (stopped at exit)."""
+    key = (str(cli.script), str(app_dir), app or "")
     with _servers_lock:
         if key not in _servers:
-            _servers[key] = cdk_synth.SynthServer(cli, app_dir)
+            _servers[key] = cdk_synth.SynthServer(cli, app_dir, app)
         return _servers[key]
 
 
@@ -180,8 +198,11 @@ class CdkDriver:
             app_dir = APP_DIR if profile is None else REPO_ROOT / self.profile.app.dir
         # absolute: the CLI runs in other directories (the app's, the assembly's)
         self.workdir, self.endpoint, self.app_dir = Path(workdir).resolve(), endpoint, app_dir
+        self.app_command = self.profile.app_command or None
+        if self.app_command and cdk_typescript.is_typescript(app_dir, self.app_command):
+            cdk_typescript.link(app_dir)  # an upstream checkout has no node_modules of its own
         if synth_server is None and cli is None and os.environ.get(SYNTH_SWITCH) != "cli":
-            synth_server = shared_synth_server(cdk_cli.locate(), app_dir)
+            synth_server = shared_synth_server(cdk_cli.locate(), app_dir, self.app_command)
         own_cli = cli is not None
         self.cli = cli or cdk_cli.locate()
         if (
@@ -219,9 +240,9 @@ class CdkDriver:
     def deploy_base(self, base: str, app_ingress_cidr: str = "") -> StepResult:
         began = time.perf_counter()
         timings = self._prepare_target(base)
-        context = base_context(base, self.profile, app_ingress_cidr)
-        assembly, timings["synth"] = self.synthesize(context)
-        result = self._deploy(assembly, base_stack(base, self.profile), timings, began)
+        assembly, timings["synth"] = self._synth_base(base, app_ingress_cidr)
+        result = self._deploy(assembly, base_stack(base, self.profile), timings, began,
+                              selector=self._selector("base", base))  # fmt: skip
         return result
 
     def deploy_app(self, settings: AppSettings) -> StepResult:
@@ -229,36 +250,37 @@ class CdkDriver:
         timings = self._prepare_target(None)
         if settings.strategy is Strategy.SSM_TAG:  # the pipeline's first version, resolved by CFN
             version_parameter.publish_first(self.endpoint, settings.env, settings.image_tag)
-        assembly, timings["synth"] = self.synthesize(app_context(settings, self.profile))
-        return self._deploy(assembly, app_stack(settings.env, self.profile), timings, began)
+        assembly, timings["synth"] = self._synth_app(settings)
+        return self._deploy(assembly, app_stack(settings.env, self.profile), timings, began,
+                            selector=self._selector("app", settings.env))  # fmt: skip
 
     def hotswap_app(self, settings: AppSettings) -> StepResult:
         """``cdk deploy --hotswap``: the changed task definitions and their services through the
         ECS API, CloudFormation's template left as it was (the ``hotswap`` strategy's app update)."""
         began = time.perf_counter()
         timings = self._prepare_target(None)
-        assembly, timings["synth"] = self.synthesize(app_context(settings, self.profile))
-        return self._deploy(
-            assembly, app_stack(settings.env, self.profile), timings, began, hotswap=True
-        )
+        assembly, timings["synth"] = self._synth_app(settings)
+        return self._deploy(assembly, app_stack(settings.env, self.profile), timings, began,
+                            hotswap=True, selector=self._selector("app", settings.env))  # fmt: skip
 
     def drift_app(self, settings: AppSettings) -> DriftReport:
         """``cdk diff --fail`` of the app stack against the inputs ``settings`` (templates, not live state)."""
         began = time.perf_counter()
-        assembly, synth_s = self.synthesize(app_context(settings, self.profile))
+        assembly, synth_s = self._synth_app(settings)
         stack = app_stack(settings.env, self.profile)
+        selector = self._selector("app", settings.env)
         if self.toolkit is not None:
-            answer = self._in_toolkit(self.toolkit, "diff", assembly, stack)
+            answer = self._in_toolkit(self.toolkit, "diff", assembly, stack, selector=selector)
             count, items = int(answer["count"]), diff_logical_ids(str(answer["formatted"]))
         else:
-            count, items = self._diff_with_cli(assembly, stack)
+            count, items = self._diff_with_cli(assembly, selector)
         detail = f"{count} stack(s) differ; synth {synth_s:.2f}s" if count else "no differences"
         checked_s = time.perf_counter() - began
         return DriftReport(count > 0, items, checked_s, detail, self._live_drift(stack))
 
-    def _diff_with_cli(self, assembly: Path, stack: str) -> tuple[int, tuple[str, ...]]:
+    def _diff_with_cli(self, assembly: Path, selector: str) -> tuple[int, tuple[str, ...]]:
         done = self._cdk(
-            ["diff", "--app", str(assembly), stack, "--exclusively", "--fail"], ok=(0, 1)
+            ["diff", "--app", str(assembly), selector, "--exclusively", "--fail"], ok=(0, 1)
         )
         output = done.stdout + done.stderr
         count = stacks_with_differences(output)
@@ -278,37 +300,104 @@ class CdkDriver:
 
     def destroy_app(self, settings: AppSettings) -> StepResult:
         began = time.perf_counter()
-        assembly, synth_s = self.synthesize(app_context(settings, self.profile))
-        return self._destroy(assembly, app_stack(settings.env, self.profile), synth_s, began)
+        assembly, synth_s = self._synth_app(settings)
+        return self._destroy(assembly, app_stack(settings.env, self.profile), synth_s, began,
+                             selector=self._selector("app", settings.env))  # fmt: skip
 
     def destroy_base(self, base: str) -> StepResult:
         began = time.perf_counter()
-        assembly, synth_s = self.synthesize(base_context(base, self.profile))
-        return self._destroy(assembly, base_stack(base, self.profile), synth_s, began)
+        assembly, synth_s = self._synth_base(base)
+        return self._destroy(assembly, base_stack(base, self.profile), synth_s, began,
+                             selector=self._selector("base", base))  # fmt: skip
+
+    # -- what a profile gives the app besides context -------------------------------------------
+    def _selector(self, kind: str, name: str) -> str:
+        """What the CLI selects the layer's stack by: its construct id, else its name."""
+        layer = self.profile.layer(kind)
+        if layer.stack_id:
+            return str(inputs.render(layer.stack_id, {"base": name, "env": name}))
+        return base_stack(name, self.profile) if kind == "base" else app_stack(name, self.profile)
+
+    def _common(self, base: str) -> dict[str, Any]:
+        """The placeholders of every layer, for a profile's environment and files (region,
+        account, and what its ``[requires]`` makes: ``{domain}``, ``{certificate_arn}``)."""
+        values: dict[str, Any] = {"region": self.endpoint.region,
+                                  "run_tags": dict(self.endpoint.tags), "base": base}  # fmt: skip
+        layers = (self.profile.base, self.profile.app)
+        if not any(layer.environment or layer.files for layer in layers):
+            return values  # ours: context only
+        if self.profile.requires is not None:  # the user's own, made if missing (never destroyed)
+            key = self.endpoint.credentials.get("AWS_ACCESS_KEY_ID", "")
+            own = self.endpoint.with_access_key(f"{key}-requires") if key else self.endpoint
+            values |= requires.values(own, self.profile, base)
+        values["account"] = self.endpoint.client("sts").get_caller_identity()["Account"]
+        return values
+
+    def _synth_base(self, base: str, app_ingress_cidr: str = "") -> tuple[Path, float]:
+        layer, context = self.profile.base, base_context(base, self.profile, app_ingress_cidr)
+        if not (layer.environment or layer.files):
+            return self.synthesize(context)
+        values = self._common(base)
+        return self.synthesize(context, layer_environment(layer, values),
+                               layer_files(layer, values))  # fmt: skip
+
+    def _synth_app(self, settings: AppSettings) -> tuple[Path, float]:
+        app = self.profile.app
+        if not (app.environment or app.files):
+            return self.synthesize(app_context(settings, self.profile))
+        common = self._common(settings.base)
+        values = inputs.app_values(settings, common)
+        # the app's synthesis runs the base stack's code too: its files are written as well
+        files = layer_files(self.profile.base, common) | layer_files(app, values)
+        return self.synthesize(app_context(settings, self.profile),
+                               layer_environment(app, values), files)  # fmt: skip
 
     # -- synthesis ------------------------------------------------------------------------------
-    def synthesize(self, context: Mapping[str, str]) -> tuple[Path, float]:
-        """The cloud assembly of ``context`` and the seconds synthesis took (0.0 when cached)."""
+    def synthesize(
+        self,
+        context: Mapping[str, str],
+        environment: Mapping[str, str] | None = None,
+        files: Mapping[str, str] | None = None,
+    ) -> tuple[Path, float]:
+        """The cloud assembly of ``context`` and the seconds synthesis took (0.0 when cached).
+        ``environment``: variables of the app process; ``files``: path (relative to the app
+        dir) -> text, written before synthesis (a profile's generated files)."""
         full = {**context, "synthesizer": self.synthesizer}
         if self.endpoint.tags:  # a sandbox account: the run id on everything
             full["run_tags"] = json.dumps(self.endpoint.tags, sort_keys=True)
-        outdir = self.workdir / "assemblies" / self._assembly_key(full)
+        environment, files = dict(environment or {}), dict(files or {})
+        outdir = self.workdir / "assemblies" / self._assembly_key(full, environment, files)
         done_marker = outdir / SYNTH_DONE
         if done_marker.exists():  # also from another driver sharing this working directory
             return outdir, 0.0
+        for rel, text in files.items():
+            path = self.app_dir / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
         began = time.perf_counter()
         if self.synth_server is None:
-            self._cdk(["synth", "--quiet", "-o", str(outdir), *context_args(full)])
+            app = ["--app", self.app_command] if self.app_command else []
+            self._cdk(["synth", "--quiet", "-o", str(outdir), *app, *context_args(full)],
+                      extra_env=environment)  # fmt: skip
         else:
-            self._synth_in_server(self.synth_server, outdir, full)
+            self._synth_in_server(self.synth_server, outdir, full, environment)
         done_marker.write_text(json.dumps(full, sort_keys=True))
         return outdir, time.perf_counter() - began
 
-    def _assembly_key(self, context: Mapping[str, str]) -> str:
+    def _assembly_key(
+        self,
+        context: Mapping[str, str],
+        environment: Mapping[str, str] | None = None,
+        files: Mapping[str, str] | None = None,
+    ) -> str:
         # The app's own sources are part of the key: an edit between runs must not reuse a stale
         # assembly (a driver's cache lives as long as its working directory).
-        digest = hashlib.sha256(json.dumps(dict(context), sort_keys=True).encode())
-        for pattern in APP_SOURCES:
+        given = [dict(context)]
+        if environment or files:  # (ours has neither: its keys stay what they were)
+            given += [dict(environment or {}), dict(files or {})]
+        digest = hashlib.sha256(json.dumps(given[0] if len(given) == 1 else given,
+                                           sort_keys=True).encode())  # fmt: skip
+        for pattern in self.profile.sources or APP_SOURCES:
             for path in sorted(self.app_dir.glob(pattern)):
                 digest.update(path.read_bytes())
         if COMMANDS_FILE.exists():
@@ -316,10 +405,14 @@ class CdkDriver:
         return digest.hexdigest()[:16]
 
     def _synth_in_server(
-        self, server: cdk_synth.SynthServer, outdir: Path, context: Mapping[str, str]
+        self,
+        server: cdk_synth.SynthServer,
+        outdir: Path,
+        context: Mapping[str, str],
+        environment: Mapping[str, str] | None = None,
     ) -> None:
         try:
-            server.synth(outdir, context, self.endpoint)
+            server.synth(outdir, context, self.endpoint, environment)
         except CommandError as exc:
             raise CdkError(exc.argv, exc.returncode, exc.stderr_tail,
                            message=f"cdk synth failed: {exc}") from exc  # fmt: skip
@@ -333,11 +426,15 @@ class CdkDriver:
         began: float,
         *,
         hotswap: bool = False,
+        selector: str = "",
     ) -> StepResult:
+        """``stack``: its CloudFormation name; ``selector``: what the CLI selects it by."""
         # A stack an interrupted run left mid-operation or failed: waited for, rolled on, recreated.
         recovery.recover_stack(self.endpoint.client("cloudformation"), stack)
         if self.toolkit is not None:
-            answer = self._in_toolkit(self.toolkit, "deploy", assembly, stack, hotswap=hotswap)
+            answer = self._in_toolkit(
+                self.toolkit, "deploy", assembly, stack, hotswap=hotswap, selector=selector
+            )
             self._ensure_real(stack)
             timings["deploy"] = float(answer["durationS"])
             if answer.get("deploymentS") is not None:
@@ -350,7 +447,7 @@ class CdkDriver:
             )
         outputs_file = self.workdir / f"outputs-{stack}.json"
         outputs_file.unlink(missing_ok=True)
-        args = ["deploy", "--app", str(assembly), stack, "--exclusively"]
+        args = ["deploy", "--app", str(assembly), selector or stack, "--exclusively"]
         args += ["--require-approval", "never", "--hotswap" if hotswap else "--method=change-set"]
         args += ["--outputs-file", str(outputs_file)]
         done = self._cdk(args)
@@ -368,13 +465,21 @@ class CdkDriver:
             changed=not deploy_skipped(output),
         )
 
-    def _destroy(self, assembly: Path, stack: str, synth_s: float, began: float) -> StepResult:
+    def _destroy(self, assembly: Path, stack: str, synth_s: float, began: float,
+                 selector: str = "") -> StepResult:  # fmt: skip
         recovery.recover_stack(self.endpoint.client("cloudformation"), stack, destroying=True)
         if self.toolkit is not None:
-            answer = self._in_toolkit(self.toolkit, "destroy", assembly, stack)
+            answer = self._in_toolkit(self.toolkit, "destroy", assembly, stack, selector=selector)
             seconds = float(answer["durationS"])
         else:
-            argv = ["destroy", "--app", str(assembly), stack, "--exclusively", "--force"]
+            argv = [
+                "destroy",
+                "--app",
+                str(assembly),
+                selector or stack,
+                "--exclusively",
+                "--force",
+            ]
             seconds = self._cdk(argv).duration_s
         timings = {"synth": synth_s, "destroy": seconds}
         return StepResult(duration_s=time.perf_counter() - began, timings=timings, changed=True)
@@ -444,9 +549,13 @@ class CdkDriver:
         stack: str,
         *,
         hotswap: bool = False,
+        selector: str = "",
     ) -> dict[str, Any]:
-        """``action`` (deploy, diff, destroy) of ``stack`` alone in the toolkit worker."""
+        """``action`` (deploy, diff, destroy) of ``stack`` (its CloudFormation name) alone in the
+        toolkit worker; ``selector``: what the toolkit selects it by (default the name)."""
         fields: dict[str, Any] = {"assembly": str(assembly), "stack": stack}
+        if selector and selector != stack:
+            fields["selector"] = selector
         if (
             self.endpoint.target is not Target.AWS
         ):  # this cell's own key (see shared_toolkit_server)
@@ -459,7 +568,11 @@ class CdkDriver:
             raise CdkError(exc.argv, exc.returncode, exc.stderr_tail, message=exc.headline) from exc
 
     def _cdk(
-        self, args: Sequence[str], ok: Sequence[int] = (0,), cwd: Path | None = None
+        self,
+        args: Sequence[str],
+        ok: Sequence[int] = (0,),
+        cwd: Path | None = None,
+        extra_env: Mapping[str, str] | None = None,
     ) -> Completed:
         try:
             return self.cli.run(
@@ -467,6 +580,7 @@ class CdkDriver:
                 self.endpoint,
                 cwd=cwd or self.app_dir,
                 timeout=self.timeout_s,
+                extra_env=extra_env,
                 ok_codes=ok,
             )
         except CommandError as exc:

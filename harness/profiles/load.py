@@ -17,7 +17,15 @@ from harness.errors import UsageError
 from harness.expectations import STRATEGIES
 from harness.paths import REPO_ROOT
 from harness.profiles import inputs
-from harness.profiles.model import Change, Edit, Layer, Profile, Requires, Upstream
+from harness.profiles.model import (
+    Change,
+    Edit,
+    GeneratedFile,
+    Layer,
+    Profile,
+    Requires,
+    Upstream,
+)
 from harness.records import ChangeKind, Strategy, Tool
 
 FORMAT = 1
@@ -27,8 +35,10 @@ BUILTIN = {Tool.TERRAFORM: PROFILES_DIR / "harness-terraform.toml",
 """Our two stacks' profiles: what runs when no ``--stack`` is given."""
 
 _TOP = {"format", "name", "tool", "description", "tree", "source", "edits", "layers",
-        "strategies", "changes", "contract", "requires"}  # fmt: skip
-_LAYER = {"dir", "stack", "workspace", "inputs", "secret_inputs"}
+        "strategies", "changes", "contract", "requires", "cdk", "envs_per_base"}  # fmt: skip
+_LAYER = {"dir", "stack", "workspace", "inputs", "secret_inputs", "stack_id", "environment",
+          "files"}  # fmt: skip
+_CDK_LAYER = ("stack_id", "environment", "files")
 _CONTRACT = {"cluster", "log_group", "image_repository", "target_group", "components",
              "private_subnets", "app_security_group"}  # fmt: skip
 _CONTRACT_VALUES = {"cluster": {"env", "base"},
@@ -126,6 +136,12 @@ def _read(data: dict[str, Any], check: _Check) -> Profile | None:
     edits = _edits(data.get("edits", []), source, check)
     tree = check.text(data, "tree", required=False, default=".")
     requires = _requires(check.table(data, "requires"), check)
+    app_command, sources = _cdk(check.table(data, "cdk"), tool, check)
+    envs_per_base = data.get("envs_per_base", 0)
+    if type(envs_per_base) is not int or envs_per_base < 0:
+        check.add("envs_per_base", f"must be a whole number >= 1 (0 or absent: any number), not "
+                                   f"{envs_per_base!r}")  # fmt: skip
+        envs_per_base = 0
     if source is None:
         _dirs_exist(tree, base, app, tool, check)
     if tool is Tool.CDK and base and app and base.dir != app.dir:
@@ -135,7 +151,23 @@ def _read(data: dict[str, Any], check: _Check) -> Profile | None:
         return None
     return Profile(check.path.resolve(), name, tool, check.text(data, "description", required=False),
                    tree, base, app, strategies, changes, contract, source, modules,
-                   edits, requires)  # fmt: skip
+                   edits, requires, envs_per_base, app_command, sources)  # fmt: skip
+
+
+def _cdk(table: dict[str, Any], tool: Tool | None, check: _Check) -> tuple[str, tuple[str, ...]]:
+    """``[cdk]``: the app command and the app's source globs (a CDK profile's only)."""
+    if not table:
+        return "", ()
+    if tool is not Tool.CDK:
+        check.add("cdk", "a CDK setting; remove it from a Terraform profile")
+    check.keys(table, "cdk.", {"app", "sources"})
+    sources = table.get("sources", [])
+    if not isinstance(sources, list) or not all(isinstance(g, str) and g for g in sources):
+        check.add(
+            "cdk.sources", 'must be a list of globs relative to the app dir, e.g. "src/**/*.ts"'
+        )
+        sources = []
+    return check.text(table, "app", "cdk.", required=False), tuple(sources)
 
 
 def _requires(table: dict[str, Any], check: _Check) -> Requires | None:
@@ -199,7 +231,43 @@ def _layer(layers: dict[str, Any], kind: str, tool: Tool | None, check: _Check) 
         secrets = []
     elif secrets and tool is not Tool.TERRAFORM:
         check.add(f"{where}secret_inputs", "Terraform only (passed as TF_VAR_NAME)")
-    return Layer(check.text(table, "dir", where), templates, stack, workspace, tuple(secrets))
+    if tool is Tool.TERRAFORM:
+        for key in _CDK_LAYER:
+            if key in table:
+                check.add(f"{where}{key}", "a CDK setting; a Terraform layer has inputs")
+    stack_id = check.text(table, "stack_id", where, required=False)
+    environment = check.table(table, "environment", where)
+    for key, template in environment.items():
+        for problem in inputs.problems(template, frozenset(allowed)):
+            check.add(f"{where}environment.{key}", problem)
+    files = _files(table.get("files", []), where, frozenset(allowed), check)
+    return Layer(check.text(table, "dir", where), templates, stack, workspace, tuple(secrets),
+                 stack_id, environment, files)  # fmt: skip
+
+
+def _files(items: Any, where: str, allowed: frozenset[str],
+           check: _Check) -> tuple[GeneratedFile, ...]:  # fmt: skip
+    """``[[layers.X.files]]``: path and content (a template written as JSON)."""
+    if not isinstance(items, list):
+        check.add(f"{where}files", "must be an array of tables ([[layers.KIND.files]])")
+        return ()
+    found = []
+    for n, item in enumerate(items, 1):
+        at = f"{where}files[{n}]."
+        if not isinstance(item, dict):
+            check.add(at[:-1], "must be a table with path and content")
+            continue
+        check.keys(item, at, {"path", "content"})
+        path = check.text(item, "path", at)
+        if path.startswith("/") or ".." in Path(path).parts:
+            check.add(f"{at}path", f"{path} must stay inside the app dir (a relative path)")
+        if "content" not in item:
+            check.add(f"{at}content", "missing; give the file's content (a table: written as JSON)")
+        for key, value in (("path", path), ("content", item.get("content"))):
+            for problem in inputs.problems(value, allowed):
+                check.add(f"{at}{key}", problem)
+        found.append(GeneratedFile(path, item.get("content")))
+    return tuple(found)
 
 
 def _strategies(
@@ -233,7 +301,11 @@ def _changes(
 ) -> dict[ChangeKind, Change]:
     known = {k.value: k for k in ChangeKind}
     found = {ChangeKind.NONE: Change()}  # every stack can be deployed again unchanged
-    layers = [dict(layer.inputs) for layer in (base, app) if layer is not None]
+    layers = [
+        [dict(layer.inputs), dict(layer.environment), [f.content for f in layer.files]]
+        for layer in (base, app)
+        if layer is not None
+    ]
     used = {n.removeprefix("settings.") for t in layers for n, _ in inputs.placeholders(t)}
     for name, spec in table.items():
         where = f"changes.{name}"

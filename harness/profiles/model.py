@@ -36,6 +36,17 @@ class Upstream:
 
 
 @dataclass(frozen=True, slots=True)
+class GeneratedFile:
+    """A file the harness writes into the exported stack before each synthesis of its layer
+    (CDK apps that read their inputs from files, e.g. a config JSON per environment)."""
+
+    path: str
+    """Relative to the app dir; a template of the layer's placeholders."""
+    content: Any
+    """A template filled like the inputs and written as JSON."""
+
+
+@dataclass(frozen=True, slots=True)
 class Layer:
     """One layer (``base`` or ``app``) of the stack."""
 
@@ -49,6 +60,18 @@ class Layer:
     """Terraform: the layer's workspace (template; "": the default workspace)."""
     secret_inputs: tuple[str, ...] = ()
     """Terraform: variables given a fresh random value through ``TF_VAR_*`` (never a file)."""
+    stack_id: str = ""
+    """CDK: the stack's construct id, what the CLI selects it by ("": :attr:`stack`)."""
+    environment: Mapping[str, Any] = field(default_factory=dict)
+    """CDK: environment variables of the app process (name -> template), for apps that read
+    ``process.env`` rather than context."""
+    files: tuple[GeneratedFile, ...] = ()
+    """CDK: files written into the app dir before each synthesis of this layer."""
+
+    @property
+    def selector(self) -> str:
+        """CDK: what the CLI is given to select the stack."""
+        return self.stack_id or self.stack
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +118,14 @@ class Profile:
     """Registry module source -> upstream repository (``--module-source NAME=DIR``)."""
     edits: tuple[Edit, ...] = ()
     requires: Requires | None = None
+    envs_per_base: int = 0
+    """How many app environments the stack holds on one base at a time (0: any number); the
+    comparison runs no more of its cells at once (e.g. hard-coded listener rule priorities)."""
+    app_command: str = ""
+    """CDK: the app command (``cdk --app``); "": the app dir's ``cdk.json``."""
+    sources: tuple[str, ...] = ()
+    """CDK: globs (relative to the app dir) of the app's own sources, part of each cached
+    assembly's key ("": ours, ``harness.drivers.cdk.APP_SOURCES``)."""
 
     def layer(self, kind: str) -> Layer:
         return self.base if kind == "base" else self.app

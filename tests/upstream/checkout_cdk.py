@@ -15,25 +15,31 @@ working directory: the app runs in the repository's root.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import cdk_typescript
-from tests.upstream.checkout import Edit, checkout, export
+import pytest
 
+from harness import cdk_typescript, profiles
+from harness.paths import REPO_ROOT
+from harness.profiles.model import Edit
+from harness.profiles.source import prepare
+
+AUTHOR_CDK = REPO_ROOT / "profiles" / "author-cdk.toml"
 CDK_DJANGO_ENV = "HARNESS_UPSTREAM_CDK_DJANGO"
 CDK_DJANGO_REPO = "https://github.com/briancaffey/cdk-django"
 CDK_DJANGO_COMMIT = "7decfee"
-"""The newest commit of the author's library when #17 was filed (a merge of main)."""
+"""The newest commit of the author's library when #17 was filed (a merge of main); the
+profile's ``[source]`` says the same."""
 
 APP_COMMAND = "npx ts-node -P tsconfig.dev.json --prefer-ts-exts src/examples/ecs/index.ts"
 BASE_STACK, APP_STACK = "ExampleEcsBaseStack", "ExampleEcsAppStack"
-EDITS: tuple[Edit, ...] = ()
-"""None: at this commit the example synthesizes with aws-cdk-lib 2.275.0 and TypeScript 5.9
-as it is (the author pins 2.178.1 and 4.9), and what it needs from the account comes from the
-environment (CERTIFICATE_ARN, DOMAIN_NAME, COMPANY_NAME) and from lookups the CLI answers
-from the endpoint (the hosted zone, the availability zones). Its custom resource
-(HighestPriorityRule, a Lambda-backed Provider) is commented out in ``EcsApp`` here."""
+"""None of the profile's edits: at this commit the example synthesizes with aws-cdk-lib 2.275.0
+and TypeScript 5.9 as it is (the author pins 2.178.1 and 4.9), and what it needs from the
+account comes from the environment (CERTIFICATE_ARN, DOMAIN_NAME, COMPANY_NAME) and from
+lookups the CLI answers from the endpoint (the hosted zone, the availability zones). Its custom
+resource (HighestPriorityRule, a Lambda-backed Provider) is commented out in ``EcsApp`` here."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +49,18 @@ class CdkStack:
     edits: tuple[Edit, ...]
 
 
+def cdk_django_checkout() -> Path:
+    """The checkout ``HARNESS_UPSTREAM_CDK_DJANGO`` names, or skip saying what to check out."""
+    named = os.environ.get(CDK_DJANGO_ENV)
+    if not named or not Path(named).is_dir():
+        pytest.skip(f"needs a checkout of {CDK_DJANGO_REPO} (commit {CDK_DJANGO_COMMIT}): "
+                    f"git clone it and set {CDK_DJANGO_ENV}=DIR")  # fmt: skip
+    return Path(named)
+
+
 def author_cdk(tmp: Path) -> CdkStack:
-    """The author's CDK library at :data:`CDK_DJANGO_COMMIT`, exported, ready to synthesize."""
-    source = checkout(CDK_DJANGO_ENV, CDK_DJANGO_REPO, CDK_DJANGO_COMMIT)
-    root = export(source, CDK_DJANGO_COMMIT, tmp / "cdk-django")
-    for edit in EDITS:
-        edit.apply(root)
-    cdk_typescript.link(root)  # installs cdk/typescript first if needed
-    return CdkStack(root, EDITS)
+    """The author's CDK library at :data:`CDK_DJANGO_COMMIT`, exported by its profile
+    (``profiles/author-cdk.toml``), ready to synthesize."""
+    stack = prepare(profiles.load(AUTHOR_CDK), cdk_django_checkout(), {}, tmp)
+    cdk_typescript.link(stack.root)  # installs cdk/typescript first if needed
+    return CdkStack(stack.root, stack.applied)
