@@ -11,14 +11,18 @@ matching exactly once).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from harness import profiles
+from harness.endpoint import Endpoint
 from harness.errors import UsageError
+from harness.images import _manifest
 from harness.paths import REPO_ROOT
 from harness.profiles import Edit, Profile
 from harness.profiles.source import prepare
@@ -70,3 +74,21 @@ def author_terraform(tmp: Path) -> Stack:
     except UsageError as exc:  # e.g. a checkout without the commit
         pytest.skip(str(exc))
     return Stack(stack.root, profile, stack.applied)
+
+
+def users_own(endpoint: Endpoint, domain: str, repository_prefix: str) -> str:
+    """What the author's stacks expect their user to have made, as on AWS: a public hosted zone
+    for ``domain``, the images ``PREFIX-backend:latest`` and ``PREFIX-frontend:latest``, and a
+    certificate for ``*.domain``, whose ARN this returns."""
+    endpoint.client("route53").create_hosted_zone(Name=domain, CallerReference=uuid.uuid4().hex)
+    ecr = endpoint.client("ecr")
+    for part in ("backend", "frontend"):
+        with contextlib.suppress(ecr.exceptions.RepositoryAlreadyExistsException):
+            ecr.create_repository(repositoryName=f"{repository_prefix}-{part}")
+        with contextlib.suppress(ecr.exceptions.ImageAlreadyExistsException):
+            ecr.put_image(repositoryName=f"{repository_prefix}-{part}",
+                          imageManifest=_manifest("latest"), imageTag="latest")  # fmt: skip
+    arn: str = endpoint.client("acm").request_certificate(DomainName=f"*.{domain}")[
+        "CertificateArn"
+    ]
+    return arn

@@ -15,19 +15,17 @@ runs (``<account>.dkr.ecr.<region>.amazonaws.com/<COMPANY_NAME>-{backend,fronten
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 from harness import cdk_cli, cdk_synth, process
 from harness.endpoint import Endpoint
-from harness.images import _manifest
 from harness.paths import REPO_ROOT
+from tests.upstream.checkout import users_own
 from tests.upstream.checkout_cdk import APP_COMMAND, APP_STACK, BASE_STACK, author_cdk
 
 pytestmark = [
@@ -74,27 +72,11 @@ def served(root: Path, endpoint: Endpoint, env: dict[str, str], tmp: Path) -> li
         server.stop()
 
 
-def users_own(endpoint: Endpoint) -> str:
-    """The hosted zone, images and certificate the example expects; the certificate's ARN."""
-    endpoint.client("route53").create_hosted_zone(Name=DOMAIN, CallerReference=uuid.uuid4().hex)
-    ecr = endpoint.client("ecr")
-    for part in ("backend", "frontend"):
-        with contextlib.suppress(ecr.exceptions.RepositoryAlreadyExistsException):
-            ecr.create_repository(repositoryName=f"{COMPANY}-{part}")
-        with contextlib.suppress(ecr.exceptions.ImageAlreadyExistsException):
-            ecr.put_image(repositoryName=f"{COMPANY}-{part}", imageManifest=_manifest("latest"),
-                          imageTag="latest")  # fmt: skip
-    arn: str = endpoint.client("acm").request_certificate(DomainName=f"*.{DOMAIN}")[
-        "CertificateArn"
-    ]
-    return arn
-
-
 def test_ecs_example_base_and_app_deploy_and_destroy(
     tmp_path: Path, aws_endpoint: Endpoint
 ) -> None:
     stack = author_cdk(tmp_path)
-    env = {"CERTIFICATE_ARN": users_own(aws_endpoint), "DOMAIN_NAME": DOMAIN,
+    env = {"CERTIFICATE_ARN": users_own(aws_endpoint, DOMAIN, COMPANY), "DOMAIN_NAME": DOMAIN,
            "COMPANY_NAME": COMPANY, "BASE_NAME": BASE, "APP_NAME": APP}  # fmt: skip
     account = aws_endpoint.client("sts").get_caller_identity()["Account"]
     out = tmp_path / "cdk.out"

@@ -14,21 +14,18 @@ up), an ACM certificate for the HTTPS listener, and the two images the app layer
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 from harness import process
 from harness.endpoint import Endpoint
-from harness.images import _manifest
 from harness.paths import REPO_ROOT
 from harness.tfprovider import registry
-from tests.upstream.checkout import Stack, author_terraform
+from tests.upstream.checkout import Stack, author_terraform, users_own
 
 pytestmark = [
     pytest.mark.terraform,
@@ -50,22 +47,6 @@ def harness_tf(cwd: Path, endpoint: Endpoint, *args: str, ok: tuple[int, ...] = 
     argv = [sys.executable, "-m", "harness", "tf", "--endpoint", str(endpoint.url), "--",
             *args, "-no-color"]  # fmt: skip
     return process.run(argv, env=env, cwd=cwd, timeout=timeout, ok_codes=ok)
-
-
-def users_own(endpoint: Endpoint) -> str:
-    """The hosted zone, certificate and images the stack expects to exist; the certificate."""
-    endpoint.client("route53").create_hosted_zone(Name=DOMAIN, CallerReference=uuid.uuid4().hex)
-    ecr = endpoint.client("ecr")
-    for part in ("backend", "frontend"):
-        with contextlib.suppress(ecr.exceptions.RepositoryAlreadyExistsException):
-            ecr.create_repository(repositoryName=f"{APP}-{part}")
-        with contextlib.suppress(ecr.exceptions.ImageAlreadyExistsException):
-            ecr.put_image(repositoryName=f"{APP}-{part}", imageManifest=_manifest("latest"),
-                          imageTag="latest")  # fmt: skip
-    arn: str = endpoint.client("acm").request_certificate(DomainName=f"*.{DOMAIN}")[
-        "CertificateArn"
-    ]
-    return arn
 
 
 def lifecycle(path: Path, endpoint: Endpoint, variables: list[str], timings: dict[str, float],
@@ -94,7 +75,7 @@ def test_ad_hoc_base_and_app_apply_without_drift_and_destroy(
             "needs the stand-in's aws_secretsmanager_secret(_version) (#17, added in parallel)"
         )
     stack: Stack = author_terraform(tmp_path)
-    certificate = users_own(aws_endpoint)
+    certificate = users_own(aws_endpoint, DOMAIN, APP)
     base_vars = [f"-var=certificate_arn={certificate}", f"-var=domain_name={DOMAIN}"]
     app_vars = [f"-var=app_name={APP}", "-var=email_host_user=user", "-var=email_host_password=pw"]
     timings: dict[str, float] = {}
