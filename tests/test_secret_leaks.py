@@ -97,8 +97,8 @@ def test_no_secret_value_in_any_output_of_a_comparison(
     seeds: list[str] = []
     real_secret_env = terraform_driver._secret_env
 
-    def recording(layer: Any) -> dict[str, str]:
-        env = real_secret_env(layer)
+    def recording(layer: Any, names: Any) -> dict[str, str]:
+        env = real_secret_env(layer, names)
         seeds.extend(env.values())
         return env
 
