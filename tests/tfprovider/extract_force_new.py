@@ -1,0 +1,130 @@
+"""Write ``fixtures/force_new_5.x.json``: per resource type, the attributes hashicorp/aws marks
+ForceNew (SDKv2 ``ForceNew: true``) or ``RequiresReplace()`` (Plugin Framework).
+
+    python tests/tfprovider/extract_force_new.py
+
+The sets below were read by hand from the real provider's Go source
+(github.com/hashicorp/terraform-provider-aws, the file and commit named per type); only
+attribute names are recorded here, never provider code. Nested attributes are written
+``block.attribute``; a whole nested block marked ForceNew is ``block``. Rerun after editing a
+set; ``test_force_new_conformance.py`` compares the stand-in's ``force_new`` marks to the file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+REPO = "hashicorp/terraform-provider-aws"
+FIXTURE = Path(__file__).parent / "fixtures" / "force_new_5.x.json"
+
+# type -> (source file, commit read, ForceNew attribute paths)
+READ: dict[str, tuple[str, str, list[str]]] = {
+    "aws_eip": (
+        "internal/service/ec2/ec2_eip.go",
+        "01606926a0c0ab9174aec440f976a48b0baee722",
+        ["address", "domain", "ipam_pool_id", "network_border_group", "public_ipv4_pool"],
+    ),
+    "aws_nat_gateway": (
+        "internal/service/ec2/vpc_nat_gateway.go",
+        "04088eaa54948421bf1ef7494ae2b2c01d9243e3",
+        [
+            "allocation_id",
+            "connectivity_type",
+            "private_ip",
+            "secondary_private_ip_address_count",
+            "subnet_id",
+        ],
+    ),
+    "aws_elasticache_cluster": (
+        "internal/service/elasticache/cluster.go",
+        "01606926a0c0ab9174aec440f976a48b0baee722",
+        [
+            "availability_zone",
+            "cluster_id",
+            "engine",
+            "network_type",
+            "outpost_mode",
+            "port",
+            "preferred_outpost_arn",
+            "replication_group_id",
+            "snapshot_arns",
+            "snapshot_name",
+            "subnet_group_name",
+            "transit_encryption_enabled",
+        ],
+    ),
+    "aws_elasticache_subnet_group": (
+        "internal/service/elasticache/subnet_group.go",
+        "01c08000ddb14181b5bd19201d8fca311dc570e4",
+        ["name"],
+    ),
+    "aws_s3_bucket_ownership_controls": (
+        "internal/service/s3/bucket_ownership_controls.go",
+        "01c08000ddb14181b5bd19201d8fca311dc570e4",
+        ["bucket"],
+    ),
+    "aws_s3_bucket_public_access_block": (
+        "internal/service/s3/bucket_public_access_block.go",
+        "01606926a0c0ab9174aec440f976a48b0baee722",
+        ["bucket"],
+    ),
+    "aws_cloudwatch_log_stream": (
+        "internal/service/logs/stream.go",
+        "1468653aa61d1cfef737d390082fa99b8ddfc24b",
+        ["log_group_name", "name"],
+    ),
+    "aws_ses_domain_identity": (
+        "internal/service/ses/domain_identity.go",
+        "1480f54dc1ca3313e96e7eec6036fdc783d7b223",
+        ["domain"],
+    ),
+    "aws_ses_domain_dkim": (
+        "internal/service/ses/domain_dkim.go",
+        "034cebb6d5e3536ed380e869dcf9227a29bb8a15",
+        ["domain"],
+    ),
+    "aws_ecs_cluster_capacity_providers": (
+        "internal/service/ecs/cluster_capacity_providers.go",
+        "0619e62a2f25aefdfc36b5c74a98d9f6dcc6d794",
+        ["cluster_name"],
+    ),
+    "aws_secretsmanager_secret": (
+        "internal/service/secretsmanager/secret.go",
+        "00c21cedec069dd27093b175baf15bac6d4b30fe",
+        ["name", "name_prefix"],
+    ),
+    "aws_secretsmanager_secret_version": (
+        "internal/service/secretsmanager/secret_version.go",
+        "0042e8ea0de293c6cd8b003f89f7f4d2fb5fcf31",
+        ["secret_binary", "secret_id", "secret_string", "secret_string_wo_version"],
+    ),
+    "aws_route53_record": (
+        "internal/service/route53/record.go",
+        "00655c1681ea1e49ab10cd32d3f8bee372b2095b",
+        ["name", "zone_id"],
+    ),
+}
+
+# The aliases share their schema function with the aws_lb* types.
+ALIASES = {
+    "aws_alb": "aws_lb",
+    "aws_alb_listener": "aws_lb_listener",
+    "aws_alb_listener_rule": "aws_lb_listener_rule",
+    "aws_alb_target_group": "aws_lb_target_group",
+}
+
+
+def fixture() -> dict[str, object]:
+    types: dict[str, object] = {}
+    for name, (path, commit, attrs) in READ.items():
+        types[name] = {"source": path, "commit": commit, "force_new": sorted(attrs)}
+    for alias, target in ALIASES.items():
+        if target in READ:
+            types[alias] = {**types[target], "alias_of": target}  # type: ignore[dict-item]
+    return {"repository": REPO, "types": dict(sorted(types.items()))}
+
+
+if __name__ == "__main__":
+    FIXTURE.write_text(json.dumps(fixture(), indent=2) + "\n")
+    print(f"wrote {FIXTURE}")

@@ -1,0 +1,67 @@
+"""(a') Every attribute the stand-in marks ``force_new`` is one hashicorp/aws marks ForceNew
+(SDKv2) or RequiresReplace (Plugin Framework), and the other way round, for the attributes
+the stand-in declares.
+
+The reference, ``fixtures/force_new_5.x.json``, was read from the real provider's Go source
+(file and commit per type) by ``extract_force_new.py``. Cheap: no Terraform run. The
+stand-in answers as 5.100.0 here, so the 6.x ``region`` argument (injected by the provider
+framework, not declared in the resource's source file) is out of scope.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.tfprovider import registry, versions
+from harness.tfprovider.schema import Block
+
+FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "force_new_5.x.json").read_text())
+TYPES: dict[str, dict[str, object]] = FIXTURE["types"]
+V5 = registry.resources(versions.V5)
+
+# Where the stand-in deliberately differs from the source: type -> {path: reason}.
+EXCEPTIONS: dict[str, dict[str, str]] = {}
+
+
+def declared(b: Block, prefix: str = "") -> dict[str, bool]:
+    """Every attribute and nested block path the stand-in declares, with its force_new mark."""
+    out: dict[str, bool] = {}
+    for a in b.attributes:
+        out[prefix + a.name] = a.force_new
+    for n in b.blocks:
+        out[prefix + n.name] = n.force_new
+        out.update(declared(n.block, f"{prefix}{n.name}."))
+    return out
+
+
+def test_fixture_names_its_source() -> None:
+    assert FIXTURE["repository"] == "hashicorp/terraform-provider-aws"
+    for name, entry in TYPES.items():
+        assert str(entry["source"]).startswith("internal/service/"), name
+        assert len(str(entry["commit"])) == 40, name
+
+
+@pytest.mark.parametrize("type_name", sorted(TYPES))
+def test_force_new_matches_source(type_name: str) -> None:
+    assert type_name in V5, f"{type_name} is not a stand-in resource type"
+    ours = declared(V5[type_name].schema)
+    real = set(TYPES[type_name]["force_new"])  # type: ignore[call-overload]
+    skip = EXCEPTIONS.get(type_name, {})
+    problems = [
+        f"{path}: stand-in force_new={mark}, hashicorp/aws ForceNew={path in real}"
+        for path, mark in sorted(ours.items())
+        if path not in skip and mark != (path in real)
+    ]
+    assert problems == []
+
+
+def test_exceptions_are_still_differences() -> None:
+    """An exception that no longer differs is stale: remove it."""
+    for type_name, paths in EXCEPTIONS.items():
+        ours = declared(V5[type_name].schema)
+        real = set(TYPES[type_name]["force_new"])  # type: ignore[call-overload]
+        for path in paths:
+            assert ours.get(path) != (path in real), f"{type_name}.{path}"
