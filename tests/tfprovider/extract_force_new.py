@@ -104,6 +104,74 @@ READ: dict[str, tuple[str, str, list[str]]] = {
         "00655c1681ea1e49ab10cd32d3f8bee372b2095b",
         ["name", "zone_id"],
     ),
+    "aws_vpc_endpoint": (
+        "internal/service/ec2/vpc_endpoint.go",
+        "008db85aad5e56627b1eecab8830464a282552ed",
+        [
+            "dns_options.private_dns_preference",
+            "dns_options.private_dns_specified_domains",
+            "resource_configuration_arn",
+            "service_name",
+            "service_network_arn",
+            "service_region",
+            "vpc_endpoint_type",
+            "vpc_id",
+        ],
+    ),
+    "aws_default_security_group": (
+        "internal/service/ec2/vpc_default_security_group.go",
+        "01f431114674c27cf790fafb67ac274bf8f765e1",
+        ["vpc_id"],
+    ),
+    "aws_default_route_table": (
+        "internal/service/ec2/vpc_default_route_table.go",
+        "0df298702be9aa65f33909e6ce53654fcf6e2aba",
+        ["default_route_table_id"],
+    ),
+    "aws_default_network_acl": (
+        "internal/service/ec2/vpc_default_network_acl.go",
+        "050ac11163cab8cdae5936a7f40b0e528ff780df",
+        ["default_network_acl_id"],
+    ),
+    "aws_default_vpc": (
+        "internal/service/ec2/vpc_default_vpc.go",
+        "05a271db9323f6bfe65dad9af1cafb41427802c0",
+        [],
+    ),
+    "aws_network_acl": (
+        "internal/service/ec2/vpc_network_acl.go",
+        "0620f2a6a126dfcbc4aecbc9a117b0fbea1656ff",
+        ["vpc_id"],
+    ),
+    "aws_lb": (
+        "internal/service/elbv2/load_balancer.go",
+        "00edc94be7a89c4c485415cdec27094875f61bfc",
+        ["customer_owned_ipv4_pool", "internal", "load_balancer_type", "name", "name_prefix"],
+    ),
+    "aws_lb_listener": (
+        "internal/service/elbv2/listener.go",
+        "01c08000ddb14181b5bd19201d8fca311dc570e4",
+        ["load_balancer_arn"],
+    ),
+    "aws_lb_listener_rule": (
+        "internal/service/elbv2/listener_rule.go",
+        "032c4f076a6cb8e54a85cb60f237cb80ab18b36b",
+        ["listener_arn"],
+    ),
+    "aws_lb_target_group": (
+        "internal/service/elbv2/target_group.go",
+        "013cfb4cddc9c44a28f34abad0c11768bcdb9b85",
+        [
+            "ip_address_type",
+            "name",
+            "name_prefix",
+            "port",
+            "protocol",
+            "protocol_version",
+            "target_type",
+            "vpc_id",
+        ],
+    ),
 }
 
 # The aliases share their schema function with the aws_lb* types.

@@ -135,7 +135,7 @@ class NetworkAcl(DeclaredOnly):
         optc("subnet_ids", STRING_SET),
         opt("tags", STRING_MAP),
         optc("tags_all", STRING_MAP),
-        req("vpc_id", STRING),
+        req("vpc_id", STRING, force_new=True),
     )  # fmt: skip
 
 
