@@ -172,6 +172,37 @@ READ: dict[str, tuple[str, str, list[str]]] = {
             "vpc_id",
         ],
     ),
+    "aws_vpc": (
+        "internal/service/ec2/vpc_.go",
+        "00081ce41cc691433ac19bf42227cdabffd0454d",
+        ["cidr_block", "ipv4_ipam_pool_id", "ipv4_netmask_length"],
+    ),
+    "aws_subnet": (
+        "internal/service/ec2/vpc_subnet.go",
+        "00cda125a19d31754cb0d073cf551264c57955cb",
+        [
+            "availability_zone",
+            "availability_zone_id",
+            "cidr_block",
+            "ipv4_ipam_pool_id",
+            "ipv4_netmask_length",
+            "ipv6_ipam_pool_id",
+            "ipv6_native",
+            "ipv6_netmask_length",
+            "outpost_arn",
+            "vpc_id",
+        ],
+    ),
+    "aws_route": (
+        "internal/service/ec2/vpc_route.go",
+        "0128541e0711766f28540143a9d73738aced60aa",
+        [
+            "destination_cidr_block",
+            "destination_ipv6_cidr_block",
+            "destination_prefix_list_id",
+            "route_table_id",
+        ],
+    ),
 }
 
 # The aliases share their schema function with the aws_lb* types.
