@@ -203,6 +203,70 @@ READ: dict[str, tuple[str, str, list[str]]] = {
             "route_table_id",
         ],
     ),
+    "aws_route_table": (
+        "internal/service/ec2/vpc_route_table.go",
+        "022092419b7cda11527df3c6b51cbfe1876c1722",
+        ["vpc_id"],
+    ),
+    "aws_route_table_association": (
+        "internal/service/ec2/vpc_route_table_association.go",
+        "0be71beb458ad8875e0acc5c91519c0ceeb214aa",
+        ["gateway_id", "subnet_id"],
+    ),
+    "aws_internet_gateway": (
+        "internal/service/ec2/vpc_internet_gateway.go",
+        "08923b68b5ad6fcfdd38362fb5247e39a9b07add",
+        [],
+    ),
+    "aws_security_group": (
+        "internal/service/ec2/vpc_security_group.go",
+        "01606926a0c0ab9174aec440f976a48b0baee722",
+        ["description", "name", "name_prefix", "vpc_id"],
+    ),
+    "aws_security_group_rule": (
+        "internal/service/ec2/vpc_security_group_rule.go",
+        "0d90774d0fdd40607cbf3b07cbab20b95c481163",
+        [
+            "cidr_blocks",
+            "from_port",
+            "ipv6_cidr_blocks",
+            "prefix_list_ids",
+            "protocol",
+            "security_group_id",
+            "self",
+            "source_security_group_id",
+            "to_port",
+            "type",
+        ],
+    ),
+    # Plugin Framework: RequiresReplace() plan modifiers.
+    "aws_vpc_security_group_ingress_rule": (
+        "internal/service/ec2/vpc_security_group_ingress_rule.go",
+        "00a322094b4b9ade8a81b244345dbcf4b52ee8d6",
+        ["security_group_id"],
+    ),
+    # The egress rule embeds the shared rule type whose schema the ingress file declares
+    # (read above); this file only names the type and its API calls.
+    "aws_vpc_security_group_egress_rule": (
+        "internal/service/ec2/vpc_security_group_egress_rule.go",
+        "050ac11163cab8cdae5936a7f40b0e528ff780df",
+        ["security_group_id"],
+    ),
+    "aws_ecr_repository": (
+        "internal/service/ecr/repository.go",
+        "0072eea2d6046230a1fb7717741c17fd2122175e",
+        [
+            "encryption_configuration",
+            "encryption_configuration.encryption_type",
+            "encryption_configuration.kms_key",
+            "name",
+        ],
+    ),
+    "aws_cloudwatch_log_group": (
+        "internal/service/logs/group.go",
+        "0073593e7d6993ba482409f4dc35438daaa79bb3",
+        ["log_group_class", "name", "name_prefix"],
+    ),
 }
 
 # The aliases share their schema function with the aws_lb* types.
