@@ -267,6 +267,36 @@ READ: dict[str, tuple[str, str, list[str]]] = {
         "0073593e7d6993ba482409f4dc35438daaa79bb3",
         ["log_group_class", "name", "name_prefix"],
     ),
+    "aws_ecs_cluster": (
+        "internal/service/ecs/cluster.go",
+        "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
+        ["name"],
+    ),
+    "aws_iam_role": (
+        "internal/service/iam/role.go",
+        "0040ea6911af00bea2cca6dbb14e86829826ad8e",
+        ["name", "name_prefix", "path"],
+    ),
+    "aws_iam_policy": (
+        "internal/service/iam/policy.go",
+        "01ccd9a2d118a3e81a9649759bf14303526dc9e6",
+        ["description", "name", "name_prefix", "path"],
+    ),
+    "aws_iam_role_policy": (
+        "internal/service/iam/role_policy.go",
+        "02f97af85f89a04e8ed89f5e8b64a9a67f3cfe07",
+        ["name", "name_prefix", "role"],
+    ),
+    "aws_iam_role_policy_attachment": (
+        "internal/service/iam/role_policy_attachment.go",
+        "04c79849dbe7fbe76c3054b364357bcdaade9ac5",
+        ["policy_arn", "role"],
+    ),
+    "aws_db_subnet_group": (
+        "internal/service/rds/subnet_group.go",
+        "01c08000ddb14181b5bd19201d8fca311dc570e4",
+        ["name", "name_prefix"],
+    ),
 }
 
 # The aliases share their schema function with the aws_lb* types.
