@@ -346,6 +346,32 @@ READ: dict[str, tuple[str, str, list[str]]] = {
         "0070bcd12c952f14c5434a6f351ef7b6fa791226",
         ["bucket", "bucket_prefix", "object_lock_enabled"],
     ),
+    "aws_db_instance": (
+        "internal/service/rds/instance.go",
+        "00e4b23838859616dd0ebc9d1fd9364c0f6bff22",
+        [
+            "availability_zone",
+            "character_set_name",
+            "custom_iam_instance_profile",
+            "db_name",
+            "engine",
+            "identifier",
+            "identifier_prefix",
+            "kms_key_id",
+            "name",
+            "nchar_character_set_name",
+            "restore_to_point_in_time",
+            "s3_import.bucket_name",
+            "s3_import.bucket_prefix",
+            "s3_import.ingestion_role",
+            "s3_import.source_engine",
+            "s3_import.source_engine_version",
+            "snapshot_identifier",
+            "storage_encrypted",
+            "timezone",
+            "username",
+        ],
+    ),
 }
 
 # Where a set needed more than the one stored version named above.
