@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.tfprovider import registry, versions
+from harness.tfprovider import PROVIDER_VERSION, registry, versions
 from harness.tfprovider.schema import Block
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "force_new_5.x.json").read_text())
@@ -55,14 +55,12 @@ def test_fixture_names_its_source() -> None:
         assert len(str(entry["commit"])) == 40, name
 
 
-@pytest.mark.parametrize("version", [versions.V5, versions.PROVIDER_VERSION])
+@pytest.mark.parametrize("version", [versions.V5, PROVIDER_VERSION])
 @pytest.mark.parametrize("type_name", sorted(TYPES))
 def test_force_new_matches_source(type_name: str, version: str) -> None:
     types = V5 if version == versions.V5 else CURRENT
     assert type_name in types, f"{type_name} is not a stand-in resource type"
-    ours = {
-        k: v for k, v in declared(types[type_name].schema).items() if k not in OUT_OF_SCOPE
-    }
+    ours = {k: v for k, v in declared(types[type_name].schema).items() if k not in OUT_OF_SCOPE}
     real = set(TYPES[type_name]["force_new"])  # type: ignore[call-overload]
     skip = EXCEPTIONS.get(type_name, {})
     problems = [
