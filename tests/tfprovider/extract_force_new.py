@@ -481,6 +481,26 @@ NOTES = {
     "not model volume",
 }
 
+# Replacement the schema marks do not show: CustomizeDiff ForceNew / ModifyPlan RequiresReplace
+# in the same files, conditional on other values. Recorded for reference; not compared.
+CONDITIONAL = {
+    "aws_vpc_endpoint": ["private_dns_enabled: when vpc_endpoint_type is not Interface"],
+    "aws_subnet": [
+        "ipv6_cidr_block: when the old block was set with assign_ipv6_address_on_creation"
+    ],
+    "aws_vpc_ipv4_cidr_block_association": ["cidr_block: unless ipv4_netmask_length is set"],
+    "aws_elasticache_cluster": [
+        "engine_version: on a downgrade",
+        "node_type: for engine memcached",
+    ],
+    "aws_vpc_security_group_ingress_rule": [
+        "cidr_ipv4/cidr_ipv6/prefix_list_id/referenced_security_group_id: when the source kind changes"
+    ],
+    "aws_vpc_security_group_egress_rule": [
+        "cidr_ipv4/cidr_ipv6/prefix_list_id/referenced_security_group_id: when the source kind changes"
+    ],
+}
+
 # The aliases share their schema function with the aws_lb* types.
 ALIASES = {
     "aws_alb": "aws_lb",
@@ -496,6 +516,8 @@ def fixture() -> dict[str, object]:
         types[name] = {"source": path, "commit": commit, "force_new": sorted(attrs)}
         if name in NOTES:
             types[name]["note"] = NOTES[name]  # type: ignore[index]
+        if name in CONDITIONAL:
+            types[name]["conditional"] = CONDITIONAL[name]  # type: ignore[index]
     for alias, target in ALIASES.items():
         if target in READ:
             types[alias] = {**types[target], "alias_of": target}  # type: ignore[dict-item]
