@@ -15,7 +15,10 @@ endpoint (the harness's emulator in practice). Terraform reaches it through a
 Adding a type: declare only what you implement (Terraform then rejects any other argument by
 name), mark ``force_new`` as the real provider's ForceNew, register it in ``registry.py``, add it
 to ``tests/tfprovider/extract_schema.py`` and re-extract the fixture; the schema conformance test
-then checks every name, type and flag against hashicorp/aws.
+then checks every name, type and flag against hashicorp/aws. Record the type's ForceNew set,
+read from the real provider's Go source (file and commit), in
+``tests/tfprovider/extract_force_new.py`` and rerun it; ``test_force_new_conformance.py`` then
+checks every ``force_new`` mark against it.
 """
 
 from __future__ import annotations

@@ -40,16 +40,16 @@ class CustomerGateway(DeclaredOnly):
     type_name = "aws_customer_gateway"
     schema = block(
         comp("arn", STRING),
-        opt("bgp_asn", STRING),
-        opt("bgp_asn_extended", STRING),
-        opt("certificate_arn", STRING),
-        opt("device_name", STRING),
+        opt("bgp_asn", STRING, force_new=True),
+        opt("bgp_asn_extended", STRING, force_new=True),
+        opt("certificate_arn", STRING, force_new=True),
+        opt("device_name", STRING, force_new=True),
         optc("id", STRING),
-        opt("ip_address", STRING),
+        opt("ip_address", STRING, force_new=True),
         optc("region", STRING),
         opt("tags", STRING_MAP),
         optc("tags_all", STRING_MAP),
-        req("type", STRING),
+        req("type", STRING, force_new=True),
     )  # fmt: skip
 
 
@@ -90,7 +90,7 @@ class EgressOnlyInternetGateway(DeclaredOnly):
         optc("region", STRING),
         opt("tags", STRING_MAP),
         optc("tags_all", STRING_MAP),
-        req("vpc_id", STRING),
+        req("vpc_id", STRING, force_new=True),
     )  # fmt: skip
 
 
@@ -98,28 +98,28 @@ class FlowLog(DeclaredOnly):
     type_name = "aws_flow_log"
     schema = block(
         comp("arn", STRING),
-        opt("deliver_cross_account_role", STRING),
-        opt("eni_id", STRING),
-        opt("iam_role_arn", STRING),
+        opt("deliver_cross_account_role", STRING, force_new=True),
+        opt("eni_id", STRING, force_new=True),
+        opt("iam_role_arn", STRING, force_new=True),
         optc("id", STRING),
-        optc("log_destination", STRING),
-        opt("log_destination_type", STRING),
-        optc("log_format", STRING),
-        opt("max_aggregation_interval", NUMBER),
+        optc("log_destination", STRING, force_new=True),
+        opt("log_destination_type", STRING, force_new=True),
+        optc("log_format", STRING, force_new=True),
+        opt("max_aggregation_interval", NUMBER, force_new=True),
         optc("region", STRING),
-        opt("regional_nat_gateway_id", STRING),
-        opt("subnet_id", STRING),
+        opt("regional_nat_gateway_id", STRING, force_new=True),
+        opt("subnet_id", STRING, force_new=True),
         opt("tags", STRING_MAP),
         optc("tags_all", STRING_MAP),
-        opt("traffic_type", STRING),
-        opt("transit_gateway_attachment_id", STRING),
-        opt("transit_gateway_id", STRING),
-        opt("vpc_id", STRING),
+        opt("traffic_type", STRING, force_new=True),
+        opt("transit_gateway_attachment_id", STRING, force_new=True),
+        opt("transit_gateway_id", STRING, force_new=True),
+        opt("vpc_id", STRING, force_new=True),
         nested("destination_options", "list",
-            opt("file_format", STRING),
-            opt("hive_compatible_partitions", BOOL),
-            opt("per_hour_partition", BOOL),
-        max_items=1),
+            opt("file_format", STRING, force_new=True),
+            opt("hive_compatible_partitions", BOOL, force_new=True),
+            opt("per_hour_partition", BOOL, force_new=True),
+        max_items=1, force_new=True),
     )  # fmt: skip
 
 
@@ -135,26 +135,26 @@ class NetworkAcl(DeclaredOnly):
         optc("subnet_ids", STRING_SET),
         opt("tags", STRING_MAP),
         optc("tags_all", STRING_MAP),
-        req("vpc_id", STRING),
+        req("vpc_id", STRING, force_new=True),
     )  # fmt: skip
 
 
 class NetworkAclRule(DeclaredOnly):
     type_name = "aws_network_acl_rule"
     schema = block(
-        opt("cidr_block", STRING),
-        opt("egress", BOOL),
-        opt("from_port", NUMBER),
-        opt("icmp_code", NUMBER),
-        opt("icmp_type", NUMBER),
+        opt("cidr_block", STRING, force_new=True),
+        opt("egress", BOOL, force_new=True),
+        opt("from_port", NUMBER, force_new=True),
+        opt("icmp_code", NUMBER, force_new=True),
+        opt("icmp_type", NUMBER, force_new=True),
         optc("id", STRING),
-        opt("ipv6_cidr_block", STRING),
-        req("network_acl_id", STRING),
-        req("protocol", STRING),
+        opt("ipv6_cidr_block", STRING, force_new=True),
+        req("network_acl_id", STRING, force_new=True),
+        req("protocol", STRING, force_new=True),
         optc("region", STRING),
-        req("rule_action", STRING),
-        req("rule_number", NUMBER),
-        opt("to_port", NUMBER),
+        req("rule_action", STRING, force_new=True),
+        req("rule_number", NUMBER, force_new=True),
+        opt("to_port", NUMBER, force_new=True),
     )  # fmt: skip
 
 
@@ -164,7 +164,7 @@ class RedshiftSubnetGroup(DeclaredOnly):
         comp("arn", STRING),
         opt("description", STRING),
         optc("id", STRING),
-        req("name", STRING),
+        req("name", STRING, force_new=True),
         optc("region", STRING),
         req("subnet_ids", STRING_SET),
         opt("tags", STRING_MAP),
@@ -176,13 +176,13 @@ class VpcDhcpOptions(DeclaredOnly):
     type_name = "aws_vpc_dhcp_options"
     schema = block(
         comp("arn", STRING),
-        opt("domain_name", STRING),
-        opt("domain_name_servers", STRINGS),
+        opt("domain_name", STRING, force_new=True),
+        opt("domain_name_servers", STRINGS, force_new=True),
         optc("id", STRING),
         opt("ipv6_address_preferred_lease_time", STRING),
-        opt("netbios_name_servers", STRINGS),
-        opt("netbios_node_type", STRING),
-        opt("ntp_servers", STRINGS),
+        opt("netbios_name_servers", STRINGS, force_new=True),
+        opt("netbios_node_type", STRING, force_new=True),
+        opt("ntp_servers", STRINGS, force_new=True),
         comp("owner_id", STRING),
         optc("region", STRING),
         opt("tags", STRING_MAP),
@@ -196,19 +196,19 @@ class VpcDhcpOptionsAssociation(DeclaredOnly):
         req("dhcp_options_id", STRING),
         optc("id", STRING),
         optc("region", STRING),
-        req("vpc_id", STRING),
+        req("vpc_id", STRING, force_new=True),
     )  # fmt: skip
 
 
 class VpcIpv4CidrBlockAssociation(DeclaredOnly):
     type_name = "aws_vpc_ipv4_cidr_block_association"
     schema = block(
-        optc("cidr_block", STRING),
+        optc("cidr_block", STRING, force_new=True),
         optc("id", STRING),
-        opt("ipv4_ipam_pool_id", STRING),
-        opt("ipv4_netmask_length", NUMBER),
+        opt("ipv4_ipam_pool_id", STRING, force_new=True),
+        opt("ipv4_netmask_length", NUMBER, force_new=True),
         optc("region", STRING),
-        req("vpc_id", STRING),
+        req("vpc_id", STRING, force_new=True),
         nested("timeouts", "single",
             opt("create", STRING),
             opt("delete", STRING),
@@ -219,9 +219,9 @@ class VpcIpv4CidrBlockAssociation(DeclaredOnly):
 class VpnGateway(DeclaredOnly):
     type_name = "aws_vpn_gateway"
     schema = block(
-        optc("amazon_side_asn", STRING),
+        optc("amazon_side_asn", STRING, force_new=True),
         comp("arn", STRING),
-        opt("availability_zone", STRING),
+        opt("availability_zone", STRING, force_new=True),
         optc("id", STRING),
         optc("region", STRING),
         opt("tags", STRING_MAP),
@@ -235,8 +235,8 @@ class VpnGatewayAttachment(DeclaredOnly):
     schema = block(
         optc("id", STRING),
         optc("region", STRING),
-        req("vpc_id", STRING),
-        req("vpn_gateway_id", STRING),
+        req("vpc_id", STRING, force_new=True),
+        req("vpn_gateway_id", STRING, force_new=True),
     )  # fmt: skip
 
 
@@ -245,8 +245,8 @@ class VpnGatewayRoutePropagation(DeclaredOnly):
     schema = block(
         optc("id", STRING),
         optc("region", STRING),
-        req("route_table_id", STRING),
-        req("vpn_gateway_id", STRING),
+        req("route_table_id", STRING, force_new=True),
+        req("vpn_gateway_id", STRING, force_new=True),
         nested("timeouts", "single",
             opt("create", STRING),
             opt("delete", STRING),

@@ -187,7 +187,7 @@ class Subnet(Ec2Resource):
         comp("ipv6_cidr_block_association_id", STRING),
         opt("ipv6_native", BOOL, force_new=True, default=False),
         opt("map_customer_owned_ip_on_launch", BOOL),
-        opt("outpost_arn", STRING),
+        opt("outpost_arn", STRING, force_new=True),
         optc("private_dns_hostname_type_on_launch", STRING),
     )  # fmt: skip
     unsupported: ClassVar[dict[str, str]] = {

@@ -21,7 +21,8 @@ class Repository(Resource):
         nested("image_scanning_configuration", "list", req("scan_on_push", BOOL), max_items=1),
         nested(
             "encryption_configuration", "list",
-            opt("encryption_type", STRING, default="AES256"), optc("kms_key", STRING),
+            opt("encryption_type", STRING, force_new=True, default="AES256"),
+            optc("kms_key", STRING, force_new=True),
             force_new=True,
         ),
     )  # fmt: skip

@@ -40,9 +40,12 @@ LOAD_BALANCER = nested(
 CIRCUIT_BREAKER = nested(
     "deployment_circuit_breaker", "list", req("enable", BOOL), req("rollback", BOOL), max_items=1
 )
+# hashicorp/aws marks only `type` ForceNew; the planner checks blocks as a whole, and `type`
+# is the block's only attribute, so marking the block too plans the same replacement.
 CONTROLLER = nested(
-    "deployment_controller", "list", opt("type", STRING, default="ECS"), max_items=1, force_new=True
-)
+    "deployment_controller", "list", opt("type", STRING, force_new=True, default="ECS"),
+    max_items=1, force_new=True,
+)  # fmt: skip
 CAPACITY = nested(
     "capacity_provider_strategy",
     "set",

@@ -75,7 +75,9 @@ def containers_for_api(text: str) -> list[dict[str, Any]]:
 
 
 RUNTIME_PLATFORM = nested(
-    "runtime_platform", "list", opt("cpu_architecture", STRING), opt("operating_system_family", STRING),
+    "runtime_platform", "list",
+    opt("cpu_architecture", STRING, force_new=True),
+    opt("operating_system_family", STRING, force_new=True),
     max_items=1, force_new=True,
 )  # fmt: skip
 

@@ -42,7 +42,7 @@ class Route53Record(Resource):
         opt("ttl", NUMBER),
         opt("records", STRING_SET),
         optc("allow_overwrite", BOOL),
-        opt("set_identifier", STRING, force_new=True),
+        opt("set_identifier", STRING),
         opt("health_check_id", STRING),
         opt("multivalue_answer_routing_policy", BOOL),
         comp("fqdn", STRING),

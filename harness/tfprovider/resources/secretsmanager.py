@@ -163,7 +163,7 @@ class SecretVersion(Resource):
         Attr("secret_string", STRING, optional=True, force_new=True, sensitive=True),
         Attr("secret_binary", STRING, optional=True, force_new=True, sensitive=True),
         Attr("secret_string_wo", STRING, optional=True, sensitive=True),
-        opt("secret_string_wo_version", NUMBER),
+        opt("secret_string_wo_version", NUMBER, force_new=True),
         comp("has_secret_string_wo", BOOL),
         comp("version_id", STRING),
         optc("version_stages", STRING_SET),
