@@ -26,5 +26,5 @@ from __future__ import annotations
 PROVIDER_VERSION = "6.25.0"
 """The hashicorp/aws version whose schema the stand-in reproduces (and reports itself as)."""
 
-STANDIN_REVISION = 4
+STANDIN_REVISION = 5
 """Bumped when the stand-in's behaviour changes; recorded as ``stand-in harness provider vN``."""
