@@ -89,7 +89,11 @@ def matrix(session: nox.Session) -> None:
     and the sequence machines of every strategy."""
     install(session, "test")
     install_node_tools(session)
-    targets = ["scenarios/test_lifecycle.py", "scenarios/test_sequences.py", "scenarios/test_failures.py"]
+    targets = [
+        "scenarios/test_lifecycle.py",
+        "scenarios/test_sequences.py",
+        "scenarios/test_failures.py",
+    ]
     session.run("pytest", "-q", "-m", "matrix", *(session.posargs or targets))
 
 
