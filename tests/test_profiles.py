@@ -23,6 +23,13 @@ from harness.records import ChangeKind, Strategy, Tool
 BASE = AppSettings("alpha", "dev", Strategy.PLAIN, "repo", "v1")
 
 
+def refusals(path: Path) -> tuple[str, ...]:
+    """The problems ``profiles.load`` names for the profile at ``path``, which it must refuse."""
+    with pytest.raises(profiles.ProfileError) as info:
+        profiles.load(path)
+    return info.value.problems
+
+
 @pytest.mark.parametrize("tool", list(Tool))
 def test_builtin_profiles_have_the_tools_strategies_change_kinds_and_contract(tool: Tool) -> None:
     profile = profiles.builtin(tool)
@@ -134,9 +141,7 @@ def test_a_change_kind_must_list_what_it_turns_and_reach_an_input(tmp_path: Path
     text = text.replace('web_desired_count = "{settings.web_desired_count}"\n', "")
     path = tmp_path / "p.toml"
     path.write_text(text)
-    with pytest.raises(profiles.ProfileError) as info:
-        profiles.load(path)
-    assert info.value.problems == (
+    assert refusals(path) == (
         "changes.desired-count.settings: web_desired_count reaches no input of layers.app: add "
         "an input {settings.web_desired_count} or drop [changes.desired-count]",
         "changes.task-size.settings: the harness turns task_cpu, task_memory for task-size "
@@ -154,9 +159,7 @@ def test_the_base_layer_takes_only_the_base_s_own_settings(tmp_path: Path) -> No
     text = text.replace('app_ingress_cidr = "{settings.app_ingress_cidr}"', "")
     path = tmp_path / "p.toml"
     path.write_text(text)
-    with pytest.raises(profiles.ProfileError) as info:
-        profiles.load(path)
-    assert info.value.problems == (
+    assert refusals(path) == (
         "layers.base.inputs.cpu: {settings.task_cpu} is an app-layer value, not known in this layer",
         "changes.security-group-rule.settings: app_ingress_cidr reaches no input of layers.base: "
         "add an input {settings.app_ingress_cidr} or drop [changes.security-group-rule]",

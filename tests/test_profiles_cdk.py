@@ -20,6 +20,7 @@ from harness.endpoint import Endpoint, Target
 from harness.paths import REPO_ROOT
 from harness.profiles.inputs import app_values
 from harness.records import ChangeKind, Strategy, Tool
+from tests.test_profiles import refusals
 
 AUTHOR_CDK = REPO_ROOT / "profiles" / "author-cdk.toml"
 
@@ -57,9 +58,7 @@ def test_a_setting_reaching_only_a_generated_file_reaches_the_app(tmp_path: Path
     path = tmp_path / "p.toml"
     path.write_text(text.replace('content = { extraEnvVars = "{settings.web_environment}" }',
                                  "content = {}"))  # fmt: skip
-    with pytest.raises(profiles.ProfileError) as info:
-        profiles.load(path)
-    assert info.value.problems == (
+    assert refusals(path) == (
         "changes.task-definition-property.settings: web_environment reaches no input of "
         "layers.app: add an input {settings.web_environment} or drop "
         "[changes.task-definition-property]",
@@ -77,9 +76,7 @@ def test_bad_cdk_keys_are_each_named(tmp_path: Path) -> None:
     text = text.replace("envs_per_base = 1", 'envs_per_base = "one"')
     path = tmp_path / "p.toml"
     path.write_text(text)
-    with pytest.raises(profiles.ProfileError) as info:
-        profiles.load(path)
-    found = "\n".join(info.value.problems)
+    found = "\n".join(refusals(path))
     for expected in (
         "layers.base.environment.BASE_NAME: unknown placeholder {env}",
         "layers.app.files[1].path: ../{env}.json must stay inside the app dir",
@@ -96,9 +93,7 @@ def test_cdk_keys_on_a_terraform_profile_are_refused(tmp_path: Path) -> None:
     text = text.replace("[layers.app.inputs]", 'stack_id = "X"\n[layers.app.inputs]', 1)
     path = tmp_path / "p.toml"
     path.write_text(text)
-    with pytest.raises(profiles.ProfileError) as info:
-        profiles.load(path)
-    found = "\n".join(info.value.problems)
+    found = "\n".join(refusals(path))
     assert "cdk: a CDK setting; remove it from a Terraform profile" in found
     assert "layers.app.stack_id: a CDK setting; a Terraform layer has inputs" in found
 
