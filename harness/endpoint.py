@@ -7,6 +7,7 @@ real AWS), region and credentials as an env mapping for subprocesses and boto3 c
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -65,27 +66,59 @@ class Endpoint:
                 # Emulators serve buckets path-style; virtual hosts (b.localhost) do not resolve.
                 config = config.merge(Config(s3={"addressing_style": "path"}))
             kwargs["config"] = config
-        with _sessions_lock:  # a boto3 Session is not thread-safe; the clients it makes are
-            session = _session(self.credentials, self.region)
-            return session.client(service, endpoint_url=self.url, **kwargs)
+        return _cached_client(service, self.url, self.region, self.credentials, kwargs)
 
 
-# One boto3 Session per credentials and region: a fresh Session re-reads the service models
-# from disk, ~0.1-0.3 s a client; a shared one reads each model once per process.
-_sessions: dict[tuple[str | None, ...], Any] = {}
-_sessions_lock = threading.Lock()
+# boto3 clients are thread-safe and cost 10-300 ms of CPU each to build (a fresh Session
+# re-reads endpoints.json and every service model it is asked for), and the harness asks for
+# one per call site, cell and service: they are built once per process and kept. The cache
+# is bounded (least recently used go) since every cell has credentials of its own.
+CLIENT_CACHE_SIZE = 512
+_clients: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_sessions: dict[str, Any] = {}
+_lock = threading.Lock()  # a boto3 Session is not thread-safe; the clients it makes are
+CREDENTIAL_NAMES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 
 
-def _session(credentials: dict[str, str], region: str) -> Any:
+def _cached_client(
+    service: str, url: str | None, region: str, credentials: dict[str, str], kwargs: dict[str, Any]
+) -> Any:
+    keys = tuple(credentials.get(n) for n in CREDENTIAL_NAMES)
+    key = (service, url, region, keys, _options_key(kwargs))
+    with _lock:
+        if key in _clients:
+            _clients.move_to_end(key)
+            return _clients[key]
+        client = _session(region).client(
+            service,
+            endpoint_url=url,
+            aws_access_key_id=keys[0],
+            aws_secret_access_key=keys[1],
+            aws_session_token=keys[2],
+            **kwargs,
+        )
+        _clients[key] = client
+        if len(_clients) > CLIENT_CACHE_SIZE:
+            _clients.popitem(last=False)
+        return client
+
+
+def _options_key(kwargs: dict[str, Any]) -> str:
+    """What tells two clients' options apart (a botocore ``Config`` by what it was given)."""
+    from botocore.config import Config
+
+    return repr(
+        sorted(
+            (name, sorted(v._user_provided_options.items()) if isinstance(v, Config) else v)
+            for name, v in kwargs.items()
+        )
+    )
+
+
+def _session(region: str) -> Any:
+    """One Session per region (credentials go to each client): each model is read once."""
     import boto3
 
-    names = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
-    key = (*(credentials.get(n) for n in names), region)
-    if key not in _sessions:
-        _sessions[key] = boto3.session.Session(
-            aws_access_key_id=key[0],
-            aws_secret_access_key=key[1],
-            aws_session_token=key[2],
-            region_name=region,
-        )
-    return _sessions[key]
+    if region not in _sessions:
+        _sessions[region] = boto3.session.Session(region_name=region)
+    return _sessions[region]

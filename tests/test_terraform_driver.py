@@ -23,6 +23,7 @@ from harness.drivers.terraform_parse import (
     changed_addresses,
     diagnostics,
     output_values,
+    planned_changes,
     provider_startup_s,
     without_log,
 )
@@ -94,6 +95,31 @@ def test_changed_addresses_leave_out_data_sources_read_at_apply() -> None:
 def test_action_summary_counts_a_replacement_as_add_and_destroy() -> None:
     shown = load("show_builtin_update_replace.json")
     assert action_summary(shown) == "1 to add, 1 to change, 1 to destroy"
+
+
+def test_the_plan_log_says_what_show_json_of_the_same_plan_says() -> None:
+    """Recorded together: `plan -json` of the built-in flow's change and `show -json` of the
+    plan it saved (a replacement, an update, one output changed, one sensitive unchanged)."""
+    shown = load("show_builtin_update_replace.json")
+    log = (FIXTURES / "plan_builtin.jsonl").read_text()
+    assert planned_changes(log) == (changed_addresses(shown), action_summary(shown))
+
+
+def test_the_plan_log_leaves_out_reads_moves_and_imports() -> None:
+    lines = [
+        {"type": "planned_change", "change": {"resource": {"addr": a}, "action": act}}
+        for a, act in [
+            ("data.x.y", "read"),
+            ("a.moved", "move"),
+            ("a.imp", "import"),
+            ("a.u", "update"),
+        ]
+    ]
+    lines.append(
+        {"type": "outputs", "outputs": {"o": {"action": "noop"}, "n": {"action": "create"}}}
+    )
+    log = "\n".join(["not json", *map(json.dumps, lines)])
+    assert planned_changes(log) == (("a.u", "output.n"), "0 to add, 0 to change, 0 to destroy")
 
 
 def test_diagnostics_keep_only_errors_with_their_detail() -> None:
@@ -245,7 +271,8 @@ def test_deploy_then_drift_then_change_then_destroy(driver: TerraformDriver) -> 
     base = driver.deploy_base("dev")
     assert base.changed is True
     assert base.outputs == {"vpc": "dev-vpc"}
-    assert {"init", "plan", "show", "apply", "provider_startup"} <= set(base.timings)
+    assert {"init", "plan", "apply", "provider_startup"} <= set(base.timings)
+    assert "show" not in base.timings  # the plan log says what changes (no `show -json`)
     assert "output" not in base.timings  # read from the apply's own outputs message
 
     app = driver.deploy_app(settings())

@@ -32,6 +32,53 @@ def changed_addresses(plan_json: Mapping[str, Any]) -> tuple[str, ...]:
     return (*sorted(resources), *outputs)
 
 
+# `plan -json` actions that change nothing: a data source read, a no-op, a move or an import
+# alone (``show -json`` lists those as ``no-op``/``read``).
+_UNCHANGED = frozenset({"noop", "read", "move", "import"})
+
+
+def planned_changes(plan_log: str) -> tuple[tuple[str, ...], str]:
+    """What a ``plan -json`` log says the plan changes: the addresses as
+    :func:`changed_addresses` lists them (resources, then ``output.NAME``) and the summary as
+    :func:`action_summary` words it, from its ``planned_change``, ``outputs`` and
+    ``change_summary`` messages (Terraform's machine-readable UI), so that no ``show -json``
+    of the saved plan is needed."""
+    resources: set[str] = set()
+    outputs: set[str] = set()
+    summary = "0 to add, 0 to change, 0 to destroy"
+    for message in _messages(plan_log):
+        kind = message.get("type")
+        if kind == "planned_change":
+            change = message.get("change") or {}
+            if change.get("action") not in _UNCHANGED:
+                resources.add(str(change["resource"]["addr"]))
+        elif kind == "outputs":
+            outputs |= {
+                f"output.{name}"
+                for name, out in (message.get("outputs") or {}).items()
+                if out.get("action") not in (None, "noop")
+            }
+        elif kind == "change_summary":
+            c = message.get("changes") or {}
+            summary = f"{c.get('add', 0)} to add, {c.get('change', 0)} to change, {c.get('remove', 0)} to destroy"
+    return (*sorted(resources), *sorted(outputs)), summary
+
+
+def _messages(json_lines: str) -> list[dict[str, Any]]:
+    """The JSON objects of a ``-json`` log, one a line (other lines left out)."""
+    found = []
+    for line in json_lines.splitlines():
+        if not line.startswith("{"):
+            continue
+        try:
+            message = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(message, dict):
+            found.append(message)
+    return found
+
+
 def resource_actions(plan_json: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
     """Address -> actions (``("update",)``, ``("delete", "create")`` ...), changes only."""
     return {
