@@ -108,6 +108,18 @@ class Context:
             or os.environ.get("AWS_ENDPOINT_URL")
         )
 
+    def poll_s(self, service: str) -> float:
+        """Seconds between two reads of an object that is settling: 1 s on AWS, as the real
+        provider's waiters (``MinTimeout: 1 * time.Second``); 0.1 s on an emulator (a custom
+        endpoint), whose AWS time is compressed to tenths of a second, so that a 1-s sleep
+        would be most of the wait."""
+        return 0.1 if self.endpoint_url(service) else 1.0
+
+    def waiter_config(self, service: str, timeout_s: float) -> dict[str, float]:
+        """A botocore ``WaiterConfig`` polling every :meth:`poll_s` for up to ``timeout_s``."""
+        delay = self.poll_s(service)
+        return {"Delay": delay, "MaxAttempts": max(1, round(timeout_s / delay))}
+
     def client(self, service: str) -> Any:
         with (
             _CLIENTS_LOCK

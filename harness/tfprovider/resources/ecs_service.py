@@ -216,7 +216,7 @@ class Service(EcsResource):
             waiter.wait(
                 cluster=state["cluster"],
                 services=[state["id"]],
-                WaiterConfig={"Delay": 1, "MaxAttempts": 120},
+                WaiterConfig=self.ctx.waiter_config("ecs", 120.0),
             )
 
     def read(self, state: State) -> State | None:
@@ -366,7 +366,7 @@ class Service(EcsResource):
             return
         # As the real provider's waitServiceInactive: DRAINING until its tasks stopped.
         self.ecs.get_waiter("services_inactive").wait(
-            cluster=cluster, services=[ident], WaiterConfig={"Delay": 1, "MaxAttempts": 1200}
+            cluster=cluster, services=[ident], WaiterConfig=self.ctx.waiter_config("ecs", 1200.0)
         )
 
 

@@ -215,7 +215,7 @@ class Cluster(_Cache):
             status = cluster["CacheClusterStatus"] if cluster else "deleted"
             if status == wanted:
                 return
-            time.sleep(1)
+            time.sleep(self.ctx.poll_s("elasticache"))
         raise ProviderError(
             f"ElastiCache cluster {ident} did not become {wanted} in {SETTLE_S:.0f} s"
         )

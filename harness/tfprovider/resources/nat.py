@@ -170,7 +170,7 @@ class NatGateway(Ec2Resource):
                     f"NAT gateway {ident} failed",
                     str(gateway.get("FailureMessage")) if gateway else "",
                 )
-            time.sleep(1)
+            time.sleep(self.ctx.poll_s("ec2"))
         raise ProviderError(f"NAT gateway {ident} did not become {wanted} in {SETTLE_S:.0f} s")
 
     def read(self, state: State) -> State | None:

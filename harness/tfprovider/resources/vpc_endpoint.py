@@ -80,7 +80,7 @@ class VpcEndpoint(Ec2Resource):
                 return
             if state in ("failed", "rejected"):
                 raise ProviderError(f"VPC endpoint {ident} is {state}")
-            time.sleep(1)
+            time.sleep(self.ctx.poll_s("ec2"))
         raise ProviderError(f"VPC endpoint {ident} did not become {wanted[0]} in {SETTLE_S:.0f} s")
 
     def read(self, state: State) -> State | None:
