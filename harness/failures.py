@@ -12,7 +12,8 @@ One failure cell per tool and strategy (expectations in :mod:`harness.failure_ex
 3. **infra update while failing**: the tool applies its configuration again with a change to
    the web service (``service-property``), the deployment still failing. CloudFormation's wait
    for a service to stabilize (hours on AWS) is compressed through the emulator's
-   ``cloudformation/async`` ``stabilize_timeout_s``; Terraform's stacks do not wait at all.
+   ``cloudformation/async`` ``stabilize_timeout_s``, for the cell's stack alone; Terraform's
+   stacks do not wait at all.
 
 Each phase's record carries its ``failure_kind``, the versions each service's definition names,
 the fewest healthy web targets while it ran, its status and error (and so how long until the
@@ -25,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import threading
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -107,8 +107,7 @@ def _scenario(
     changed = apply_change(current, INFRA_CHANGE)
     kind = FailureKind.INFRA_UPDATE_WHILE_FAILING
     with (
-        _emulator_setting(endpoint, "cloudformation/async", "stabilize_timeout_s",
-                          timeouts.cloudformation_stabilize_s),
+        _stack_stabilize_timeout(endpoint, app_stack(env), timeouts.cloudformation_stabilize_s),
         _failing_phase(recorder, Phase.INFRA_UPDATE, kind, app, env, base,
                        lambda: tool_state(driver, endpoint, env)) as note,
     ):  # fmt: skip
@@ -180,29 +179,15 @@ def _heal(endpoint: Endpoint, env: str) -> None:
             _control(endpoint, "ecs/task-outcome", {"family": family})
 
 
-_settings_lock = threading.Lock()
-_settings_held: dict[tuple[str, str, str], list[Any]] = {}
-"""(endpoint, path, key) -> [cells holding the setting, the value before the first]."""
-
-
 @contextlib.contextmanager
-def _emulator_setting(endpoint: Endpoint, path: str, key: str, value: float) -> Iterator[None]:
-    """Set an emulator setting while the block runs; failure cells running side by side share
-    it, and the last one out restores the value from before the first."""
-    slot = (str(endpoint.url), path, key)
-    with _settings_lock:
-        held = _settings_held.setdefault(slot, [0, None])
-        if held[0] == 0:
-            held[1] = _control(endpoint, path).get(key)
-            _control(endpoint, path, {key: value})
-        held[0] += 1
+def _stack_stabilize_timeout(endpoint: Endpoint, stack: str, seconds: float) -> Iterator[None]:
+    """CloudFormation's stabilization wait for ``stack`` alone shortened while the block runs
+    (the emulator's other stacks, other cells' running beside it, keep theirs)."""
+    _control(endpoint, "cloudformation/async", {"stack": stack, "stabilize_timeout_s": seconds})
     try:
         yield
     finally:
-        with _settings_lock:
-            held[0] -= 1
-            if held[0] == 0:
-                _control(endpoint, path, {key: held[1]})
+        _control(endpoint, "cloudformation/async", {"stack": stack, "stabilize_timeout_s": None})
 
 
 def _control(endpoint: Endpoint, path: str, body: dict[str, Any] | None = None) -> Any:

@@ -34,7 +34,7 @@ from harness.compare.drivers import (
     driver_factory,
     make_driver,
 )
-from harness.compare.failure_cells import plan_failure_cells, run_failure_cells
+from harness.compare.failure_cells import plan_failure_cells
 from harness.compare.matrix import CellResult, CellSpec, CompareOptions, DeployedBase, plan_cells
 from harness.compare.progress import LogProgress, Progress
 from harness.compare.run import AppSideFactory, Run, RunTarget, open_target
@@ -190,9 +190,7 @@ def _run(
                 cells = plan_cells(options, suffix, bases)
                 extra = plan_failure_cells(options, suffix, bases, len(cells) + 1)
                 run.progress.planned([*cells, *extra])
-                results = run_cells(run, cells, options.workers)
-                if not run.stop.is_set():
-                    results += run_failure_cells(run, extra, options.workers)
+                results = run_cells(run, cells, options.workers, extra)
         summary = runinfo.RunSummary(
             run_id=run_id,
             target=str(options.target),

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
 from contextlib import contextmanager
 from dataclasses import replace
 
 from harness.compare.drivers import DriverUnavailable
+from harness.compare.failure_cells import run_failure_one
 from harness.compare.matrix import CellResult, CellSpec, DeployedBase
 from harness.compare.run import BaseLayer, Run, first_line
 from harness.lifecycle import OWN_BASE_KINDS, run_cell
@@ -55,8 +56,12 @@ def deploy_bases(run: Run, tools: Sequence[Tool], suffix: str) -> list[DeployedB
     return sorted(deployed, key=lambda d: order.index(d.tool))
 
 
-def run_cells(run: Run, cells: Sequence[CellSpec], workers: int) -> list[CellResult]:
-    """Run ``cells`` on ``workers`` threads and return their results.
+def run_cells(
+    run: Run, cells: Sequence[CellSpec], workers: int, failure_cells: Sequence[CellSpec] = ()
+) -> list[CellResult]:
+    """Run ``cells`` and ``failure_cells`` (:mod:`.failure_cells`) on ``workers`` threads and
+    return their results. The failure cells are handed out first: they take longest (a
+    stabilization that times out), and started last they would be the run's tail.
 
     On Ctrl-C the cells not started are cancelled and the running ones finish destroying what
     they created; ``run.stop`` is then set and the results cover the cells that ran.
@@ -69,8 +74,9 @@ def run_cells(run: Run, cells: Sequence[CellSpec], workers: int) -> list[CellRes
     limits = {tool: threading.BoundedSemaphore(stack.profile.envs_per_base)
               for tool, stack in run.stacks.items() if stack.profile.envs_per_base}  # fmt: skip
     try:
-        for cell in cells:
-            futures[pool.submit(_run_limited, run, cell, limits.get(cell.tool))] = cell
+        jobs = [(c, run_failure_one) for c in failure_cells] + [(c, run_one) for c in cells]
+        for cell, runner in jobs:
+            futures[pool.submit(_run_limited, runner, run, cell, limits.get(cell.tool))] = cell
         for future in as_completed(futures):
             result = future.result()  # re-raises a KeyboardInterrupt raised inside a cell
             results.append(result)
@@ -102,11 +108,16 @@ def _drain(
     return drained
 
 
-def _run_limited(run: Run, spec: CellSpec, limit: threading.BoundedSemaphore | None) -> CellResult:
+def _run_limited(
+    runner: Callable[[Run, CellSpec], CellResult],
+    run: Run,
+    spec: CellSpec,
+    limit: threading.BoundedSemaphore | None,
+) -> CellResult:
     if limit is None:
-        return run_one(run, spec)
+        return runner(run, spec)
     with limit:
-        return run_one(run, spec)
+        return runner(run, spec)
 
 
 def run_one(run: Run, spec: CellSpec) -> CellResult:

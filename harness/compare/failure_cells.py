@@ -1,15 +1,15 @@
 """The failure scenarios as extra cells of a comparison (``--no-failure-scenarios`` leaves them out).
 
-One cell per tool and strategy, after the regular matrix, on the same bases: an app update
-to a version that cannot start, then the tool's infra update while it fails
-(:mod:`harness.failures`). Embedded emulator only: the version is broken through its hooks.
+One cell per tool and strategy, on the same bases, in the same pool as the regular cells (the
+first ones handed out: they take longest): an app update to a version that cannot start, then
+the tool's infra update while it fails (:mod:`harness.failures`; the short stabilization
+timeout it sets is its stack's alone). Embedded emulator only: the version is broken through its hooks.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 from harness.compare.matrix import CellResult, CellSpec, CompareOptions, DeployedBase
 from harness.compare.run import Run, first_line
@@ -43,14 +43,8 @@ def plan_failure_cells(
     return cells
 
 
-def run_failure_cells(run: Run, cells: Sequence[CellSpec], workers: int) -> list[CellResult]:
-    if not cells:
-        return []
-    with ThreadPoolExecutor(max(1, workers), thread_name_prefix="failure-cell") as pool:
-        return list(pool.map(lambda spec: _run_one(run, spec), cells))
-
-
-def _run_one(run: Run, spec: CellSpec) -> CellResult:
+def run_failure_one(run: Run, spec: CellSpec) -> CellResult:
+    """One failure cell, start to destroy, judged against its documented expectation."""
     if run.stop.is_set():
         return CellResult(spec, CellStatus.CANCELLED)
     run.progress.started(spec)
@@ -61,11 +55,8 @@ def _run_one(run: Run, spec: CellSpec) -> CellResult:
         )
     except Exception as exc:
         log.debug("failure cell %s failed", spec.label, exc_info=True)
-        result = CellResult(spec, CellStatus.FAILED, f"{type(exc).__name__}: {first_line(exc)}")
-    else:
-        result = _judged(spec, seen)
-    run.progress.finished(result)
-    return result
+        return CellResult(spec, CellStatus.FAILED, f"{type(exc).__name__}: {first_line(exc)}")
+    return _judged(spec, seen)
 
 
 def _judged(spec: CellSpec, seen: FailureObserved) -> CellResult:

@@ -317,3 +317,19 @@ def test_reset_during_an_operation_cancels_it() -> None:
         private.control("cloudformation/async", {"resource_s": 0})
         cf.create_stack(StackName="again", TemplateBody=log_stack("again"))
         cf.get_waiter("stack_create_complete").wait(StackName="again", WaiterConfig=FAST)
+
+
+def test_a_stack_of_its_own_timeout_leaves_the_others_theirs() -> None:
+    """Emulator hook: ``{"stack": NAME, "stabilize_timeout_s": s}`` shortens one stack's wait
+    (a failure scenario's), every other stack keeps the emulator's; ``null`` undoes it."""
+    from harness.fidelity.cloudformation import operations
+
+    assert operations._async_route("POST", {"stack": "short", "stabilize_timeout_s": 3})[0] == 200
+    try:
+        assert operations.stabilize_timeout_s("short") == 3.0
+        assert operations.stabilize_timeout_s("other") == operations.stabilize_timeout_s()
+        assert operations._async_route("GET", {})[1]["stacks"] == {"short": 3.0}
+        assert operations._async_route("POST", {"stack": "", "stabilize_timeout_s": 1})[0] == 400
+    finally:
+        operations._async_route("POST", {"stack": "short", "stabilize_timeout_s": None})
+    assert operations.stabilize_timeout_s("short") == operations.stabilize_timeout_s()

@@ -19,7 +19,8 @@ instead (``HARNESS_CFN_ASYNC=0`` in the emulator's environment, likewise); ``"re
 makes each resource operation take that long at least, ``"describe_wait_s"`` sets the wait
 above (0: DescribeStacks answers at once, as on AWS), ``"stabilize_timeout_s"`` how long a
 resource waits to stabilize before it fails (an ECS service whose tasks never start: hours on
-AWS, 60 s by default here).
+AWS, 60 s by default here); with ``"stack": NAME`` that stack's alone (``null``: the default
+again), so that a failure scenario's short timeout reaches no other stack.
 
 ``/moto-api/reset`` cancels running operations before moto empties its backends
 (:func:`cancel_all`): an operation holds ``store.LOCK`` while its handlers call moto, and
@@ -50,6 +51,9 @@ DEFAULTS: dict[str, Any] = {
     "stabilize_timeout_s": 60.0,
 }
 _state: dict[str, Any] = dict(DEFAULTS)
+_stack_timeouts: dict[str, float] = {}
+"""Stack name -> its own stabilization timeout (a failure scenario's stack, while the
+emulator's other stacks keep theirs)."""
 _running: list[threading.Thread] = []
 _busy: set[str] = set()
 """Ids of the stacks whose operation is running."""
@@ -66,9 +70,10 @@ def asynchronous() -> bool:
     return bool(_state["enabled"])
 
 
-def stabilize_timeout_s() -> float:
-    """How long a resource waits to stabilize (an ECS service) before it fails."""
-    return float(_state["stabilize_timeout_s"])
+def stabilize_timeout_s(stack_name: str = "") -> float:
+    """How long a resource of ``stack_name`` waits to stabilize (an ECS service) before it
+    fails: the stack's own timeout when one was set, else the emulator's."""
+    return float(_stack_timeouts.get(stack_name, _state["stabilize_timeout_s"]))
 
 
 def working() -> None:
@@ -160,7 +165,10 @@ def _async_route(method: str, body: dict[str, Any]) -> tuple[int, Any]:
     if method == "POST":
         if body.get("defaults"):
             _state.update(DEFAULTS)
+            _stack_timeouts.clear()
             return 200, dict(_state)
+        if "stack" in body:  # {"stack": NAME, "stabilize_timeout_s": seconds or null}
+            return _stack_route(body)
         if not isinstance(body.get("enabled", True), bool):
             return 400, {
                 "error": 'takes {"enabled": bool} and seconds: resource_s, describe_wait_s, stabilize_timeout_s'
@@ -170,4 +178,19 @@ def _async_route(method: str, body: dict[str, Any]) -> tuple[int, Any]:
                 _state[key] = float(body[key])
         if "enabled" in body:
             _state["enabled"] = body["enabled"]
-    return 200, dict(_state)
+    return 200, {**_state, "stacks": dict(_stack_timeouts)}
+
+
+def _stack_route(body: dict[str, Any]) -> tuple[int, Any]:
+    name, seconds = body.get("stack"), body.get("stabilize_timeout_s")
+    if (
+        not isinstance(name, str)
+        or not name
+        or not (seconds is None or isinstance(seconds, int | float))
+    ):
+        return 400, {"error": 'takes {"stack": NAME, "stabilize_timeout_s": seconds or null}'}
+    if seconds is None:
+        _stack_timeouts.pop(name, None)
+    else:
+        _stack_timeouts[name] = float(seconds)
+    return 200, {**_state, "stacks": dict(_stack_timeouts)}

@@ -148,7 +148,7 @@ class ServiceHandler(AttributesFromCreate):
         _ecs(ctx).delete_service(cluster=cluster, service=resource.physical_id, force=True)
         # As CloudFormation's ECS provider: DELETE_COMPLETE once the service is INACTIVE (its
         # tasks stopped and their network interfaces released, so the subnets can go next).
-        deadline = time.monotonic() + operations.stabilize_timeout_s()
+        deadline = time.monotonic() + operations.stabilize_timeout_s(ctx.stack_name)
         while time.monotonic() < deadline:
             found = _ecs(ctx).describe_services(cluster=cluster, services=[resource.physical_id])
             if all(s.get("status") == "INACTIVE" for s in found["services"]):
@@ -165,7 +165,7 @@ def _wait_stable(ctx: ResourceContext, cluster: str, service: str) -> None:
     does one that never settles (tasks that never start, no circuit breaker) once the
     stabilization timeout has passed: hours on AWS, compressed here (:mod:`..operations`).
     """
-    timeout_s = operations.stabilize_timeout_s()
+    timeout_s = operations.stabilize_timeout_s(ctx.stack_name)
     deadline = time.monotonic() + timeout_s
     while True:
         found = _ecs(ctx).describe_services(cluster=cluster, services=[service])["services"][0]
