@@ -137,6 +137,7 @@ def serve(
 
     installed = fidelity.install(layers)
     serving.share_region_lists()
+    serving.plain_request_files()
     app = counting_app(serving.CachingDispatcher(create_backend_app))
     if port and _taken(host, port):  # werkzeug would exit 1 saying so, like any failure
         log.error("port %s on %s is already in use", port, host)
@@ -165,7 +166,10 @@ def _log_usage() -> None:
     times = os.times()
     cpu_s = times.user + times.system
     per_call = f", {cpu_s / served * 1000:.1f} ms per call" if served else ""
-    log.info("emulator served %d AWS calls in %.1f s CPU%s", served, cpu_s, per_call)
+    log.info(
+        "emulator served %d AWS calls in %.1f s CPU (%.1f user, %.1f system)%s",
+        served, cpu_s, times.user, times.system, per_call,
+    )  # fmt: skip
 
 
 def _taken(host: str, port: int) -> bool:

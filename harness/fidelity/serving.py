@@ -67,6 +67,25 @@ class BufferedRequestHandler(MotoRequestHandler):
             super().log_request(code, size)
 
 
+def plain_request_files() -> None:
+    """Stop Flask building a class per request for moto's debug-mode apps.
+
+    moto sets ``debug = True`` on every backend app (keeping Flask's debug error behaviour,
+    which we keep too), and in debug mode Flask's ``Request._load_form_data`` swaps the
+    ``files`` of every non-multipart form request for an ad-hoc subclass whose missing-key
+    error explains ``enctype`` to a browser user (``flask.debughelpers``). Creating that class
+    is a measurable share of a query-protocol request. The subclass only changes the message
+    of a ``KeyError`` on empty ``files``, and moto reads ``files`` only when it has some
+    (``BaseResponse.setup_class``).
+    """
+    from flask import debughelpers
+
+    def leave_files_alone(request: Any) -> None:
+        return None
+
+    debughelpers.attach_enctype_error_multidict = leave_files_alone
+
+
 _regions_lock = threading.Lock()
 
 

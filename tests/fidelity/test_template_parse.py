@@ -11,6 +11,8 @@ surrogate escapes, control characters).
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from cfnlint.decode import decode_str
@@ -80,3 +82,19 @@ def test_json_is_read_without_cfn_lint() -> None:
     body = resources('{"N": 1}')
     assert template._plain_json(body) == template.parse(body)
     assert template._plain_json("Resources:\n  A:\n    Type: X\n") is None
+
+
+def test_json_templates_and_schemas_leave_cfn_lint_unimported() -> None:
+    """Importing cfn-lint loads the whole linter (seconds of the emulator's CPU): a JSON
+    template and the provider schemas need none of it."""
+    code = (
+        "import sys\n"
+        "from harness.fidelity.cloudformation import schema, template\n"
+        'template.parse(\'{"Resources": {"A": {"Type": "AWS::ECS::Service"}}}\')\n'
+        'assert "ServiceName" in schema.create_only_properties("AWS::ECS::Service")\n'
+        'print(sorted(m for m in sys.modules if m.startswith("cfnlint")))\n'
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
