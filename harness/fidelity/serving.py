@@ -86,6 +86,25 @@ def plain_request_files() -> None:
     debughelpers.attach_enctype_error_multidict = leave_files_alone
 
 
+def cached_method_names() -> None:
+    """List a response class's methods once, not on every call it serves.
+
+    ``BaseResponse.call_action`` asks ``method_names_from_class`` (``inspect.getmembers``
+    over the class and its bases) whether the action is a method, for every request. The
+    answer changes only when a method is added or removed: the fidelity layers do that when
+    they install, which is before the server serves, so call this after ``install``.
+    """
+    from moto.core import responses, utils
+
+    names_of = cache(utils.method_names_from_class)
+
+    def method_names_from_class(clazz: object) -> list[str]:
+        return list(names_of(clazz))
+
+    # call_action reads the name from its own module's globals (imported from moto.core.utils)
+    setattr(responses, "method_names_from_class", method_names_from_class)  # noqa: B010
+
+
 _regions_lock = threading.Lock()
 
 
