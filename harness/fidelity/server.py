@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import errno
 import functools
+import gc
 import io
 import json
 import logging
@@ -147,6 +148,9 @@ def serve(
         host, port, app, threaded=True, request_handler=serving.BufferedRequestHandler
     )
     port = server.server_port
+    # moto's backends, botocore's models and the layers are loaded now and live as long as the
+    # server: keep them out of the collector's full passes (they only grow with the calls).
+    gc.freeze()
     os.environ["MOTO_PORT"] = str(port)  # moto builds some URLs (S3, SQS) from it
     tmp = ready_file.with_suffix(".tmp")
     tmp.write_text(json.dumps({"port": port, "layers": installed}))
