@@ -6,6 +6,7 @@ replaces the resource (cfn-lint ships the resource provider schemas: the source 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from functools import cache
 from pathlib import Path
@@ -14,9 +15,12 @@ from typing import Any
 
 @cache
 def _schemas_dir() -> Path:
-    import cfnlint.data.schemas
-
-    return Path(cfnlint.data.schemas.__file__).parent
+    # Found, not imported: importing any cfnlint module runs cfnlint/__init__.py, which
+    # imports the whole linter (seconds of the emulator's CPU) for a few JSON files.
+    spec = importlib.util.find_spec("cfnlint")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("cfn-lint is not installed: the emulator needs its schemas")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "schemas"
 
 
 @cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +25,18 @@ SSM_PARAMETER_TYPE = "AWS::SSM::Parameter::Value<"
 
 def parse(body: str) -> dict[str, Any]:
     """The template as plain dicts and lists; YAML short forms (``!Ref``) become long forms."""
+    plain = _plain_json(body)
+    if plain is None:
+        plain = _decoded(body)
+    if not isinstance(plain.get("Resources"), dict) or not plain["Resources"]:
+        raise ValidationError(
+            "Template format error: At least one Resources member must be defined."
+        )
+    return plain
+
+
+def _decoded(body: str) -> dict[str, Any]:
+    """cfn-lint's decode: YAML first (JSON is YAML), with its errors for what is malformed."""
     from cfnlint.decode import decode_str
 
     template, matches = decode_str(body)
@@ -32,11 +45,59 @@ def parse(body: str) -> dict[str, Any]:
         raise ValidationError(f"Template format error: {detail}")
     # cfn-lint returns its own node subclasses; plain values keep copies and diffs cheap.
     plain: dict[str, Any] = json.loads(json.dumps(template, default=str))
-    if not isinstance(plain.get("Resources"), dict) or not plain["Resources"]:
-        raise ValidationError(
-            "Template format error: At least one Resources member must be defined."
-        )
     return plain
+
+
+class _NotLikeYaml(ValueError):
+    """JSON that cfn-lint's YAML-first decode would read differently, or refuse."""
+
+
+# YAML 1.1 (PyYAML) reads a number as a float only with a dot, and a signed exponent;
+# JSON's 1e3 or 1.5e3 is a string there.
+_YAML_FLOAT = re.compile(r"-?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?")
+# Characters the YAML reader refuses (yaml/reader.py NON_PRINTABLE), and the \u escapes of
+# UTF-16 surrogates (JSON pairs them into one character, YAML refuses them).
+_YAML_REFUSES = re.compile(
+    r"[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]"
+    r"|\\u[dD][89a-fA-F]"
+)
+
+
+def _plain_json(body: str) -> dict[str, Any] | None:
+    """A JSON template (CDK synthesizes JSON) read with the json module, or None to leave
+    it to :func:`_decoded`: the same values, without cfn-lint's YAML constructors, which
+    took seconds of the emulator's CPU per bench. None whenever the two could differ:
+    not a JSON object, duplicate keys (cfn-lint refuses them), numbers YAML reads another
+    way, characters YAML refuses."""
+    if not body.lstrip().startswith("{") or _YAML_REFUSES.search(body):
+        return None
+    try:
+        plain = json.loads(
+            body,
+            object_pairs_hook=_unique_keys,
+            parse_float=_yaml_float,
+            parse_constant=_refuse_constant,
+        )
+    except (ValueError, RecursionError):  # _NotLikeYaml, or not JSON: cfn-lint says why
+        return None
+    return plain if isinstance(plain, dict) else None
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        raise _NotLikeYaml("duplicate keys")
+    return mapping
+
+
+def _yaml_float(text: str) -> float:
+    if not _YAML_FLOAT.fullmatch(text):
+        raise _NotLikeYaml(f"YAML reads {text} as a string")
+    return float(text)
+
+
+def _refuse_constant(text: str) -> Any:
+    raise _NotLikeYaml(f"{text} is not JSON")
 
 
 def parameter_values(

@@ -19,6 +19,9 @@ ACCESS_KEY = "cloudformation"
 
 _clients: dict[tuple[str, str, str], Any] = {}
 _lock = threading.Lock()
+_session: Any = None
+"""One boto3 session for all clients: botocore loads a service's model and the endpoint data
+once per session, and a session per client loaded them again for every account and region."""
 
 
 def client(service: str, account: str, region: str) -> Any:
@@ -31,14 +34,18 @@ def client(service: str, account: str, region: str) -> Any:
 
 
 def _new_client(service: str, account: str, region: str) -> Any:
+    """Called with ``_lock`` held (a boto3 session is not thread-safe)."""
     import boto3
     from botocore.config import Config
 
-    session = boto3.session.Session(
-        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=ACCESS_KEY, region_name=region
-    )
-    api = session.client(
+    global _session
+    if _session is None:
+        _session = boto3.session.Session(
+            aws_access_key_id=ACCESS_KEY, aws_secret_access_key=ACCESS_KEY
+        )
+    api = _session.client(
         service,
+        region_name=region,
         endpoint_url=f"http://localhost:{os.environ.get('MOTO_PORT', '5000')}",
         config=Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}),
     )

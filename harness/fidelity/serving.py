@@ -1,0 +1,128 @@
+"""moto's server, served with less CPU per request and the same answers.
+
+Profiled under the 16-cell bench (py-spy, issue #16 item 4), stock moto server mode spends
+a third of its time around the services rather than in them:
+
+- routing: ``DomainDispatcherApplication.get_backend_for_host`` asks whether the host is a
+  moto module by listing moto's package directory (``list_of_moto_modules``: an ``isdir``
+  for each of its ~300 entries) on every request, holding the dispatcher's lock;
+- writing: werkzeug's handler writes the status line and headers, then the body, each with
+  its own ``sendall`` (an unbuffered socket writer);
+- logging: one access line per request (``"POST / HTTP/1.1" 200 -``) that names no call.
+
+Imported by the server only (it imports moto and werkzeug).
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+from typing import Any
+
+from moto.core.base_backend import AccountSpecificBackend
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler
+
+_MISSING = object()
+
+
+class CachingDispatcher(DomainDispatcherApplication):
+    """moto's dispatcher, resolving each host to its backend once.
+
+    The answer for a host depends only on the host, moto's package directory and its URL
+    patterns, none of which change while the server runs; a request's host is either one
+    of the fixed names or ``service.region.amazonaws.com``-like, so the cache stays small.
+    (moto prints "Unable to find appropriate backend" once per unknown host, not per request.)
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._backends: dict[str | None, Any] = {}
+
+    def get_backend_for_host(self, host: str | None) -> Any:
+        backend = self._backends.get(host, _MISSING)
+        if backend is _MISSING:
+            backend = super().get_backend_for_host(host)
+            self._backends[host] = backend
+        return backend
+
+
+ACCESS_LOG_FROM_STATUS = 400
+"""Requests answered with this status or above keep werkzeug's access line in the log."""
+
+
+class BufferedRequestHandler(MotoRequestHandler):
+    """moto's request handler, writing each response in one send, logging only errors.
+
+    ``wbufsize`` makes ``wfile`` a buffered writer: werkzeug still flushes after every chunk
+    it writes, so the client sees the same bytes at the same points, but the headers go out
+    with the first chunk instead of in a send of their own. Access lines are kept for
+    answers of 400 and above (the errors worth reading); calls are counted by ``/_harness/calls``.
+    """
+
+    wbufsize = 64 * 1024
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        status = str(code)
+        if not status.isdigit() or int(status) >= ACCESS_LOG_FROM_STATUS:
+            super().log_request(code, size)
+
+
+def plain_request_files() -> None:
+    """Stop Flask building a class per request for moto's debug-mode apps.
+
+    moto sets ``debug = True`` on every backend app (keeping Flask's debug error behaviour,
+    which we keep too), and in debug mode Flask's ``Request._load_form_data`` swaps the
+    ``files`` of every non-multipart form request for an ad-hoc subclass whose missing-key
+    error explains ``enctype`` to a browser user (``flask.debughelpers``). Creating that class
+    is a measurable share of a query-protocol request. The subclass only changes the message
+    of a ``KeyError`` on empty ``files``, and moto reads ``files`` only when it has some
+    (``BaseResponse.setup_class``).
+    """
+    from flask import debughelpers
+
+    def leave_files_alone(request: Any) -> None:
+        return None
+
+    debughelpers.attach_enctype_error_multidict = leave_files_alone
+
+
+def cached_method_names() -> None:
+    """List a response class's methods once, not on every call it serves.
+
+    ``BaseResponse.call_action`` asks ``method_names_from_class`` (``inspect.getmembers``
+    over the class and its bases) whether the action is a method, for every request. The
+    answer changes only when a method is added or removed: the fidelity layers do that when
+    they install, which is before the server serves, so call this after ``install``.
+    """
+    from moto.core import responses, utils
+
+    names_of = cache(utils.method_names_from_class)
+
+    def method_names_from_class(clazz: object) -> list[str]:
+        return list(names_of(clazz))
+
+    # call_action reads the name from its own module's globals (imported from moto.core.utils)
+    setattr(responses, "method_names_from_class", method_names_from_class)  # noqa: B010
+
+
+_regions_lock = threading.Lock()
+
+
+def share_region_lists() -> None:
+    """Compute moto's list of a service's regions once per service, not once per account.
+
+    ``AccountSpecificBackend._generate_regions`` is ``lru_cache``d on the instance, so every
+    new account (each cell signs with its own) asks botocore's endpoint data again for every
+    service it touches; the list depends on the service name alone.
+    """
+    original = AccountSpecificBackend._generate_regions.__wrapped__
+
+    @cache
+    def regions_of(service_name: str) -> tuple[str, ...]:
+        with _regions_lock:
+            return tuple(original(None, service_name))
+
+    def generate_regions(self: Any, service_name: str) -> list[str]:
+        return list(regions_of(service_name))
+
+    AccountSpecificBackend._generate_regions = generate_regions  # type: ignore[method-assign,assignment]
