@@ -26,6 +26,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -239,8 +240,12 @@ class CdkDriver:
     # -- StackDriver ----------------------------------------------------------------------------
     def deploy_base(self, base: str, app_ingress_cidr: str = "") -> StepResult:
         began = time.perf_counter()
-        timings = self._prepare_target(base)
-        assembly, timings["synth"] = self._synth_base(base, app_ingress_cidr)
+        # The synthesis needs no bootstrap (only the deploy does): the two run side by side,
+        # the first base's bootstrap being seconds on the run's critical path.
+        with ThreadPoolExecutor(1, thread_name_prefix="cdk-base-synth") as pool:
+            synthesized = pool.submit(self._synth_base, base, app_ingress_cidr)
+            timings = self._prepare_target(base)
+            assembly, timings["synth"] = synthesized.result()
         result = self._deploy(assembly, base_stack(base, self.profile), timings, began,
                               selector=self._selector("base", base))  # fmt: skip
         return result
