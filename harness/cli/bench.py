@@ -73,10 +73,18 @@ def run(args: argparse.Namespace) -> int:
         log.error("%s", exc)
         return 1
     print(bench.render(bench.phase_rows(loaded, starts), starts))
-    # which engine ran (the CDK CLI, or toolkit-lib in one process): floors depend on it
-    for tool_version in sorted({f"{r.tool}: {r.tool_version}" for r in loaded}):
-        print(f"ran: {tool_version}")
+    # which engine ran (the CDK CLI, or toolkit-lib in one process; which hashicorp/aws: the
+    # real one sleeps its waiters' fixed delays, seconds to minutes): floors depend on it
+    for ran in sorted({_ran(r) for r in loaded}):
+        print(f"ran: {ran}")
     if summary:
         print(summary)
     sys.stdout.flush()
     return 0
+
+
+def _ran(record: records.Record) -> str:
+    """``tool: version``, and for Terraform the provider that served it."""
+    if record.tool is records.Tool.TERRAFORM and record.engine:
+        return f"{record.tool}: {record.tool_version} with {record.engine.split(';')[0]}"
+    return f"{record.tool}: {record.tool_version}"
