@@ -140,6 +140,7 @@ def serve(
     serving.share_region_lists()
     serving.plain_request_files()
     serving.cached_method_names()
+    serving.cached_attribute_keys()
     app = counting_app(serving.CachingDispatcher(create_backend_app))
     if port and _taken(host, port):  # werkzeug would exit 1 saying so, like any failure
         log.error("port %s on %s is already in use", port, host)

@@ -16,6 +16,7 @@ Imported by the server only (it imports moto and werkzeug).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import Any
 
@@ -103,6 +104,49 @@ def cached_method_names() -> None:
 
     # call_action reads the name from its own module's globals (imported from moto.core.utils)
     setattr(responses, "method_names_from_class", method_names_from_class)  # noqa: B010
+
+
+PICKED_KEYS_LIMIT = 100_000
+"""Entries kept per picker class: bounded, in case shapes were ever built per request."""
+
+
+def cached_attribute_keys() -> None:
+    """Work out once which attribute names moto's serializer tries for a response member.
+
+    For every member of every response, ``AttributePicker.get_possible_keys`` instantiates
+    six alias providers and asks each whether it has an alias: a tenth of the emulator's CPU
+    in the bench. What they answer depends only on the picker's providers, the class of the
+    object serialized (and its ``Meta``), the member's name and its shape (and the shape's
+    parent, which the serializer sets): the cache key, shapes by identity (moto keeps them).
+    Anything unhashable, or a provider that raises, is left to moto, uncached.
+    """
+    from moto.core import serialize
+
+    for picker in (serialize.AttributePicker, serialize.XFormedAttributePicker):
+        original = picker.__dict__["get_possible_keys"]
+        setattr(picker, "get_possible_keys", _remembering(original))  # noqa: B010
+
+
+def _remembering(original: Callable[[Any, Any], Iterable[str]]) -> Callable[[Any, Any], Any]:
+    known: dict[tuple[Any, ...], tuple[str, ...]] = {}
+
+    def get_possible_keys(self: Any, context: Any) -> Iterator[str]:
+        try:
+            obj, shape = context.obj, context.shape
+            key = (
+                type(self), tuple(self.alias_providers), obj.__class__,
+                getattr(obj, "Meta", None), context.key, shape, getattr(shape, "parent", None),
+            )  # fmt: skip
+            keys = known.get(key)
+            if keys is None:
+                keys = tuple(original(self, context))
+                if len(known) < PICKED_KEYS_LIMIT:
+                    known[key] = keys
+        except Exception:  # moto's own answer, raising where it raises
+            return iter(original(self, context))
+        return iter(keys)
+
+    return get_possible_keys
 
 
 _regions_lock = threading.Lock()

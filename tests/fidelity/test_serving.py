@@ -93,3 +93,30 @@ def test_only_error_answers_keep_an_access_line(emulator: Emulator) -> None:
     log = emulator.log_path.read_text()
     assert f"/{missing}" in log
     assert f"/{found}" not in log
+
+
+def test_responses_serialize_the_same_once_the_attribute_names_are_known(
+    emulator: Emulator,
+) -> None:
+    """moto's serializer works out which attribute holds each response member once per class
+    and member: a warm answer is the cold one, and says what was registered."""
+    ecs = emulator.endpoint.with_access_key(f"serving-{uuid.uuid4().hex[:8]}").client("ecs")
+    family = f"serving-{uuid.uuid4().hex[:8]}"
+    container = {
+        "name": "web",
+        "image": "nginx:1.27",
+        "memory": 512,
+        "essential": True,
+        "portMappings": [{"containerPort": 8000, "protocol": "tcp"}],
+        "environment": [{"name": "DJANGO_DEBUG", "value": "0"}],
+        "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": family}},
+    }
+    ecs.register_task_definition(family=family, containerDefinitions=[container], cpu="256")
+    answers = [ecs.describe_task_definition(taskDefinition=family) for _ in range(3)]
+    for answer in answers:
+        answer.pop("ResponseMetadata")
+    assert answers[0] == answers[1] == answers[2]
+    (described,) = answers[0]["taskDefinition"]["containerDefinitions"]
+    assert {k: described[k] for k in container} == container
+    assert answers[0]["taskDefinition"]["family"] == family
+    assert answers[0]["taskDefinition"]["cpu"] == "256"
