@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from harness.emulator import Emulator
@@ -69,7 +70,8 @@ def test_a_new_cluster_is_seen_in_its_region_only(emulator: Emulator) -> None:
 
 def test_faults_still_apply_once_the_routes_are_cached(emulator: Emulator) -> None:
     key = f"serving-{uuid.uuid4().hex[:8]}"
-    client = emulator.endpoint.with_access_key(key).client("ecs")
+    once = Config(retries={"mode": "standard", "total_max_attempts": 1})
+    client = emulator.endpoint.with_access_key(key).client("ecs", config=once)
     client.list_clusters()  # the route for ECS is cached now
     emulator.set_faults(FaultPlan(FaultPlan.parse("throttle:1@ecs").fractions, callers=(key,)))
     try:
