@@ -136,6 +136,7 @@ def serve(
     from harness import fidelity
     from harness.fidelity import serving
 
+    serving.share_botocore_loader()
     installed = fidelity.install(layers)
     serving.share_region_lists()
     serving.plain_request_files()

@@ -87,6 +87,27 @@ def plain_request_files() -> None:
     debughelpers.attach_enctype_error_multidict = leave_files_alone
 
 
+def share_botocore_loader() -> None:
+    """One botocore data loader for every botocore session in the process.
+
+    moto makes sessions of its own (for region lists: ``AccountSpecificBackend.get_session``,
+    three in ``RegionsAndZonesBackend``'s class body) and the CloudFormation engine one for its
+    clients; each session's loader parsed ``endpoints.json`` and every service model it was
+    asked for again (a region list loads the whole model for its endpoint prefix): seconds of
+    JSON per bench. Loaders for one data path load the same files, and botocore registers no
+    handler that edits loaded data; so one loader per data path. Call before moto loads.
+    """
+    from botocore import loaders, session
+
+    create = loaders.create_loader
+
+    @cache
+    def create_loader(search_path_string: str | None = None) -> Any:
+        return create(search_path_string)
+
+    setattr(session, "create_loader", create_loader)  # noqa: B010  (session.py imports it)
+
+
 def cached_method_names() -> None:
     """List a response class's methods once, not on every call it serves.
 

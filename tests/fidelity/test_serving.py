@@ -122,3 +122,23 @@ def test_responses_serialize_the_same_once_the_attribute_names_are_known(
     assert {k: described[k] for k in container} == container
     assert answers[0]["taskDefinition"]["family"] == family
     assert answers[0]["taskDefinition"]["cpu"] == "256"
+
+
+def test_botocore_sessions_share_one_loader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each session parsed endpoints.json and its service models again; sharing the loader
+    must leave what a session and its clients read unchanged."""
+    import boto3
+    from botocore import session as botocore_session
+
+    from harness.fidelity import serving
+
+    before = boto3.session.Session().get_available_regions("ecs")
+    monkeypatch.setattr(botocore_session, "create_loader", botocore_session.create_loader)
+    serving.share_botocore_loader()
+    first, second = boto3.session.Session(), boto3.session.Session()
+    assert first._loader is second._loader
+    assert first.get_available_regions("ecs") == second.get_available_regions("ecs") == before
+    client = first.client(
+        "ecs", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    assert client.meta.service_model.service_name == "ecs"
