@@ -149,6 +149,7 @@ def serve(
     server = make_server(
         host, port, app, threaded=True, request_handler=serving.BufferedRequestHandler
     )
+    serving.ConnectionWorkers(server).install()
     port = server.server_port
     # moto's backends, botocore's models and the layers are loaded now and live as long as the
     # server: keep them out of the collector's full passes (they only grow with the calls).

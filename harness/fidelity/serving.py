@@ -15,6 +15,7 @@ Imported by the server only (it imports moto and werkzeug).
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
@@ -24,6 +25,49 @@ from moto.core.base_backend import AccountSpecificBackend
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler
 
 _MISSING = object()
+
+
+class ConnectionWorkers:
+    """Threads that serve one connection after another, instead of a new thread for each.
+
+    werkzeug's threaded server starts a thread per connection, and every AWS call is a
+    connection of its own (it answers ``Connection: close``): the main thread spent about a
+    second per bench creating and starting threads. Here a connection goes to an idle worker,
+    and a new worker starts only when none is idle, so nothing ever waits for a worker (the
+    CloudFormation engine calls back into the emulator from inside a request) and the number
+    of workers is the most connections ever served at once. Workers are daemons, as werkzeug's
+    threads are, and serve each connection with the server's own ``process_request_thread``.
+    Thread-local state is per request already: the call counter sets and clears its caller
+    around each call, Flask pushes and pops its contexts.
+    """
+
+    def __init__(self, server: Any) -> None:
+        self._server = server
+        self._queue: queue.SimpleQueue[tuple[Any, Any]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+        self.started = 0
+
+    def install(self) -> None:
+        self._server.process_request = self.process_request
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._lock:
+            spawn = not self._idle
+            if spawn:
+                self.started += 1
+            else:
+                self._idle -= 1  # that worker takes this connection, or another one does
+        self._queue.put((request, client_address))
+        if spawn:
+            threading.Thread(target=self._work, name="request-worker", daemon=True).start()
+
+    def _work(self) -> None:
+        while True:
+            request, client_address = self._queue.get()
+            self._server.process_request_thread(request, client_address)
+            with self._lock:
+                self._idle += 1
 
 
 class CachingDispatcher(DomainDispatcherApplication):

@@ -142,3 +142,22 @@ def test_botocore_sessions_share_one_loader(monkeypatch: pytest.MonkeyPatch) -> 
         "ecs", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x"
     )
     assert client.meta.service_model.service_name == "ecs"
+
+
+def test_concurrent_connections_are_all_served(emulator: Emulator) -> None:
+    """Connections go to idle workers, a new worker when none is idle: many at once, then
+    many again (reused workers), all answered by the service they name."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    endpoint = emulator.endpoint.with_access_key(f"serving-{uuid.uuid4().hex[:8]}")
+    clients = [endpoint.client("sts"), endpoint.client("ecs")]
+
+    def call(i: int) -> object:
+        client = clients[i % 2]
+        return client.get_caller_identity()["Account"] if i % 2 == 0 else client.list_clusters()
+
+    for _ in range(2):
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            answers = list(pool.map(call, range(48)))
+        assert all(isinstance(a, str) for a in answers[::2])
+        assert all("clusterArns" in a for a in answers[1::2])  # type: ignore[operator]
