@@ -136,10 +136,12 @@ def serve(
     from harness import fidelity
     from harness.fidelity import serving
 
+    serving.share_botocore_loader()
     installed = fidelity.install(layers)
     serving.share_region_lists()
     serving.plain_request_files()
     serving.cached_method_names()
+    serving.cached_attribute_keys()
     app = counting_app(serving.CachingDispatcher(create_backend_app))
     if port and _taken(host, port):  # werkzeug would exit 1 saying so, like any failure
         log.error("port %s on %s is already in use", port, host)
@@ -147,6 +149,7 @@ def serve(
     server = make_server(
         host, port, app, threaded=True, request_handler=serving.BufferedRequestHandler
     )
+    serving.ConnectionWorkers(server).install()
     port = server.server_port
     # moto's backends, botocore's models and the layers are loaded now and live as long as the
     # server: keep them out of the collector's full passes (they only grow with the calls).

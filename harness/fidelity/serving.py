@@ -15,7 +15,9 @@ Imported by the server only (it imports moto and werkzeug).
 
 from __future__ import annotations
 
+import queue
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import Any
 
@@ -23,6 +25,49 @@ from moto.core.base_backend import AccountSpecificBackend
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler
 
 _MISSING = object()
+
+
+class ConnectionWorkers:
+    """Threads that serve one connection after another, instead of a new thread for each.
+
+    werkzeug's threaded server starts a thread per connection, and every AWS call is a
+    connection of its own (it answers ``Connection: close``): the main thread spent about a
+    second per bench creating and starting threads. Here a connection goes to an idle worker,
+    and a new worker starts only when none is idle, so nothing ever waits for a worker (the
+    CloudFormation engine calls back into the emulator from inside a request) and the number
+    of workers is the most connections ever served at once. Workers are daemons, as werkzeug's
+    threads are, and serve each connection with the server's own ``process_request_thread``.
+    Thread-local state is per request already: the call counter sets and clears its caller
+    around each call, Flask pushes and pops its contexts.
+    """
+
+    def __init__(self, server: Any) -> None:
+        self._server = server
+        self._queue: queue.SimpleQueue[tuple[Any, Any]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+        self.started = 0
+
+    def install(self) -> None:
+        self._server.process_request = self.process_request
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._lock:
+            spawn = not self._idle
+            if spawn:
+                self.started += 1
+            else:
+                self._idle -= 1  # that worker takes this connection, or another one does
+        self._queue.put((request, client_address))
+        if spawn:
+            threading.Thread(target=self._work, name="request-worker", daemon=True).start()
+
+    def _work(self) -> None:
+        while True:
+            request, client_address = self._queue.get()
+            self._server.process_request_thread(request, client_address)
+            with self._lock:
+                self._idle += 1
 
 
 class CachingDispatcher(DomainDispatcherApplication):
@@ -86,6 +131,27 @@ def plain_request_files() -> None:
     debughelpers.attach_enctype_error_multidict = leave_files_alone
 
 
+def share_botocore_loader() -> None:
+    """One botocore data loader for every botocore session in the process.
+
+    moto makes sessions of its own (for region lists: ``AccountSpecificBackend.get_session``,
+    three in ``RegionsAndZonesBackend``'s class body) and the CloudFormation engine one for its
+    clients; each session's loader parsed ``endpoints.json`` and every service model it was
+    asked for again (a region list loads the whole model for its endpoint prefix): seconds of
+    JSON per bench. Loaders for one data path load the same files, and botocore registers no
+    handler that edits loaded data; so one loader per data path. Call before moto loads.
+    """
+    from botocore import loaders, session
+
+    create = loaders.create_loader
+
+    @cache
+    def create_loader(search_path_string: str | None = None) -> Any:
+        return create(search_path_string)
+
+    setattr(session, "create_loader", create_loader)  # noqa: B010  (session.py imports it)
+
+
 def cached_method_names() -> None:
     """List a response class's methods once, not on every call it serves.
 
@@ -103,6 +169,49 @@ def cached_method_names() -> None:
 
     # call_action reads the name from its own module's globals (imported from moto.core.utils)
     setattr(responses, "method_names_from_class", method_names_from_class)  # noqa: B010
+
+
+PICKED_KEYS_LIMIT = 100_000
+"""Entries kept per picker class: bounded, in case shapes were ever built per request."""
+
+
+def cached_attribute_keys() -> None:
+    """Work out once which attribute names moto's serializer tries for a response member.
+
+    For every member of every response, ``AttributePicker.get_possible_keys`` instantiates
+    six alias providers and asks each whether it has an alias: a tenth of the emulator's CPU
+    in the bench. What they answer depends only on the picker's providers, the class of the
+    object serialized (and its ``Meta``), the member's name and its shape (and the shape's
+    parent, which the serializer sets): the cache key, shapes by identity (moto keeps them).
+    Anything unhashable, or a provider that raises, is left to moto, uncached.
+    """
+    from moto.core import serialize
+
+    for picker in (serialize.AttributePicker, serialize.XFormedAttributePicker):
+        original = picker.__dict__["get_possible_keys"]
+        setattr(picker, "get_possible_keys", _remembering(original))  # noqa: B010
+
+
+def _remembering(original: Callable[[Any, Any], Iterable[str]]) -> Callable[[Any, Any], Any]:
+    known: dict[tuple[Any, ...], tuple[str, ...]] = {}
+
+    def get_possible_keys(self: Any, context: Any) -> Iterator[str]:
+        try:
+            obj, shape = context.obj, context.shape
+            key = (
+                type(self), tuple(self.alias_providers), obj.__class__,
+                getattr(obj, "Meta", None), context.key, shape, getattr(shape, "parent", None),
+            )  # fmt: skip
+            keys = known.get(key)
+            if keys is None:
+                keys = tuple(original(self, context))
+                if len(known) < PICKED_KEYS_LIMIT:
+                    known[key] = keys
+        except Exception:  # moto's own answer, raising where it raises
+            return iter(original(self, context))
+        return iter(keys)
+
+    return get_possible_keys
 
 
 _regions_lock = threading.Lock()

@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from harness.emulator import Emulator
@@ -69,7 +70,8 @@ def test_a_new_cluster_is_seen_in_its_region_only(emulator: Emulator) -> None:
 
 def test_faults_still_apply_once_the_routes_are_cached(emulator: Emulator) -> None:
     key = f"serving-{uuid.uuid4().hex[:8]}"
-    client = emulator.endpoint.with_access_key(key).client("ecs")
+    once = Config(retries={"mode": "standard", "total_max_attempts": 1})
+    client = emulator.endpoint.with_access_key(key).client("ecs", config=once)
     client.list_clusters()  # the route for ECS is cached now
     emulator.set_faults(FaultPlan(FaultPlan.parse("throttle:1@ecs").fractions, callers=(key,)))
     try:
@@ -93,3 +95,69 @@ def test_only_error_answers_keep_an_access_line(emulator: Emulator) -> None:
     log = emulator.log_path.read_text()
     assert f"/{missing}" in log
     assert f"/{found}" not in log
+
+
+def test_responses_serialize_the_same_once_the_attribute_names_are_known(
+    emulator: Emulator,
+) -> None:
+    """moto's serializer works out which attribute holds each response member once per class
+    and member: a warm answer is the cold one, and says what was registered."""
+    ecs = emulator.endpoint.with_access_key(f"serving-{uuid.uuid4().hex[:8]}").client("ecs")
+    family = f"serving-{uuid.uuid4().hex[:8]}"
+    container = {
+        "name": "web",
+        "image": "nginx:1.27",
+        "memory": 512,
+        "essential": True,
+        "portMappings": [{"containerPort": 8000, "protocol": "tcp"}],
+        "environment": [{"name": "DJANGO_DEBUG", "value": "0"}],
+        "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": family}},
+    }
+    ecs.register_task_definition(family=family, containerDefinitions=[container], cpu="256")
+    answers = [ecs.describe_task_definition(taskDefinition=family) for _ in range(3)]
+    for answer in answers:
+        answer.pop("ResponseMetadata")
+    assert answers[0] == answers[1] == answers[2]
+    (described,) = answers[0]["taskDefinition"]["containerDefinitions"]
+    assert {k: described[k] for k in container} == container
+    assert answers[0]["taskDefinition"]["family"] == family
+    assert answers[0]["taskDefinition"]["cpu"] == "256"
+
+
+def test_botocore_sessions_share_one_loader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each session parsed endpoints.json and its service models again; sharing the loader
+    must leave what a session and its clients read unchanged."""
+    import boto3
+    from botocore import session as botocore_session
+
+    from harness.fidelity import serving
+
+    before = boto3.session.Session().get_available_regions("ecs")
+    monkeypatch.setattr(botocore_session, "create_loader", botocore_session.create_loader)
+    serving.share_botocore_loader()
+    first, second = boto3.session.Session(), boto3.session.Session()
+    assert first._loader is second._loader
+    assert first.get_available_regions("ecs") == second.get_available_regions("ecs") == before
+    client = first.client(
+        "ecs", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    assert client.meta.service_model.service_name == "ecs"
+
+
+def test_concurrent_connections_are_all_served(emulator: Emulator) -> None:
+    """Connections go to idle workers, a new worker when none is idle: many at once, then
+    many again (reused workers), all answered by the service they name."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    endpoint = emulator.endpoint.with_access_key(f"serving-{uuid.uuid4().hex[:8]}")
+    clients = [endpoint.client("sts"), endpoint.client("ecs")]
+
+    def call(i: int) -> object:
+        client = clients[i % 2]
+        return client.get_caller_identity()["Account"] if i % 2 == 0 else client.list_clusters()
+
+    for _ in range(2):
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            answers = list(pool.map(call, range(48)))
+        assert all(isinstance(a, str) for a in answers[::2])
+        assert all("clusterArns" in a for a in answers[1::2])  # type: ignore[operator]
