@@ -13,6 +13,7 @@ from typing import TypeVar
 from harness import profiles, signals
 from harness.cli.tf import add_provider_argument
 from harness.compare import CompareOptions, LogProgress, Progress, RunResult, run_comparison
+from harness.compare.matrix import DEFAULT_WORKERS
 from harness.endpoint import Target
 from harness.errors import HarnessError, UsageError
 from harness.expectations import STRATEGIES
@@ -80,7 +81,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a git checkout of a registry module the profile maps, e.g. "
         "terraform-aws-modules/vpc/aws=~/src/terraform-aws-vpc",
     )
-    parser.add_argument("--workers", type=int, default=2, help="cells run in parallel (default 2)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=DEFAULT_WORKERS,
+        help=f"cells run in parallel (default {DEFAULT_WORKERS})",
+    )
     parser.add_argument(
         "--no-failure-scenarios",
         dest="failure_scenarios",

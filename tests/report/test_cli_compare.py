@@ -25,9 +25,9 @@ def parse(*argv: str) -> CompareOptions:
     return cli.options_from(parser.parse_args(list(argv)))
 
 
-def test_defaults_are_the_whole_matrix_on_the_emulator_with_two_workers() -> None:
+def test_defaults_are_the_whole_matrix_on_the_emulator_with_four_workers() -> None:
     options = parse()
-    assert options == CompareOptions(target=Target.EMBEDDED, workers=2, repeat=1)
+    assert options == CompareOptions(target=Target.EMBEDDED, workers=4, repeat=1)
     assert options.tools == (Tool.TERRAFORM, Tool.CDK)
     assert options.changes == tuple(ChangeKind)
     assert options.strategies == ()
