@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -145,6 +146,7 @@ class FakeCli:
         self.calls: list[list[str]] = []
         self.cwds: list[object] = []
         self.diff, self.fail = diff, fail
+        self._lock = threading.Lock()
 
     def run(
         self,
@@ -157,8 +159,9 @@ class FakeCli:
         ok_codes: Collection[int] = (0,),
     ) -> Completed:
         args = list(args)
-        self.calls.append(args)
-        self.cwds.append(cwd)
+        with self._lock:  # the base's synthesis and the bootstrap run side by side
+            self.calls.append(args)
+            self.cwds.append(cwd)
         if self.fail == args[0]:
             failed = recorded("destroy-base-failed.txt")
             raise CommandError(["cdk", *args], 1, failed.stderr)
@@ -265,8 +268,12 @@ def test_bootstrap_once_per_target_outside_the_app_directory(
     first = cdk.CdkDriver(tmp_path, moto_endpoint, cli=cli)  # type: ignore[arg-type]
     result = first.deploy_base("dev")
     cdk.CdkDriver(tmp_path, moto_endpoint, cli=cli).deploy_app(SETTINGS)  # type: ignore[arg-type]
-    assert cli.verbs() == ["bootstrap", "synth", "deploy", "synth", "deploy"]
-    assert cli.calls[0][1] == "aws://123456789012/us-east-1"
-    assert cli.cwds[0] == tmp_path
-    assert cli.cwds[1] == cdk.APP_DIR
+    # the base's synthesis runs beside the bootstrap (either may start first), the deploy after
+    verbs = cli.verbs()
+    assert sorted(verbs[:2]) == ["bootstrap", "synth"]
+    assert verbs[2:] == ["deploy", "synth", "deploy"]
+    boot, synth = verbs.index("bootstrap"), verbs.index("synth")
+    assert cli.calls[boot][1] == "aws://123456789012/us-east-1"
+    assert cli.cwds[boot] == tmp_path
+    assert cli.cwds[synth] == cdk.APP_DIR
     assert "bootstrap" in result.timings
