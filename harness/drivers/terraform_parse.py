@@ -64,11 +64,12 @@ def planned_changes(plan_log: str) -> tuple[tuple[str, ...], str]:
     return (*sorted(resources), *sorted(outputs)), summary
 
 
-def _messages(json_lines: str) -> list[dict[str, Any]]:
-    """The JSON objects of a ``-json`` log, one a line (other lines left out)."""
+def _messages(json_lines: str, containing: str = "") -> list[dict[str, Any]]:
+    """The JSON objects of a ``-json`` log, one a line (other lines left out); with
+    ``containing``, only the lines that contain it are parsed (an apply's log is long)."""
     found = []
     for line in json_lines.splitlines():
-        if not line.startswith("{"):
+        if not line.startswith("{") or containing not in line:
             continue
         try:
             message = json.loads(line)
@@ -117,13 +118,9 @@ def action_summary(plan_json: Mapping[str, Any]) -> str:
 def diagnostics(json_lines: str) -> list[str]:
     """Error diagnostics from Terraform's ``-json`` log lines, as ``summary: detail [address]``."""
     found = []
-    for line in json_lines.splitlines():
-        try:
-            message = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        diag = message.get("diagnostic") if isinstance(message, dict) else None
-        if not diag or diag.get("severity") != "error":
+    for message in _messages(json_lines, containing='"diagnostic"'):
+        diag = message.get("diagnostic")
+        if not isinstance(diag, dict) or diag.get("severity") != "error":
             continue
         text = str(diag.get("summary", "")).strip()
         if diag.get("detail"):
@@ -149,13 +146,7 @@ def apply_outputs(apply_stdout: str) -> dict[str, Any] | None:
     """The outputs an ``apply -json`` reported (its ``outputs`` message, ``output -json``'s
     shape without sensitive values), or None when it reported none."""
     found: dict[str, Any] | None = None
-    for line in apply_stdout.splitlines():
-        if '"outputs"' not in line:
-            continue
-        try:
-            message = json.loads(line)
-        except ValueError:
-            continue
+    for message in _messages(apply_stdout, containing='"outputs"'):
         if message.get("type") == "outputs":
             found = dict(message.get("outputs") or {})
     return found
