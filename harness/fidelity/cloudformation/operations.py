@@ -166,7 +166,7 @@ def _async_route(method: str, body: dict[str, Any]) -> tuple[int, Any]:
         if body.get("defaults"):
             _state.update(DEFAULTS)
             _stack_timeouts.clear()
-            return 200, dict(_state)
+            return 200, _settings()
         if "stack" in body:  # {"stack": NAME, "stabilize_timeout_s": seconds or null}
             return _stack_route(body)
         if not isinstance(body.get("enabled", True), bool):
@@ -178,7 +178,7 @@ def _async_route(method: str, body: dict[str, Any]) -> tuple[int, Any]:
                 _state[key] = float(body[key])
         if "enabled" in body:
             _state["enabled"] = body["enabled"]
-    return 200, {**_state, "stacks": dict(_stack_timeouts)}
+    return 200, _settings()
 
 
 def _stack_route(body: dict[str, Any]) -> tuple[int, Any]:
@@ -193,4 +193,9 @@ def _stack_route(body: dict[str, Any]) -> tuple[int, Any]:
         _stack_timeouts.pop(name, None)
     else:
         _stack_timeouts[name] = float(seconds)
-    return 200, {**_state, "stacks": dict(_stack_timeouts)}
+    return 200, _settings()
+
+
+def _settings() -> dict[str, Any]:
+    """What the route answers: the settings, and the stacks with a timeout of their own."""
+    return {**_state, "stacks": dict(_stack_timeouts)}
